@@ -1,0 +1,43 @@
+"""Typed errors of the core. Each carries a calm, complete sentence the UI or CLI can show as is."""
+
+from __future__ import annotations
+
+
+class AttuneError(Exception):
+    """Base of every error the user can cause or meet; `str(err)` is the message to show."""
+
+
+class SchemeError(AttuneError):
+    """A coding-scheme file that cannot be used."""
+
+    def __init__(self, source: str, key: str, expected: str) -> None:
+        self.source, self.key, self.expected = source, key, expected
+        super().__init__(f"Coding scheme {source}: at '{key}', expected {expected}.")
+
+
+class TapRefused(AttuneError):
+    """A tap that cannot be recorded in the session's present state (nothing was written)."""
+
+
+class InvalidClientCode(AttuneError):
+    """A client code that cannot be used."""
+
+
+class StoreError(AttuneError):
+    """The database cannot be used as asked."""
+
+
+class CorruptDatabase(StoreError):
+    """The file is not a healthy Attune database; it was left untouched."""
+
+
+class NewerDatabase(StoreError):
+    """The database was written by a newer version of Attune."""
+
+
+class DatabaseLocked(StoreError):
+    """Another running Attune holds the database."""
+
+
+class NotFound(StoreError):
+    """No such session (or other record)."""

@@ -1,0 +1,116 @@
+"""Events: the append-only log a session is made of.
+
+Every tap, pause, resume and end is an `Event`. Nothing is ever changed or deleted: undo
+appends an UNDO tombstone naming the tap it takes back, and a correction made in review
+appends an EDIT naming the tap and its new values. `effective_taps` applies those to give the
+events the session is folded from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    CLIENT = "client_state"
+    SELF = "self_state"
+    RUPTURE = "rupture"
+    REPAIR_ATTEMPT = "repair_attempt"
+    REPAIR = "repair"
+    NOTE = "note"
+    PAUSE = "pause"
+    RESUME = "resume"
+    END = "end"
+    UNDO = "undo"
+    EDIT = "edit"
+
+
+TAP_KINDS = frozenset(
+    {Kind.CLIENT, Kind.SELF, Kind.RUPTURE, Kind.REPAIR_ATTEMPT, Kind.REPAIR, Kind.NOTE}
+)
+"""What a clinician taps; only these can be undone or corrected."""
+
+EPISODE_KINDS = frozenset({Kind.RUPTURE, Kind.REPAIR_ATTEMPT, Kind.REPAIR})
+"""Taps that belong to rupture episodes; they are kept in recording order on the timeline."""
+
+EDITABLE_FIELDS = ("offset_ms", "value", "tags", "text", "removed")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One row of the log.
+
+    `id` is the store's row id, so it also orders recording. `value` is the state id (client
+    and self taps), the rupture type (rupture, may be None) or the note kind (note). `tags` are
+    rupture markers or repair strategies. `target` names the tap an UNDO or EDIT refers to, and
+    `changes` holds an EDIT's new values (any of EDITABLE_FIELDS).
+    """
+
+    id: int
+    kind: Kind
+    offset_ms: int
+    wall_utc: str = ""
+    value: str | None = None
+    tags: tuple[str, ...] = ()
+    text: str | None = None
+    target: int | None = None
+    changes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_tap(self) -> bool:
+        return self.kind in TAP_KINDS
+
+    def sort_key(self) -> tuple[int, int]:
+        """Timeline order: session time first, recording order within the same millisecond."""
+        return (self.offset_ms, self.id)
+
+
+def effective_taps(events: list[Event]) -> list[Event]:
+    """The events with undos and edits applied, in timeline order.
+
+    Undone and removed taps disappear; edited taps carry their newest values (the original
+    row stays in the log). Undo/edit rows themselves are not part of the result.
+    """
+    undone: set[int] = set()
+    edits: dict[int, dict[str, Any]] = {}
+    for e in events:
+        if e.kind is Kind.UNDO and e.target is not None:
+            undone.add(e.target)
+        elif e.kind is Kind.EDIT and e.target is not None:
+            edits.setdefault(e.target, {}).update(e.changes)
+    out = []
+    for e in events:
+        if e.kind in (Kind.UNDO, Kind.EDIT) or e.id in undone:
+            continue
+        change = edits.get(e.id)
+        if change:
+            if change.get("removed"):
+                continue
+            e = apply_changes(e, change)
+        out.append(e)
+    out.sort(key=Event.sort_key)
+    return out
+
+
+def apply_changes(event: Event, changes: dict[str, Any]) -> Event:
+    """The tap as an EDIT's changes would make it."""
+    fields: dict[str, Any] = {k: v for k, v in changes.items() if k in EDITABLE_FIELDS[:-1]}
+    if "tags" in fields:
+        fields["tags"] = tuple(fields["tags"])
+    return replace(event, **fields)
+
+
+def last_undoable(events: list[Event]) -> Event | None:
+    """The tap an undo would take back now: the newest recorded tap not yet undone or removed."""
+    gone: set[int] = set()
+    for e in events:
+        if e.kind is Kind.UNDO and e.target is not None:
+            gone.add(e.target)
+        elif e.kind is Kind.EDIT and e.target is not None and e.changes.get("removed"):
+            gone.add(e.target)
+    for e in reversed(events):
+        if e.is_tap and e.id not in gone:
+            return e
+    return None

@@ -1,0 +1,199 @@
+"""The one fold: session state derived from the event log.
+
+Live recording, the summary and playback all call `fold` (or `SessionState.apply`, one event at
+a time, which is what `fold` does), so they cannot disagree about what happened. The fold is
+pure: no clock, no I/O. Times are integer milliseconds of session time.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from companion.events import Event, Kind, effective_taps
+
+LANES = ("client", "self")
+LANE_OF = {Kind.CLIENT: "client", Kind.SELF: "self"}
+
+
+@dataclass
+class Interval:
+    """One state held on one lane from `start_ms` until `end_ms` (None: still held)."""
+
+    state: str
+    start_ms: int
+    end_ms: int | None = None
+    event_id: int = 0
+
+
+@dataclass
+class Pause:
+    start_ms: int
+    end_ms: int | None = None
+
+
+@dataclass
+class Episode:
+    """A rupture from its first tap to its repair (or to the session's end, unrepaired)."""
+
+    number: int
+    start_ms: int
+    rupture_type: str | None = None
+    markers: list[str] = field(default_factory=list)
+    attempts: list[int] = field(default_factory=list)
+    attempt_strategies: list[str] = field(default_factory=list)
+    repair_ms: int | None = None
+    strategies: list[str] = field(default_factory=list)
+    end_ms: int | None = None
+    unrepaired: bool = False
+    event_ids: list[int] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.end_ms is None
+
+
+@dataclass
+class NoteMark:
+    offset_ms: int
+    kind: str
+    text: str | None
+    event_id: int
+
+
+class InconsistentLog(ValueError):
+    """The taps, in timeline order, do not make a session (e.g. a repair with nothing open)."""
+
+
+@dataclass
+class SessionState:
+    """Everything the live window, summary and playback show about a session at its last event."""
+
+    lanes: dict[str, list[Interval]] = field(default_factory=lambda: {k: [] for k in LANES})
+    episodes: list[Episode] = field(default_factory=list)
+    pauses: list[Pause] = field(default_factory=list)
+    notes: list[NoteMark] = field(default_factory=list)
+    ended_ms: int | None = None
+    last_ms: int = 0
+    taps: int = 0
+    _pause_starts: list[int] = field(default_factory=list)
+    _paused_before: list[int] = field(default_factory=list)
+
+    # -- queries ---------------------------------------------------------------------------
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.pauses) and self.pauses[-1].end_ms is None
+
+    @property
+    def ended(self) -> bool:
+        return self.ended_ms is not None
+
+    @property
+    def open_episode(self) -> Episode | None:
+        if self.episodes and self.episodes[-1].is_open:
+            return self.episodes[-1]
+        return None
+
+    def current(self, lane: str) -> str | None:
+        """The state lit on a lane now (None: not yet noted)."""
+        intervals = self.lanes[lane]
+        return intervals[-1].state if intervals else None
+
+    def resume_boundary_ms(self) -> int:
+        """The earliest time a back-dated tap may take: the end of the last pause, or 0."""
+        if not self.pauses:
+            return 0
+        return self.pauses[-1].end_ms or 0
+
+    def paused_ms_until(self, t: int) -> int:
+        """Paused time between session start and `t` (an open pause counts up to `t`)."""
+        i = bisect_right(self._pause_starts, t)
+        if i == 0:
+            return 0
+        p = self.pauses[i - 1]
+        end = t if p.end_ms is None else min(p.end_ms, t)
+        return self._paused_before[i - 1] + max(0, end - p.start_ms)
+
+    def active_ms(self, start: int, end: int) -> int:
+        """Time between `start` and `end` that was not paused."""
+        if end <= start:
+            return 0
+        return (end - start) - (self.paused_ms_until(end) - self.paused_ms_until(start))
+
+    def episode_active_ms(self, ep: Episode, now_ms: int) -> int:
+        """How long a rupture has been (or was) open, pauses excluded."""
+        end = ep.end_ms if ep.end_ms is not None else now_ms
+        return self.active_ms(ep.start_ms, end)
+
+    # -- the fold --------------------------------------------------------------------------
+
+    def apply(self, e: Event) -> None:
+        """Add one effective tap (or pause/resume/end) at or after the last one, in O(1)."""
+        if e.offset_ms < self.last_ms:
+            raise InconsistentLog(f"event {e.id} at {e.offset_ms} ms is before {self.last_ms} ms")
+        if self.ended:
+            raise InconsistentLog(f"event {e.id} comes after the end of the session")
+        self.last_ms = e.offset_ms
+        kind = e.kind
+        if kind in (Kind.CLIENT, Kind.SELF):
+            lane = self.lanes[LANE_OF[kind]]
+            if lane:
+                lane[-1].end_ms = e.offset_ms
+            lane.append(Interval(str(e.value), e.offset_ms, None, e.id))
+        elif kind is Kind.RUPTURE:
+            ep = self.open_episode
+            if ep is None:
+                ep = Episode(number=len(self.episodes) + 1, start_ms=e.offset_ms)
+                self.episodes.append(ep)
+            if e.value and ep.rupture_type is None:
+                ep.rupture_type = e.value
+            ep.markers.extend(m for m in e.tags if m not in ep.markers)
+            ep.event_ids.append(e.id)
+        elif kind in (Kind.REPAIR_ATTEMPT, Kind.REPAIR):
+            ep = self.open_episode
+            if ep is None:
+                raise InconsistentLog(f"{kind.value} {e.id} at {e.offset_ms} ms: no rupture open")
+            ep.event_ids.append(e.id)
+            if kind is Kind.REPAIR_ATTEMPT:
+                ep.attempts.append(e.offset_ms)
+                ep.attempt_strategies.extend(e.tags)
+            else:
+                ep.repair_ms = ep.end_ms = e.offset_ms
+                ep.strategies.extend(e.tags)
+        elif kind is Kind.NOTE:
+            self.notes.append(NoteMark(e.offset_ms, str(e.value), e.text, e.id))
+        elif kind is Kind.PAUSE:
+            if self.paused:
+                raise InconsistentLog(f"pause {e.id}: already paused")
+            self._paused_before.append(self.paused_ms_until(e.offset_ms))
+            self._pause_starts.append(e.offset_ms)
+            self.pauses.append(Pause(e.offset_ms))
+        elif kind is Kind.RESUME:
+            if not self.paused:
+                raise InconsistentLog(f"resume {e.id}: not paused")
+            self.pauses[-1].end_ms = e.offset_ms
+        elif kind is Kind.END:
+            self._close(e.offset_ms)
+        if e.is_tap:
+            self.taps += 1
+
+    def _close(self, t: int) -> None:
+        self.ended_ms = t
+        if self.paused:
+            self.pauses[-1].end_ms = t
+        for lane in self.lanes.values():
+            if lane:
+                lane[-1].end_ms = t
+        ep = self.open_episode
+        if ep is not None:
+            ep.end_ms = t
+            ep.unrepaired = True
+
+
+def fold(events: list[Event]) -> SessionState:
+    """Session state from a session's raw log (undos and edits applied)."""
+    state = SessionState()
+    for e in effective_taps(events):
+        state.apply(e)
+    return state

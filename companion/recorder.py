@@ -1,0 +1,256 @@
+"""Recording a live session: the operations a tap, key or hotkey ends up calling.
+
+Each operation checks the tap against the session's state, commits one event, and only then
+returns a `Change` saying what changed, so nothing is shown as recorded before it is durable.
+A refused tap raises `TapRefused` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Iterable
+
+from companion.clock import Clock, SessionClock, local_zone_name
+from companion.errors import TapRefused
+from companion.events import EPISODE_KINDS, Event, Kind, last_undoable
+from companion.fold import SessionState, fold
+from companion.scheme import Scheme, parse_scheme
+from companion.store import SessionRow, Store
+
+MAX_NOTE = 500
+MAX_BACKDATE_S = 600
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one operation changed.
+
+    `event` is the committed row. `rebuilt` is True when the timeline changed somewhere
+    before its end (a back-dated tap or an undo): views redraw from `state` instead of
+    appending. `undone` is the tap an undo took back. `clamped` is True when a back-dated
+    tap was placed later than asked (not before the session start or the last resume).
+    """
+
+    event: Event
+    state: SessionState
+    rebuilt: bool = False
+    undone: Event | None = None
+    clamped: bool = False
+
+
+class Recorder:
+    """The live session: its store row, scheme, clock, log and folded state."""
+
+    def __init__(
+        self, store: Store, session: SessionRow, scheme: Scheme, clock: SessionClock,
+        events: list[Event],
+    ) -> None:
+        self.store = store
+        self.session = session
+        self.scheme = scheme
+        self.clock = clock
+        self.events = events
+        self.state = fold(events)
+
+    # -- starting and resuming -------------------------------------------------------------
+
+    @classmethod
+    def start(
+        cls, store: Store, scheme: Scheme, clock: Clock, client_code: str,
+        number: int | None = None, modality: str | None = None,
+    ) -> Recorder:
+        """Begin a new session now."""
+        session_clock = SessionClock(clock)
+        row = store.create_session(
+            client_code,
+            number=number,
+            modality=modality,
+            started_utc=_iso(clock.wall_utc()),
+            time_zone=local_zone_name(),
+            scheme_json=scheme.to_json(),
+        )
+        return cls(store, row, scheme, session_clock, [])
+
+    @classmethod
+    def resume_interrupted(cls, store: Store, session_id: int, clock: Clock) -> Recorder:
+        """Carry on a session a crash left open. The gap is recorded as a pause."""
+        row = store.session(session_id)
+        if row.status != "interrupted":
+            raise TapRefused(f"Session {session_id} is {row.status}, not interrupted.")
+        events = store.events(session_id)
+        last_ms, last_wall = _last_moment(row, events)
+        gap_ms = max(0, round((clock.wall_utc() - last_wall).total_seconds() * 1000))
+        resumed_ms = last_ms + gap_ms
+        wall = _iso(clock.wall_utc())
+        if not fold(events).paused:
+            events.append(
+                store.append(session_id, Kind.PAUSE, last_ms, wall, text="interrupted")
+            )
+            events.append(store.append(session_id, Kind.RESUME, resumed_ms, wall))
+        store.set_status(session_id, "live")
+        scheme = parse_scheme(json.loads(row.scheme_json), f"session {session_id}")
+        return cls(store, store.session(session_id), scheme, SessionClock(clock, resumed_ms),
+                   events)
+
+    @staticmethod
+    def close_interrupted(store: Store, session_id: int) -> SessionState:
+        """End a session a crash left open, at the last moment it was known to be running.
+
+        A rupture still open is closed as unrepaired; every committed tap stays.
+        """
+        row = store.session(session_id)
+        if row.status != "interrupted":
+            raise TapRefused(f"Session {session_id} is {row.status}, not interrupted.")
+        events = store.events(session_id)
+        last_ms, last_wall = _last_moment(row, events)
+        events.append(store.append(session_id, Kind.END, last_ms, _iso(last_wall)))
+        store.set_status(session_id, "ended", _iso(last_wall))
+        return fold(events)
+
+    # -- taps ------------------------------------------------------------------------------
+
+    def now_ms(self) -> int:
+        return self.clock.offset_ms()
+
+    def client(self, state_id: str, backdate_s: float = 0) -> Change:
+        """The client's perceived state."""
+        self._check_state(state_id)
+        return self._tap(Kind.CLIENT, backdate_s, value=state_id)
+
+    def self_state(self, state_id: str, backdate_s: float = 0) -> Change:
+        """The clinician's own state."""
+        self._check_state(state_id)
+        return self._tap(Kind.SELF, backdate_s, value=state_id)
+
+    def rupture(
+        self, rupture_type: str | None = None, markers: Iterable[str] = (), backdate_s: float = 0
+    ) -> Change:
+        """Open a rupture (or, while one is open, add its type or markers)."""
+        if rupture_type is not None and rupture_type not in {t.id for t in self.scheme.rupture_types}:
+            raise TapRefused(f"'{rupture_type}' is not a rupture type in this coding scheme.")
+        self._check_tags(markers, self.scheme.marker_ids(), "rupture marker")
+        return self._tap(Kind.RUPTURE, backdate_s, value=rupture_type, tags=tuple(markers))
+
+    def repair_attempt(self, strategies: Iterable[str] = (), backdate_s: float = 0) -> Change:
+        """A try at repair; the rupture stays open."""
+        return self._repair(Kind.REPAIR_ATTEMPT, strategies, backdate_s)
+
+    def repair(self, strategies: Iterable[str] = (), backdate_s: float = 0) -> Change:
+        """The connection is restored: closes the open rupture with its time to repair."""
+        return self._repair(Kind.REPAIR, strategies, backdate_s)
+
+    def note(self, kind: str, text: str | None = None, backdate_s: float = 0) -> Change:
+        """A glimmer, a trigger or a short free note."""
+        if kind not in {n.id for n in self.scheme.notes}:
+            raise TapRefused(f"'{kind}' is not a note kind in this coding scheme.")
+        text = (text or "").strip() or None
+        if text is not None and len(text) > MAX_NOTE:
+            raise TapRefused(f"A note is at most {MAX_NOTE} characters; this one has {len(text)}.")
+        return self._tap(Kind.NOTE, backdate_s, value=kind, text=text)
+
+    def undo(self) -> Change:
+        """Take back the last tap by appending a tombstone (the tap stays in the log)."""
+        self._check_open()
+        target = last_undoable(self.events)
+        if target is None:
+            raise TapRefused("Nothing to undo.")
+        event = self._commit(Kind.UNDO, self.now_ms(), target=target.id)
+        self.state = fold(self.events)
+        return Change(event, self.state, rebuilt=True, undone=target)
+
+    # -- pause, resume, end ----------------------------------------------------------------
+
+    def pause(self) -> Change:
+        self._check_open()
+        if self.state.paused:
+            raise TapRefused("The session is already paused.")
+        return self._append_in_order(self._commit(Kind.PAUSE, self.now_ms()))
+
+    def resume(self) -> Change:
+        self._check_open()
+        if not self.state.paused:
+            raise TapRefused("The session is not paused.")
+        return self._append_in_order(self._commit(Kind.RESUME, self.now_ms()))
+
+    def end(self) -> Change:
+        """End the session; an open rupture is recorded as unrepaired."""
+        self._check_open()
+        event = self._commit(Kind.END, max(self.now_ms(), self.state.last_ms))
+        self.store.set_status(self.session.id, "ended", event.wall_utc)
+        self.session = self.store.session(self.session.id)
+        return self._append_in_order(event)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _repair(self, kind: Kind, strategies: Iterable[str], backdate_s: float) -> Change:
+        self._check_open()
+        if self.state.open_episode is None:
+            raise TapRefused("No rupture is open, so there is nothing to repair.")
+        self._check_tags(strategies, self.scheme.strategy_ids(), "repair strategy")
+        return self._tap(kind, backdate_s, tags=tuple(strategies))
+
+    def _tap(self, kind: Kind, backdate_s: float, **fields: object) -> Change:
+        self._check_open()
+        if self.state.paused:
+            raise TapRefused("The session is paused. Resume it to record taps.")
+        if not 0 <= backdate_s <= MAX_BACKDATE_S:
+            raise TapRefused(f"A tap can be back-dated by 0 to {MAX_BACKDATE_S} seconds.")
+        now = self.now_ms()
+        wanted = now - round(backdate_s * 1000)
+        earliest = self.state.resume_boundary_ms()
+        if kind in EPISODE_KINDS:
+            earliest = max(earliest, self._last_episode_ms())
+        offset = min(now, max(wanted, earliest))
+        event = self._commit(kind, offset, **fields)
+        change = self._append_in_order(event) if offset >= self.state.last_ms else None
+        if change is None:
+            self.state = fold(self.events)
+            change = Change(event, self.state, rebuilt=True)
+        if offset > wanted:
+            change = replace(change, clamped=True)
+        return change
+
+    def _commit(self, kind: Kind, offset_ms: int, **fields: object) -> Event:
+        event = self.store.append(
+            self.session.id, kind, offset_ms, _iso(self.clock.wall_utc()), **fields  # type: ignore[arg-type]
+        )
+        self.events.append(event)
+        return event
+
+    def _append_in_order(self, event: Event) -> Change:
+        self.state.apply(event)
+        return Change(event, self.state)
+
+    def _last_episode_ms(self) -> int:
+        if not self.state.episodes:
+            return 0
+        ep = self.state.episodes[-1]
+        return max([ep.start_ms, *ep.attempts, ep.repair_ms or 0])
+
+    def _check_open(self) -> None:
+        if self.state.ended:
+            raise TapRefused("This session has ended.")
+
+    def _check_state(self, state_id: str) -> None:
+        if state_id not in {s.id for s in self.scheme.enabled_states}:
+            raise TapRefused(f"'{state_id}' is not a state offered by this coding scheme.")
+
+    @staticmethod
+    def _check_tags(tags: Iterable[str], known: set[str], what: str) -> None:
+        for tag in tags:
+            if tag not in known:
+                raise TapRefused(f"'{tag}' is not a {what} in this coding scheme.")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds")
+
+
+def _last_moment(row: SessionRow, events: list[Event]) -> tuple[int, datetime]:
+    """The last session time and wall-clock time a session is known to have reached."""
+    if not events:
+        return 0, datetime.fromisoformat(row.started_utc)
+    last_ms = max(e.offset_ms for e in events)
+    return last_ms, datetime.fromisoformat(events[-1].wall_utc)

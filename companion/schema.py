@@ -1,0 +1,78 @@
+"""The database schema, as an ordered list of migrations (sqlite-utils `Migrations`).
+
+Add a step by appending a function and raising SCHEMA_VERSION; never edit a shipped step.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+APPLICATION_ID = 0x41544E45  # "ATNE": marks the file as Attune's
+SCHEMA_VERSION = 1
+
+MIGRATIONS = Migrations("attune")
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    """Clients, sessions, the append-only event log, reflections, ratings and the audit log."""
+    db.executescript(
+        """
+        CREATE TABLE clients (
+            key TEXT PRIMARY KEY,          -- the code case-folded, for matching
+            code TEXT NOT NULL,            -- the code as first typed (a pseudonym, never a name)
+            created_utc TEXT NOT NULL
+        );
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            client_key TEXT NOT NULL REFERENCES clients(key),
+            number INTEGER,
+            modality TEXT,
+            started_utc TEXT NOT NULL,
+            time_zone TEXT NOT NULL,
+            ended_utc TEXT,
+            status TEXT NOT NULL CHECK (status IN ('live', 'ended', 'interrupted')),
+            scheme_json TEXT NOT NULL
+        );
+        CREATE INDEX sessions_client ON sessions(client_key, started_utc);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            kind TEXT NOT NULL,
+            offset_ms INTEGER NOT NULL CHECK (offset_ms >= 0),
+            wall_utc TEXT NOT NULL,
+            value TEXT,
+            tags TEXT,
+            text TEXT,
+            target INTEGER REFERENCES events(id),
+            changes TEXT
+        );
+        CREATE INDEX events_session ON events(session_id, id);
+        CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only: record a correction instead'); END;
+        CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only: record a correction instead'); END;
+        CREATE TABLE reflections (
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            prompt_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            updated_utc TEXT NOT NULL,
+            PRIMARY KEY (session_id, prompt_id)
+        );
+        CREATE TABLE ratings (
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            name TEXT NOT NULL,
+            value INTEGER NOT NULL CHECK (value BETWEEN 0 AND 10),
+            updated_utc TEXT NOT NULL,
+            PRIMARY KEY (session_id, name)
+        );
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at_utc TEXT NOT NULL,
+            action TEXT NOT NULL,
+            session_id INTEGER REFERENCES sessions(id),
+            detail TEXT NOT NULL
+        );
+        """
+    )

@@ -1,0 +1,381 @@
+"""The durable store: one SQLite database, opened carefully, written one commit per event.
+
+Opening checks the file before anything is written (a corrupt or foreign file is refused and
+left untouched), takes a lock so a second running Attune is told so instead of interleaving
+writes, applies schema migrations and refuses a database from a newer Attune. Events are
+append-only: triggers in the database refuse UPDATE and DELETE on them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from sqlite_utils import Database
+
+from companion import clients
+from companion.errors import CorruptDatabase, DatabaseLocked, NewerDatabase, NotFound, StoreError
+from companion.events import Event, Kind
+from companion.lockfile import LockFile, LockHeld
+from companion.paths import ensure_private_dir
+from companion.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+STATUSES = ("live", "ended", "interrupted")
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: int
+    client_code: str
+    number: int | None
+    modality: str | None
+    started_utc: str
+    time_zone: str
+    ended_utc: str | None
+    status: str
+    scheme_json: str
+
+
+_EVENT_COLS = "id, kind, offset_ms, wall_utc, value, tags, text, target, changes"
+
+
+def _event(row: tuple[Any, ...]) -> Event:
+    return Event(
+        id=row[0],
+        kind=Kind(row[1]),
+        offset_ms=row[2],
+        wall_utc=row[3],
+        value=row[4],
+        tags=tuple(json.loads(row[5])) if row[5] else (),
+        text=row[6],
+        target=row[7],
+        changes=json.loads(row[8]) if row[8] else {},
+    )
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class Store:
+    """An open Attune database. Use `Store.open`; close it (or use `with`) when done."""
+
+    def __init__(self, db: Database, path: Path | None, lock: LockFile | None) -> None:
+        self.db = db
+        self.path = path
+        self._lock = lock
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str, *, readonly: bool = False) -> Store:
+        """Open (or create) the database at `path`.
+
+        Raises CorruptDatabase, NewerDatabase or DatabaseLocked with a message for the user;
+        in each case the file is left exactly as it was.
+        """
+        path = Path(path)
+        if readonly:
+            if not path.exists():
+                raise NotFound(f"There is no Attune database at {path} yet.")
+            conn = _connect(f"file:{path}?mode=ro", uri=True, path=path)
+            _check_existing(conn, path)
+            _check_version(conn, path)
+            return cls(Database(conn), path, None)
+
+        ensure_private_dir(path.parent)
+        lock = LockFile(path.with_name(path.name + ".lock"))
+        try:
+            lock.acquire()
+        except LockHeld:
+            raise DatabaseLocked(
+                f"Attune is already running with {path}. Close the other window first "
+                "(only one Attune may write to a database at a time)."
+            ) from None
+        try:
+            created = not path.exists() or path.stat().st_size == 0
+            if created:
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            os.chmod(path, 0o600)
+            conn = _connect(str(path), path=path)
+            if not created:
+                _check_existing(conn, path)
+                _check_version(conn, path)
+            store = cls(Database(conn), path, lock)
+            store._prepare(created)
+            return store
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def memory(cls) -> Store:
+        """An in-memory database with the full schema (for tests and previews)."""
+        store = cls(Database(sqlite3.connect(":memory:")), None, None)
+        store._prepare(True)
+        return store
+
+    def _prepare(self, created: bool) -> None:
+        db = self.db
+        if created:
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        if self.path is not None:
+            db.enable_wal()
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA foreign_keys = ON")
+        MIGRATIONS.apply(db)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("UPDATE sessions SET status = 'interrupted' WHERE status = 'live'")
+
+    def close(self) -> None:
+        self.db.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- sessions --------------------------------------------------------------------------
+
+    def create_session(
+        self,
+        client_code: str,
+        *,
+        number: int | None,
+        modality: str | None,
+        started_utc: str,
+        time_zone: str,
+        scheme_json: str,
+    ) -> SessionRow:
+        """Record a new live session (and its client, the first time the code is seen)."""
+        code = clients.normalise(client_code)
+        key = code.casefold()
+        if number is not None and not 1 <= number <= 100_000:
+            raise StoreError("A session number is a whole number from 1.")
+        if modality not in (None, "telehealth", "in person"):
+            raise StoreError("Modality is 'telehealth' or 'in person'.")
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR IGNORE INTO clients (key, code, created_utc) VALUES (?, ?, ?)",
+                [key, code, now_utc()],
+            )
+            cur = self.db.execute(
+                "INSERT INTO sessions (client_key, number, modality, started_utc, time_zone,"
+                " status, scheme_json) VALUES (?, ?, ?, ?, ?, 'live', ?)",
+                [key, number, modality, started_utc, time_zone, scheme_json],
+            )
+        return self.session(int(cur.lastrowid or 0))
+
+    def session(self, session_id: int) -> SessionRow:
+        rows = self._sessions("WHERE s.id = ?", [session_id])
+        if not rows:
+            raise NotFound(f"There is no session {session_id}.")
+        return rows[0]
+
+    def sessions(self, client_code: str | None = None) -> list[SessionRow]:
+        """All sessions, newest first; only one client's when a code is given."""
+        if client_code:
+            return self._sessions(
+                "WHERE s.client_key = ? ORDER BY s.started_utc DESC, s.id DESC",
+                [clients.match_key(client_code)],
+            )
+        return self._sessions("ORDER BY s.started_utc DESC, s.id DESC", [])
+
+    def interrupted_sessions(self) -> list[SessionRow]:
+        """Sessions left live by a crash or power cut, to offer resume or close."""
+        return self._sessions("WHERE s.status = 'interrupted' ORDER BY s.id DESC", [])
+
+    def client_codes(self) -> list[str]:
+        """Known client codes, most recently seen first."""
+        rows = self.db.execute(
+            "SELECT c.code FROM clients c LEFT JOIN sessions s ON s.client_key = c.key "
+            "GROUP BY c.key ORDER BY MAX(s.started_utc) DESC, c.code"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def set_status(self, session_id: int, status: str, ended_utc: str | None = None) -> None:
+        if status not in STATUSES:
+            raise ValueError(status)
+        self.db.execute(
+            "UPDATE sessions SET status = ?, ended_utc = COALESCE(?, ended_utc) WHERE id = ?",
+            [status, ended_utc, session_id],
+        )
+
+    def _sessions(self, where: str, params: list[Any]) -> list[SessionRow]:
+        rows = self.db.execute(
+            "SELECT s.id, c.code, s.number, s.modality, s.started_utc, s.time_zone, "
+            "s.ended_utc, s.status, s.scheme_json FROM sessions s "
+            f"JOIN clients c ON c.key = s.client_key {where}",
+            params,
+        ).fetchall()
+        return [SessionRow(*r) for r in rows]
+
+    # -- events ----------------------------------------------------------------------------
+
+    def append(
+        self,
+        session_id: int,
+        kind: Kind,
+        offset_ms: int,
+        wall_utc: str,
+        *,
+        value: str | None = None,
+        tags: Iterable[str] = (),
+        text: str | None = None,
+        target: int | None = None,
+        changes: dict[str, Any] | None = None,
+    ) -> Event:
+        """Append one event and commit it; returns only once it is durable."""
+        tag_tuple = tuple(tags)
+        cur = self.db.execute(
+            "INSERT INTO events (session_id, kind, offset_ms, wall_utc, value, tags, text,"
+            " target, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                session_id,
+                kind.value,
+                offset_ms,
+                wall_utc,
+                value,
+                json.dumps(tag_tuple) if tag_tuple else None,
+                text,
+                target,
+                json.dumps(changes) if changes else None,
+            ],
+        )
+        return Event(
+            id=int(cur.lastrowid or 0),
+            kind=kind,
+            offset_ms=offset_ms,
+            wall_utc=wall_utc,
+            value=value,
+            tags=tag_tuple,
+            text=text,
+            target=target,
+            changes=dict(changes or {}),
+        )
+
+    def events(self, session_id: int) -> list[Event]:
+        """A session's whole log in recording order."""
+        rows = self.db.execute(
+            f"SELECT {_EVENT_COLS} FROM events WHERE session_id = ? ORDER BY id", [session_id]
+        ).fetchall()
+        return [_event(r) for r in rows]
+
+    # -- reflections, ratings, audit -------------------------------------------------------
+
+    def set_reflection(self, session_id: int, prompt_id: str, text: str) -> None:
+        self.db.execute(
+            "INSERT INTO reflections (session_id, prompt_id, text, updated_utc) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (session_id, prompt_id) "
+            "DO UPDATE SET text = excluded.text, updated_utc = excluded.updated_utc",
+            [session_id, prompt_id, text, now_utc()],
+        )
+
+    def reflections(self, session_id: int) -> dict[str, str]:
+        rows = self.db.execute(
+            "SELECT prompt_id, text FROM reflections WHERE session_id = ?", [session_id]
+        ).fetchall()
+        return dict(rows)
+
+    def set_rating(self, session_id: int, name: str, value: int | None) -> None:
+        """Store (or with None, clear) a 0–10 rating."""
+        if value is None:
+            self.db.execute(
+                "DELETE FROM ratings WHERE session_id = ? AND name = ?", [session_id, name]
+            )
+            return
+        if not 0 <= value <= 10:
+            raise StoreError("A rating is a whole number from 0 to 10.")
+        self.db.execute(
+            "INSERT INTO ratings (session_id, name, value, updated_utc) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (session_id, name) DO UPDATE SET value = excluded.value, "
+            "updated_utc = excluded.updated_utc",
+            [session_id, name, value, now_utc()],
+        )
+
+    def ratings(self, session_id: int) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT name, value FROM ratings WHERE session_id = ?", [session_id]
+        ).fetchall()
+        return dict(rows)
+
+    def audit(self, action: str, session_id: int | None, detail: dict[str, Any]) -> None:
+        """Log an export, import or edit (what and when, never clinical free text)."""
+        self.db.execute(
+            "INSERT INTO audit (at_utc, action, session_id, detail) VALUES (?, ?, ?, ?)",
+            [now_utc(), action, session_id, json.dumps(detail, sort_keys=True)],
+        )
+
+    def audit_log(self, session_id: int | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT at_utc, action, session_id, detail FROM audit"
+        params: list[Any] = []
+        if session_id is not None:
+            sql += " WHERE session_id = ?"
+            params.append(session_id)
+        rows = self.db.execute(sql + " ORDER BY id", params).fetchall()
+        return [
+            {"at_utc": r[0], "action": r[1], "session_id": r[2], "detail": json.loads(r[3])}
+            for r in rows
+        ]
+
+    # -- health ----------------------------------------------------------------------------
+
+    def verify(self) -> list[str]:
+        """Problems found by SQLite's integrity and foreign-key checks ([] when healthy)."""
+        problems = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall()]
+        problems = [p for p in problems if p != "ok"]
+        fk = self.db.execute("PRAGMA foreign_key_check").fetchall()
+        problems += [f"foreign key: {tuple(r)}" for r in fk]
+        return problems
+
+
+def _connect(target: str, *, path: Path, uri: bool = False) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(target, uri=uri, timeout=5.0)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.DatabaseError as exc:
+        raise CorruptDatabase(
+            f"{path} is not a readable Attune database ({exc}). It was left untouched."
+        ) from None
+
+
+def _check_existing(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file that is not ours or not healthy, before anything is written to it."""
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise CorruptDatabase(
+            f"{path} is damaged ({exc}). It was left untouched; restore it from a backup."
+        ) from None
+    if app_id != APPLICATION_ID and tables:
+        conn.close()
+        raise CorruptDatabase(f"{path} is an SQLite file, but not an Attune database.")
+    if check != ["ok"]:
+        conn.close()
+        raise CorruptDatabase(
+            f"{path} failed its integrity check ({check[0]}). It was left untouched; "
+            "restore it from a backup."
+        )
+
+
+def _check_version(conn: sqlite3.Connection, path: Path) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise NewerDatabase(
+            f"{path} was written by a newer Attune (schema {version}; this one knows "
+            f"{SCHEMA_VERSION}). Update Attune to open it; the file was left untouched."
+        )
