@@ -35,7 +35,7 @@ TAP_KINDS = frozenset(
 EPISODE_KINDS = frozenset({Kind.RUPTURE, Kind.REPAIR_ATTEMPT, Kind.REPAIR})
 """Taps that belong to rupture episodes; they are kept in recording order on the timeline."""
 
-EDITABLE_FIELDS = ("offset_ms", "value", "tags", "text", "removed")
+EDITABLE_FIELDS = ("offset_ms", "value", "tags", "text", "kind", "removed")
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,13 @@ def effective_taps(events: list[Event]) -> list[Event]:
 
 def apply_changes(event: Event, changes: dict[str, Any]) -> Event:
     """The tap as an EDIT's changes would make it."""
-    fields: dict[str, Any] = {k: v for k, v in changes.items() if k in EDITABLE_FIELDS[:-1]}
+    fields: dict[str, Any] = {
+        k: v for k, v in changes.items() if k in EDITABLE_FIELDS and k != "removed"
+    }
     if "tags" in fields:
         fields["tags"] = tuple(fields["tags"])
+    if "kind" in fields:
+        fields["kind"] = Kind(fields["kind"])
     return replace(event, **fields)
 
 

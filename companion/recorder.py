@@ -7,7 +7,6 @@ A refused tap raises `TapRefused` and writes nothing.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Iterable
@@ -16,7 +15,7 @@ from companion.clock import Clock, SessionClock, local_zone_name
 from companion.errors import TapRefused
 from companion.events import EPISODE_KINDS, Event, Kind, last_undoable
 from companion.fold import SessionState, fold
-from companion.scheme import Scheme, parse_scheme
+from companion.scheme import Scheme, session_scheme
 from companion.store import SessionRow, Store
 
 MAX_NOTE = 500
@@ -90,7 +89,7 @@ class Recorder:
             )
             events.append(store.append(session_id, Kind.RESUME, resumed_ms, wall))
         store.set_status(session_id, "live")
-        scheme = parse_scheme(json.loads(row.scheme_json), f"session {session_id}")
+        scheme = session_scheme(row.scheme_json, session_id)
         return cls(store, store.session(session_id), scheme, SessionClock(clock, resumed_ms),
                    events)
 

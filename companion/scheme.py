@@ -343,6 +343,11 @@ def load_scheme_text(text: str, source: str) -> Scheme:
     return parse_scheme(data, source)
 
 
+def session_scheme(scheme_json: str, session_id: int) -> Scheme:
+    """The scheme snapshot a session was recorded with."""
+    return load_scheme_text(scheme_json, f"session {session_id}")
+
+
 def default_scheme() -> Scheme:
     """The scheme shipped in resources/."""
     text = resources.files("resources").joinpath("scheme.json").read_text(encoding="utf-8")

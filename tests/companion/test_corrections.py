@@ -1,0 +1,102 @@
+"""Corrections in review are audited edits: the original tap stays, the summary follows."""
+
+from __future__ import annotations
+
+import pytest
+
+from companion import corrections
+from companion.clock import FakeClock
+from companion.errors import TapRefused
+from companion.events import Kind
+from companion.fold import fold
+from companion.recorder import Recorder
+from companion.scheme import default_scheme
+from companion.store import Store
+
+
+@pytest.fixture
+def ended():
+    """An ended session: ventral 0–60 s, sympathetic from 60 s, rupture 90 s → repair 150 s."""
+    store = Store.memory()
+    clock = FakeClock()
+    rec = Recorder.start(store, default_scheme(), clock, "K-07")
+    ids = {}
+    ids["ventral"] = rec.client("ventral").event.id
+    clock.advance(60)
+    ids["symp"] = rec.client("sympathetic").event.id
+    clock.advance(30)
+    ids["rupture"] = rec.rupture("withdrawal").event.id
+    clock.advance(60)
+    ids["repair"] = rec.repair(["clarify"]).event.id
+    clock.advance(30)
+    rec.end()
+    return store, rec.session.id, ids
+
+
+def test_move_changes_the_fold_and_keeps_the_original_row(ended):
+    store, sid, ids = ended
+    state = corrections.move(store, sid, ids["symp"], 30_000)
+    assert [(i.state, i.start_ms, i.end_ms) for i in state.lanes["client"]] == [
+        ("ventral", 0, 30_000),
+        ("sympathetic", 30_000, 180_000),
+    ]
+    rows = store.events(sid)
+    original = next(e for e in rows if e.id == ids["symp"])
+    assert original.offset_ms == 60_000, "the tap as recorded must stay in the log"
+    assert fold(rows).lanes["client"][0].end_ms == 30_000
+    assert corrections.edited_ids(rows) == {ids["symp"]}
+    assert store.audit_log(sid)[-1]["action"] == "edit"
+
+
+def test_retag_rupture_type_and_strategies(ended):
+    store, sid, ids = ended
+    corrections.retag(store, sid, ids["rupture"], value="confrontation", tags=["rejects_intervention"])
+    state = corrections.retag(store, sid, ids["repair"], tags=["acknowledge", "clarify"])
+    ep = state.episodes[0]
+    assert ep.rupture_type == "confrontation"
+    assert ep.markers == ["rejects_intervention"]
+    assert ep.strategies == ["acknowledge", "clarify"]
+
+
+def test_repair_can_become_an_attempt_leaving_the_rupture_unrepaired(ended):
+    store, sid, ids = ended
+    state = corrections.retag(store, sid, ids["repair"], kind=Kind.REPAIR_ATTEMPT)
+    ep = state.episodes[0]
+    assert ep.attempts == [150_000]
+    assert ep.unrepaired and ep.end_ms == 180_000
+
+
+def test_remove_takes_the_tap_out_of_the_session_only(ended):
+    store, sid, ids = ended
+    before = len(store.events(sid))
+    state = corrections.remove(store, sid, ids["ventral"])
+    assert [i.state for i in state.lanes["client"]] == ["sympathetic"]
+    assert len(store.events(sid)) == before + 1
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda s, sid, ids: corrections.move(s, sid, ids["repair"], 10_000), "consistent"),
+        (lambda s, sid, ids: corrections.move(s, sid, ids["symp"], 999_000), "between"),
+        (lambda s, sid, ids: corrections.retag(s, sid, ids["symp"], value="elated"), "not a state"),
+        (lambda s, sid, ids: corrections.retag(s, sid, ids["rupture"], tags=["nope"]), "marker"),
+        (lambda s, sid, ids: corrections.retag(s, sid, ids["symp"], kind=Kind.NOTE), "cannot become"),
+        (lambda s, sid, ids: corrections.remove(s, sid, 9999), "no tap"),
+    ],
+)
+def test_impossible_corrections_are_refused_and_write_nothing(ended, change, message):
+    store, sid, ids = ended
+    before = store.events(sid)
+    with pytest.raises(TapRefused, match=message):
+        change(store, sid, ids)
+    assert store.events(sid) == before
+    assert store.audit_log(sid) == []
+
+
+def test_a_live_session_is_corrected_with_undo_not_edits():
+    store = Store.memory()
+    rec = Recorder.start(store, default_scheme(), FakeClock(), "K-07")
+    tap = rec.client("ventral").event
+    with pytest.raises(TapRefused, match="Undo"):
+        corrections.move(store, rec.session.id, tap.id, 0)
