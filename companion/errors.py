@@ -41,3 +41,18 @@ class DatabaseLocked(StoreError):
 
 class NotFound(StoreError):
     """No such session (or other record)."""
+
+
+class TapHeld(AttuneError):
+    """The database could not take a tap just now; it is held in memory and retried.
+
+    Nothing is shown as recorded until it is saved, and nothing is dropped.
+    """
+
+    def __init__(self, reason: str, count: int) -> None:
+        self.reason, self.count = reason, count
+        taps = "1 tap" if count == 1 else f"{count} taps"
+        super().__init__(
+            f"Not saved yet: {reason}. Attune is holding {taps} and keeps trying; "
+            "keep this window open."
+        )

@@ -7,12 +7,13 @@ A refused tap raises `TapRefused` and writes nothing.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Iterable
 
 from companion.clock import Clock, SessionClock, local_zone_name
-from companion.errors import TapRefused
+from companion.errors import TapHeld, TapRefused
 from companion.events import EPISODE_KINDS, Event, Kind, last_undoable
 from companion.fold import SessionState, fold
 from companion.scheme import Scheme, session_scheme
@@ -20,6 +21,8 @@ from companion.store import SessionRow, Store
 
 MAX_NOTE = 500
 MAX_BACKDATE_S = 600
+_HELD_ID_BASE = 10**15
+"""Held (not yet saved) events get ids from here, above any real row id, until saved."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,10 @@ class Recorder:
         self.clock = clock
         self.events = events
         self.state = fold(events)
+        self.pending: list[Event] = []
+        self._saved_ids: dict[int, int] = {}
+        self._next_held_id = _HELD_ID_BASE
+        self._held_reason = ""
 
     # -- starting and resuming -------------------------------------------------------------
 
@@ -212,11 +219,59 @@ class Recorder:
         return change
 
     def _commit(self, kind: Kind, offset_ms: int, **fields: object) -> Event:
-        event = self.store.append(
-            self.session.id, kind, offset_ms, _iso(self.clock.wall_utc()), **fields  # type: ignore[arg-type]
-        )
-        self.events.append(event)
-        return event
+        """Save one event, or hold it (and raise TapHeld) when the database cannot take it.
+
+        While anything is held, later events are held behind it so the log keeps its order.
+        A held event counts for the session's state (so the next taps are checked against
+        it) but is never reported as recorded until `flush_pending` has saved it.
+        """
+        wall = _iso(self.clock.wall_utc())
+        if not self.pending:
+            try:
+                event = self.store.append(self.session.id, kind, offset_ms, wall, **fields)  # type: ignore[arg-type]
+            except sqlite3.IntegrityError:
+                raise
+            except sqlite3.DatabaseError as exc:
+                self._held_reason = _reason(exc)
+            else:
+                self.events.append(event)
+                return event
+        self._next_held_id += 1
+        held = Event(self._next_held_id, kind, offset_ms, wall, **fields)  # type: ignore[arg-type]
+        self.pending.append(held)
+        self.events.append(held)
+        self.state = fold(self.events)
+        raise TapHeld(self._held_reason, len(self.pending))
+
+    def flush_pending(self) -> Change | None:
+        """Try again to save held events, oldest first.
+
+        Returns None when nothing was held, a Change (with `rebuilt`) once everything held is
+        saved, and raises TapHeld while the database still refuses.
+        """
+        if not self.pending:
+            return None
+        while self.pending:
+            held = self.pending[0]
+            target = self._saved_ids.get(held.target, held.target) if held.target else None
+            try:
+                saved = self.store.append(
+                    self.session.id, held.kind, held.offset_ms, held.wall_utc, value=held.value,
+                    tags=held.tags, text=held.text, target=target, changes=held.changes,
+                )
+            except sqlite3.IntegrityError:
+                raise
+            except sqlite3.DatabaseError as exc:
+                self._held_reason = _reason(exc)
+                raise TapHeld(self._held_reason, len(self.pending)) from None
+            self.pending.pop(0)
+            self._saved_ids[held.id] = saved.id
+            self.events[self.events.index(held)] = saved
+            if saved.kind is Kind.END:
+                self.store.set_status(self.session.id, "ended", saved.wall_utc)
+                self.session = self.store.session(self.session.id)
+        self.state = fold(self.events)
+        return Change(saved, self.state, rebuilt=True)
 
     def _append_in_order(self, event: Event) -> Change:
         self.state.apply(event)
@@ -241,6 +296,18 @@ class Recorder:
         for tag in tags:
             if tag not in known:
                 raise TapRefused(f"'{tag}' is not a {what} in this coding scheme.")
+
+
+def _reason(exc: sqlite3.DatabaseError) -> str:
+    """The database's complaint in words a clinician can act on."""
+    text = str(exc).lower()
+    if "full" in text:
+        return "the disk is full"
+    if "readonly" in text or "read-only" in text:
+        return "the database cannot be written (read-only)"
+    if "locked" in text or "busy" in text:
+        return "another program is using the database"
+    return f"the database reported '{exc}'"
 
 
 def _iso(moment: datetime) -> str:
