@@ -340,7 +340,7 @@ class Store:
 
 def _connect(target: str, *, path: Path, uri: bool = False) -> sqlite3.Connection:
     try:
-        conn = sqlite3.connect(target, uri=uri, timeout=5.0)
+        conn = sqlite3.connect(target, uri=uri, timeout=0.5)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
     except sqlite3.DatabaseError as exc:
