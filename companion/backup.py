@@ -16,7 +16,7 @@ from pathlib import Path
 from companion.errors import CorruptDatabase, DatabaseLocked, NotFound
 from companion.lockfile import LockFile, LockHeld
 from companion.paths import atomic_write, ensure_private_dir
-from companion.store import Store
+from companion.store import Store, lock_path
 
 KEEP_NEWEST = 10
 KEEP_DAILY_DAYS = 30
@@ -99,7 +99,7 @@ def restore(backup: Path, db_path: Path) -> Path:
         check.close()
     if problems != ["ok"]:
         raise CorruptDatabase(f"{backup} failed its check ({problems[0]}); nothing was changed.")
-    lock = LockFile(db_path.with_name(db_path.name + ".lock"))
+    lock = LockFile(lock_path(db_path))
     try:
         lock.acquire()
     except LockHeld:

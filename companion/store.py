@@ -89,7 +89,7 @@ class Store:
             return cls(Database(conn), path, None)
 
         ensure_private_dir(path.parent)
-        lock = LockFile(path.with_name(path.name + ".lock"))
+        lock = LockFile(lock_path(path))
         try:
             lock.acquire()
         except LockHeld:
@@ -101,11 +101,11 @@ class Store:
             created = not path.exists() or path.stat().st_size == 0
             if created:
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-            os.chmod(path, 0o600)
             conn = _connect(str(path), path=path)
             if not created:
                 _check_existing(conn, path)
                 _check_version(conn, path)
+            os.chmod(path, 0o600)
             store = cls(Database(conn), path, lock)
             store._prepare(created)
             return store
@@ -338,12 +338,20 @@ class Store:
         return problems
 
 
+def lock_path(db_path: Path) -> Path:
+    """The lock file that says a running Attune holds `db_path`."""
+    return db_path.with_name(db_path.name + ".lock")
+
+
 def _connect(target: str, *, path: Path, uri: bool = False) -> sqlite3.Connection:
+    conn = None
     try:
         conn = sqlite3.connect(target, uri=uri, timeout=0.5)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
     except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
         raise CorruptDatabase(
             f"{path} is not a readable Attune database ({exc}). It was left untouched."
         ) from None
