@@ -47,6 +47,7 @@ class Episode:
     end_ms: int | None = None
     unrepaired: bool = False
     event_ids: list[int] = field(default_factory=list)
+    last_tap_ms: int = 0
 
     @property
     def is_open(self) -> bool:
@@ -150,17 +151,19 @@ class SessionState:
                 ep.rupture_type = e.value
             ep.markers.extend(m for m in e.tags if m not in ep.markers)
             ep.event_ids.append(e.id)
+            ep.last_tap_ms = e.offset_ms
         elif kind in (Kind.REPAIR_ATTEMPT, Kind.REPAIR):
             ep = self.open_episode
             if ep is None:
                 raise InconsistentLog(f"{kind.value} {e.id} at {e.offset_ms} ms: no rupture open")
             ep.event_ids.append(e.id)
+            ep.last_tap_ms = e.offset_ms
             if kind is Kind.REPAIR_ATTEMPT:
                 ep.attempts.append(e.offset_ms)
-                ep.attempt_strategies.extend(e.tags)
+                ep.attempt_strategies.extend(dict.fromkeys(e.tags))
             else:
                 ep.repair_ms = ep.end_ms = e.offset_ms
-                ep.strategies.extend(e.tags)
+                ep.strategies.extend(dict.fromkeys(e.tags))
         elif kind is Kind.NOTE:
             self.notes.append(NoteMark(e.offset_ms, str(e.value), e.text, e.id))
         elif kind is Kind.PAUSE:

@@ -134,6 +134,7 @@ class Recorder:
         self, rupture_type: str | None = None, markers: Iterable[str] = (), backdate_s: float = 0
     ) -> Change:
         """Open a rupture (or, while one is open, add its type or markers)."""
+        markers = tuple(dict.fromkeys(markers))
         if rupture_type is not None and rupture_type not in {t.id for t in self.scheme.rupture_types}:
             raise TapRefused(f"'{rupture_type}' is not a rupture type in this coding scheme.")
         self._check_tags(markers, self.scheme.marker_ids(), "rupture marker")
@@ -191,6 +192,7 @@ class Recorder:
     # -- internals -------------------------------------------------------------------------
 
     def _repair(self, kind: Kind, strategies: Iterable[str], backdate_s: float) -> Change:
+        strategies = tuple(dict.fromkeys(strategies))
         self._check_open()
         if self.state.open_episode is None:
             raise TapRefused("No rupture is open, so there is nothing to repair.")
@@ -278,10 +280,9 @@ class Recorder:
         return Change(event, self.state)
 
     def _last_episode_ms(self) -> int:
-        if not self.state.episodes:
-            return 0
-        ep = self.state.episodes[-1]
-        return max([ep.start_ms, *ep.attempts, ep.repair_ms or 0])
+        """The latest rupture/repair tap in effect (marker taps included): episode taps stay in
+        recording order, so a back-dated repair cannot split a rupture in two."""
+        return self.state.episodes[-1].last_tap_ms if self.state.episodes else 0
 
     def _check_open(self) -> None:
         if self.state.ended:

@@ -200,7 +200,7 @@ class _Reader:
 
     def shape(self, d: dict[str, Any], key: str, default: str) -> str:
         value = d.get("shape", default)
-        if value not in _SHAPES:
+        if not isinstance(value, str) or value not in _SHAPES:
             raise self.fail(f"{key}.shape", f"one of {', '.join(sorted(_SHAPES))}")
         return value
 

@@ -1,0 +1,474 @@
+"""The session summary: the figures a clinician reads after (or during) a session.
+
+Pure functions over a folded `SessionState`: no clock, no I/O, no Qt. Every figure is defined
+here, once; the code below computes exactly these. Times are integer milliseconds of session
+time; the session starts at 0.
+
+End (E). An ended session ends at `state.ended_ms`. A live one is summarised up to `now_ms`
+(default `state.last_ms`; an earlier `now_ms` counts as `state.last_ms`), so a pause, a lane's
+last state or a rupture still open runs up to E. *Active time* of a span [a, b) is b − a minus
+its part inside pauses.
+
+Duration
+- total_ms: E. paused_ms: the paused part of [0, E); pauses: how many (an open one included).
+- active_ms: total_ms − paused_ms.
+
+Lanes ("client", "self"). Each tap on a lane holds its state until the lane's next tap (or E);
+taps are in timeline order, those in one millisecond in recording order.
+- noted_ms: active time of [first tap, E); 0 when the lane has no taps. first_noted_ms: the
+  first tap's time, None without taps. not_noted_ms: active_ms − noted_ms.
+- states: for every enabled state of the scheme (top of the ladder first), then any other state
+  the lane held: active_ms, the active time it was held; share, active_ms / noted_ms (None when
+  noted_ms is 0). Shares sum to 1, up to float rounding, whenever noted_ms > 0.
+- transitions: taps whose state differs from the lane's previous tap. The first tap is not one,
+  nor is tapping the lit state again; a state held 0 ms (two taps in one millisecond) still is.
+- ventral: the scheme's highest-level state that is not a blend (the first listed on a tie).
+  A ventral stretch is a run of consecutive ventral taps, from its first tap to the lane's next
+  non-ventral tap (or E); its length is its active time (a pause neither breaks it nor counts).
+  longest_ventral_ms: the longest one's length, 0 if the lane never held ventral;
+  longest_ventral_start_ms: when it began (the earliest on a tie), None if never ventral.
+
+Ruptures: one episode per rupture (`fold.Episode`); episodes never overlap.
+- Per episode: number, start_ms, rupture_type (None: untyped) and markers as tapped.
+  status: "repaired" (closed by a repair tap), "unrepaired" (open when the session ended) or
+  "open" (open in a live summary). attempts: number of repair-attempt taps; attempt_strategies:
+  their tags in order; repair_strategies: the repair's tags. repair_ms: the repair's time,
+  time_to_repair_ms: active time of [start, repair) — both None unless repaired.
+  open_ms: active time of [start, repair or session end or E).
+  client_before: the client state held at start_ms, i.e. set by the last client tap at or
+  before it (None if not yet noted). client_after (None unless repaired): the state of the
+  first client tap at or after the repair and before the next episode's start; without one,
+  the client state held at the repair.
+- count; by_type: episodes per type id for every type of the scheme, then any other type
+  found, then "untyped" (zeros included, so the keys are stable).
+- repaired, unrepaired, open: counts by status (they add up to count).
+- median_repair_ms: the median time_to_repair_ms of repaired episodes (for an even number, the
+  mean of the middle two rounded down to a whole ms); longest_repair_ms: the largest; both
+  None when nothing was repaired.
+- time_in_rupture_ms: the sum of open_ms; share_of_active: that / active_ms (None when 0).
+- strategies: each strategy id with the number of repair-attempt and repair taps carrying it,
+  most used first; ties in scheme order, then ids the scheme does not know, alphabetically.
+
+Co-regulation
+- base_ms: active time in which both lanes are noted and the client's state is not ventral
+  (a blend is not ventral). self_ventral_ms: the part of it in which the self lane is ventral.
+- share: self_ventral_ms / base_ms, None when base_ms is 0.
+
+Notes: the number of notes of each kind (every kind of the scheme, then any other).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from companion.fold import LANES, Episode, Interval, SessionState
+from companion.scheme import Scheme
+
+UNTYPED = "untyped"
+_PAUSE, _END = 2, 3  # kinds of change point in the sweep, after the lanes' 0 and 1
+
+
+@dataclass(frozen=True)
+class Duration:
+    total_ms: int
+    active_ms: int
+    paused_ms: int
+    pauses: int
+
+
+@dataclass(frozen=True)
+class StateTime:
+    active_ms: int
+    share: float | None
+
+
+@dataclass(frozen=True)
+class LaneSummary:
+    states: dict[str, StateTime]
+    noted_ms: int
+    not_noted_ms: int
+    first_noted_ms: int | None
+    transitions: int
+    longest_ventral_ms: int
+    longest_ventral_start_ms: int | None
+
+
+@dataclass(frozen=True)
+class EpisodeSummary:
+    number: int
+    start_ms: int
+    rupture_type: str | None
+    markers: tuple[str, ...]
+    status: str
+    attempts: int
+    attempt_strategies: tuple[str, ...]
+    repair_strategies: tuple[str, ...]
+    repair_ms: int | None
+    time_to_repair_ms: int | None
+    open_ms: int
+    client_before: str | None
+    client_after: str | None
+
+    @property
+    def repaired(self) -> bool:
+        return self.status == "repaired"
+
+
+@dataclass(frozen=True)
+class RuptureSummary:
+    count: int
+    by_type: dict[str, int]
+    repaired: int
+    unrepaired: int
+    open: int
+    median_repair_ms: int | None
+    longest_repair_ms: int | None
+    time_in_rupture_ms: int
+    share_of_active: float | None
+    strategies: dict[str, int]
+    episodes: tuple[EpisodeSummary, ...]
+
+
+@dataclass(frozen=True)
+class CoRegulation:
+    base_ms: int
+    self_ventral_ms: int
+    share: float | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures of one session, as defined in this module's docstring."""
+
+    ended: bool
+    end_ms: int
+    ventral: str
+    duration: Duration
+    lanes: dict[str, LaneSummary]
+    ruptures: RuptureSummary
+    coregulation: CoRegulation
+    notes: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as plain JSON-ready data: field names as keys, times in integer ms."""
+        return _plain(asdict(self))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def ventral_state(scheme: Scheme) -> str:
+    """The top of the ladder: the highest-level state that is not a blend."""
+    plain = [s for s in scheme.states if not s.blend_of] or list(scheme.states)
+    return max(plain, key=lambda s: s.level).id  # max keeps the first listed on a tie
+
+
+def summarise(state: SessionState, scheme: Scheme, now_ms: int | None = None) -> Summary:
+    """The summary of a session as folded, up to its end (or `now_ms` while it is live)."""
+    if state.ended_ms is not None:
+        end = state.ended_ms
+    else:
+        end = state.last_ms if now_ms is None else max(now_ms, state.last_ms)
+    ventral = ventral_state(scheme)
+    paused = state.paused_ms_until(end)
+    active = end - paused
+    lanes, coregulation = _sweep(state, scheme, end, ventral, active)
+    return Summary(
+        ended=state.ended,
+        end_ms=end,
+        ventral=ventral,
+        duration=Duration(end, active, paused, len(state.pauses)),
+        lanes=lanes,
+        ruptures=_ruptures(state, scheme, end, active),
+        coregulation=coregulation,
+        notes=_ordered_counts(Counter(n.kind for n in state.notes), [n.id for n in scheme.notes]),
+    )
+
+
+def _sweep(
+    state: SessionState, scheme: Scheme, end: int, ventral: str, active: int
+) -> tuple[dict[str, LaneSummary], CoRegulation]:
+    """Lane and co-regulation figures in one pass over the sorted change points."""
+    # (time, what changes: lane 0 or 1 / _PAUSE / _END, the new state or pause flag)
+    points: list[tuple[int, int, str | None]] = []
+    for li, lane in enumerate(LANES):
+        points.extend((iv.start_ms, li, iv.state) for iv in state.lanes[lane])
+    for p in state.pauses:
+        points.append((p.start_ms, _PAUSE, "paused"))
+        points.append((end if p.end_ms is None else p.end_ms, _PAUSE, None))
+    points.sort(key=lambda p: p[0])  # stable: same-time changes keep their recorded order
+    points.append((end, _END, None))
+
+    held: list[str | None] = [None, None]
+    times: list[dict[str, int]] = [{}, {}]
+    run_start: list[int | None] = [None, None]
+    run_len = [0, 0]
+    best: list[tuple[int, int | None]] = [(-1, None), (-1, None)]
+    base = self_ventral = 0
+    paused = False
+    prev = 0
+    for t, who, value in points:
+        span = t - prev
+        if span > 0 and not paused:
+            for li in (0, 1):
+                s = held[li]
+                if s is not None:
+                    times[li][s] = times[li].get(s, 0) + span
+                    if s == ventral:
+                        run_len[li] += span
+            if held[0] is not None and held[0] != ventral and held[1] is not None:
+                base += span
+                if held[1] == ventral:
+                    self_ventral += span
+        prev = t
+        if who == _PAUSE:
+            paused = value is not None
+        elif who != _END:
+            if value != ventral and run_start[who] is not None:
+                best[who] = _longer(best[who], run_len[who], run_start[who])
+                run_start[who] = None
+            elif value == ventral and run_start[who] is None:
+                run_start[who], run_len[who] = t, 0
+            held[who] = value
+    lanes = {}
+    for li, lane in enumerate(LANES):
+        if run_start[li] is not None:
+            best[li] = _longer(best[li], run_len[li], run_start[li])
+        lanes[lane] = _lane_summary(state.lanes[lane], scheme, times[li], best[li], active)
+    share = self_ventral / base if base else None
+    return lanes, CoRegulation(base, self_ventral, share)
+
+
+def _longer(best: tuple[int, int | None], length: int, start: int | None) -> tuple[int, int | None]:
+    return (length, start) if length > best[0] else best
+
+
+def _lane_summary(
+    intervals: list[Interval], scheme: Scheme, times: dict[str, int],
+    best: tuple[int, int | None], active: int,
+) -> LaneSummary:
+    noted = sum(times.values())
+    order = [s.id for s in scheme.enabled_states]
+    order += sorted({iv.state for iv in intervals} - set(order))
+    states = {
+        s: StateTime(times.get(s, 0), times.get(s, 0) / noted if noted else None) for s in order
+    }
+    transitions = sum(1 for a, b in zip(intervals, intervals[1:]) if a.state != b.state)
+    return LaneSummary(
+        states=states,
+        noted_ms=noted,
+        not_noted_ms=active - noted,
+        first_noted_ms=intervals[0].start_ms if intervals else None,
+        transitions=transitions,
+        longest_ventral_ms=max(best[0], 0),
+        longest_ventral_start_ms=best[1],
+    )
+
+
+def _ruptures(state: SessionState, scheme: Scheme, end: int, active: int) -> RuptureSummary:
+    client = state.lanes["client"]
+    starts = [iv.start_ms for iv in client]
+    episodes = []
+    for i, ep in enumerate(state.episodes):
+        next_start = state.episodes[i + 1].start_ms if i + 1 < len(state.episodes) else None
+        episodes.append(_episode(state, ep, end, client, starts, next_start))
+    repair_times = sorted(e.time_to_repair_ms for e in episodes if e.time_to_repair_ms is not None)
+    n = len(repair_times)
+    median = None
+    if n:
+        median = (repair_times[(n - 1) // 2] + repair_times[n // 2]) // 2
+    in_rupture = sum(e.open_ms for e in episodes)
+    status = Counter(e.status for e in episodes)
+    types = Counter(e.rupture_type or UNTYPED for e in episodes)
+    strategies = Counter(
+        tag for ep in state.episodes for tag in (*ep.attempt_strategies, *ep.strategies)
+    )
+    order = _ordered_counts(strategies, [s.id for s in scheme.strategies])
+    rank = {k: i for i, k in enumerate(order)}
+    return RuptureSummary(
+        count=len(episodes),
+        by_type=_ordered_counts(types, [t.id for t in scheme.rupture_types], last=UNTYPED),
+        repaired=status["repaired"],
+        unrepaired=status["unrepaired"],
+        open=status["open"],
+        median_repair_ms=median,
+        longest_repair_ms=repair_times[-1] if n else None,
+        time_in_rupture_ms=in_rupture,
+        share_of_active=in_rupture / active if active else None,
+        strategies={
+            k: strategies[k] for k in sorted(strategies, key=lambda k: (-strategies[k], rank[k]))
+        },
+        episodes=tuple(episodes),
+    )
+
+
+def _episode(
+    state: SessionState, ep: Episode, end: int, client: list[Interval], starts: list[int],
+    next_start: int | None,
+) -> EpisodeSummary:
+    def held_at(t: int) -> str | None:
+        i = bisect_right(starts, t) - 1
+        return client[i].state if i >= 0 else None
+
+    after = None
+    status = "unrepaired" if ep.unrepaired else "open"
+    if ep.repair_ms is not None:
+        status = "repaired"
+        first = bisect_left(starts, ep.repair_ms)
+        if first < len(starts) and (next_start is None or starts[first] < next_start):
+            after = client[first].state
+        else:
+            after = held_at(ep.repair_ms)
+    return EpisodeSummary(
+        number=ep.number,
+        start_ms=ep.start_ms,
+        rupture_type=ep.rupture_type,
+        markers=tuple(ep.markers),
+        status=status,
+        attempts=len(ep.attempts),
+        attempt_strategies=tuple(ep.attempt_strategies),
+        repair_strategies=tuple(ep.strategies),
+        repair_ms=ep.repair_ms,
+        time_to_repair_ms=(
+            state.active_ms(ep.start_ms, ep.repair_ms) if ep.repair_ms is not None else None
+        ),
+        open_ms=state.episode_active_ms(ep, end),
+        client_before=held_at(ep.start_ms),
+        client_after=after,
+    )
+
+
+def _ordered_counts(
+    counts: Counter[str], known: list[str], last: str | None = None
+) -> dict[str, int]:
+    """Every count, zeros included: the scheme's ids, then others found (sorted), then `last`."""
+    order = known + sorted(set(counts) - set(known) - {last})
+    if last is not None:
+        order.append(last)
+    return {k: counts[k] for k in order}
+
+
+# -- plain text ------------------------------------------------------------------------------
+
+
+def format_duration(ms: int) -> str:
+    """A duration as m:ss, or h:mm:ss from an hour (whole seconds, rounded down)."""
+    h, rest = divmod(max(0, ms) // 1000, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def _label(find: Any, item_id: str | None, missing: str) -> str:
+    """A scheme label, `missing` for None, the id itself when the scheme does not know it."""
+    if item_id is None:
+        return missing
+    try:
+        return str(find(item_id).label)
+    except KeyError:
+        return item_id
+
+
+def _row(label: str, value: str, extra: str = "") -> str:
+    return f"  {label:<30}{value:>8}  {extra}".rstrip()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def format_text(summary: Summary, scheme: Scheme) -> str:
+    """The summary as calm plain text in headed sections, with labels from the scheme."""
+
+    def state(state_id: str | None) -> str:
+        return _label(scheme.state, state_id, "not yet noted")
+
+    def kind(type_id: str | None) -> str:
+        return _label(scheme.rupture_type, None if type_id == UNTYPED else type_id, "Untyped")
+
+    def tags(ids: tuple[str, ...]) -> str:
+        return ", ".join(scheme.label_of_tag(t) for t in dict.fromkeys(ids)) or "none"
+
+    def pct(share: float | None) -> str:
+        return "" if share is None else f"{share:>4.0%}"
+
+    ventral = state(summary.ventral).lower()
+
+    d = summary.duration
+    out = [f"Session summary ({'ended' if summary.ended else 'live, so far'})",
+           "", "Duration",
+           _row("Total", format_duration(d.total_ms)),
+           _row("Active", format_duration(d.active_ms)),
+           _row("Paused", format_duration(d.paused_ms), f"({_plural(d.pauses, 'pause')})")]
+
+    titles = {"client": "Client (perceived state)", "self": "Self (your own state)"}
+    for name, lane in summary.lanes.items():
+        out += ["", titles.get(name, name)]
+        if lane.first_noted_ms is None:
+            out.append("  not yet noted")
+            continue
+        out += [_row(state(sid), format_duration(t.active_ms), pct(t.share))
+                for sid, t in lane.states.items()]
+        if lane.not_noted_ms:
+            out.append(_row("Not yet noted", format_duration(lane.not_noted_ms)))
+        out.append(_row("Transitions", str(lane.transitions)))
+        start = lane.longest_ventral_start_ms
+        out.append(_row(f"Longest {ventral} stretch",
+                        "none" if start is None else format_duration(lane.longest_ventral_ms),
+                        "" if start is None else f"(from {format_duration(start)})"))
+
+    r = summary.ruptures
+    out += ["", "Ruptures"]
+    if not r.count:
+        out.append("  none noted")
+    else:
+        by_type = ", ".join(f"{kind(t)} {n}" for t, n in r.by_type.items() if n)
+        out.append(f"  {_plural(r.count, 'rupture')}: {by_type}")
+        out.append(f"  Repaired {r.repaired}, unrepaired at end {r.unrepaired}"
+                   + (f", still open {r.open}" if r.open else ""))
+        if r.median_repair_ms is not None and r.longest_repair_ms is not None:
+            out.append(f"  Time to repair: median {format_duration(r.median_repair_ms)}, "
+                       f"longest {format_duration(r.longest_repair_ms)}")
+        out.append(f"  Time in rupture: {format_duration(r.time_in_rupture_ms)}"
+                   f" ({pct(r.share_of_active).strip() or '-'} of active time)")
+    for e in r.episodes:
+        out += ["", f"  #{e.number} at {format_duration(e.start_ms)}: {kind(e.rupture_type)}"]
+        if e.markers:
+            out.append(f"     Markers: {tags(e.markers)}")
+        tries = _plural(e.attempts, "attempt")
+        if e.time_to_repair_ms is not None:
+            out.append(f"     Repaired after {format_duration(e.time_to_repair_ms)} ({tries})")
+        elif e.status == "unrepaired":
+            out.append(f"     Unrepaired at end (open {format_duration(e.open_ms)}, {tries})")
+        else:
+            out.append(f"     Still open ({format_duration(e.open_ms)} so far, {tries})")
+        after = f"; after: {state(e.client_after)}" if e.repaired else ""
+        out.append(f"     Client before: {state(e.client_before)}{after}")
+        if e.attempts:
+            out.append(f"     Attempt strategies: {tags(e.attempt_strategies)}")
+        if e.repaired:
+            out.append(f"     Repair strategies: {tags(e.repair_strategies)}")
+
+    out += ["", "Repair strategies used"]
+    out += [_row(scheme.label_of_tag(t), str(n)) for t, n in r.strategies.items()] or ["  none"]
+
+    c = summary.coregulation
+    out += ["", "Co-regulation"]
+    if c.share is None:
+        out.append(f"  not yet measurable (no time with both lanes noted and the client "
+                   f"not {ventral})")
+    else:
+        out.append(_row(f"Client not {ventral}", format_duration(c.base_ms)))
+        out.append(_row(f"You {ventral} meanwhile", format_duration(c.self_ventral_ms),
+                        pct(c.share)))
+
+    notes = ", ".join(f"{_label(scheme.note_kind, k, k)} {n}" for k, n in summary.notes.items())
+    out += ["", "Notes", f"  {notes or 'none'}"]
+    return "\n".join(out) + "\n"
