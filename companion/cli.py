@@ -1,0 +1,325 @@
+"""attune-cli: Attune's core without a window.
+
+List sessions, print a summary, export a session, check the database and make a demo session.
+Reading commands open the database read-only, so they work while Attune is running. Every
+mistake or refusal is one line on stderr and a non-zero exit (2 for a wrongly typed command,
+1 otherwise), never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from companion import clients
+from companion.demo import make_demo_session
+from companion.errors import AttuneError, CorruptDatabase, DatabaseLocked, NewerDatabase
+from companion.export import events_csv, session_json, session_metadata
+from companion.fold import fold
+from companion.lockfile import LockFile, LockHeld
+from companion.paths import atomic_write, resolve_db_path
+from companion.schema import APPLICATION_ID, SCHEMA_VERSION
+from companion.scheme import default_scheme, session_scheme
+from companion.store import SessionRow, Store, lock_path
+from companion.summary import format_text, summarise
+
+PROG = "attune-cli"
+INTERRUPTED_NOTE = (
+    "INTERRUPTED: Attune stopped during the session (a crash or power cut). Every tap recorded "
+    "before that is kept; open Attune to resume or close the session."
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage mistake reported on one line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+def _session_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a session id; ids are the numbers 'attune-cli sessions' lists"
+        )
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: global options and one subcommand per task."""
+    parser = _Parser(
+        prog=PROG,
+        description="Attune without a window: list sessions, print a summary, export a "
+        "session, check the database, or make a demo session to explore.",
+        epilog="Reading commands (sessions, summary, export, verify) work while Attune is open.",
+    )
+    parser.add_argument(
+        "--db", metavar="PATH",
+        help="the Attune database to use (default: $ATTUNE_DB, else Attune's data folder)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "sessions", help="list recorded sessions",
+        description="List sessions, newest first: date and time where they were recorded, "
+        "client code, session number, length (breaks left out), ruptures and status. "
+        "A session marked INTERRUPTED was cut off by a crash or power cut; open Attune to "
+        "resume or close it.",
+    )
+    p.add_argument("--client", metavar="CODE", help="only this client's sessions")
+    p.set_defaults(run=_cmd_sessions)
+
+    p = sub.add_parser(
+        "summary", help="print a session's summary",
+        description="Print the post-session summary: time in each state for client and self, "
+        "ruptures, time to repair and repair strategies.",
+    )
+    p.add_argument("id", type=_session_id, metavar="ID", help="the session id (see 'sessions')")
+    p.add_argument("--json", action="store_true",
+                   help="print it as JSON, with the session's details, for other programs")
+    p.set_defaults(run=_cmd_summary)
+
+    p = sub.add_parser(
+        "export", help="write a session's events to a CSV or JSON file",
+        description="Write a session's taps (undos and corrections applied) to a file. "
+        "Free text is left out by default (note texts and reflection answers), so the file "
+        "can be shared, e.g. in supervision; add --include-notes to keep it. The export is "
+        "recorded in Attune's audit log (what, when, file name); while Attune is running the "
+        "database is in its hands, so the file is still written but the audit entry is "
+        "skipped, with a note saying so.",
+    )
+    p.add_argument("id", type=_session_id, metavar="ID", help="the session id (see 'sessions')")
+    p.add_argument("--format", required=True, choices=("csv", "json"),
+                   help="csv: one row per tap, for spreadsheets; json: the session, its "
+                   "summary and its taps")
+    privacy = p.add_mutually_exclusive_group()
+    privacy.add_argument("--redact", dest="include_notes", action="store_false",
+                         help="leave out all free text (the default)")
+    privacy.add_argument("--include-notes", dest="include_notes", action="store_true",
+                         help="keep note texts and reflection answers (not for sharing)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the file to write (replaced whole; never left half-written)")
+    p.set_defaults(run=_cmd_export, include_notes=False)
+
+    p = sub.add_parser(
+        "verify", help="check the database for damage",
+        description="Check the database: SQLite's full integrity check, links between "
+        "records, and the schema version. Prints 'ok', or each problem found (then exits 1; "
+        "restore from a backup and keep the damaged file for inspection).",
+    )
+    p.set_defaults(run=_cmd_verify)
+
+    p = sub.add_parser(
+        "demo", help="make a demo session to explore",
+        description="Record a generated 50-minute session (about an hour ago) with ruptures, "
+        "repairs, notes, a break, an undo and a back-dated tap, recorded the same way real "
+        "taps are. Needs Attune to be closed.",
+    )
+    p.add_argument("--client", metavar="CODE", default="DEMO-01",
+                   help="the client code to file it under (default: DEMO-01)")
+    p.add_argument("--seed", metavar="N", type=int, default=0,
+                   help="another number gives another session (default: 0)")
+    p.set_defaults(run=_cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help (0) or a usage mistake (2, already reported)
+        return stop.code if isinstance(stop.code, int) else 2
+    run: Callable[[argparse.Namespace, Path], int] = args.run
+    try:
+        return run(args, resolve_db_path(args.db))
+    except AttuneError as err:
+        return _fail(str(err))
+    except sqlite3.Error as err:
+        return _fail(f"The database could not be read ({err}).")
+    except OSError as err:
+        where = f" {err.filename}" if err.filename else ""
+        return _fail(f"Cannot use{where}: {err.strerror or err}.")
+    except KeyboardInterrupt:
+        return 130
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def _cmd_sessions(args: argparse.Namespace, db: Path) -> int:
+    if args.client:
+        _warn_if_name(args.client)
+    with Store.open(db, readonly=True) as store:
+        rows = store.sessions(args.client)
+        running = _attune_running(db)
+        lines = [_session_line(store, row, running) for row in rows]
+    if not lines:
+        whose = f" for client {args.client}" if args.client else ""
+        print(f"No sessions{whose} yet. 'attune-cli demo' makes one to explore.")
+        return 0
+    header = ["ID", "Date", "Client", "No.", "Length", "Ruptures", "Status"]
+    print(_table([header, *lines]))
+    if any(line[-1] == "INTERRUPTED" for line in lines):
+        print()
+        print(INTERRUPTED_NOTE)
+    return 0
+
+
+def _cmd_summary(args: argparse.Namespace, db: Path) -> int:
+    with Store.open(db, readonly=True) as store:
+        row = store.session(args.id)
+        scheme = session_scheme(row.scheme_json, row.id)
+        summary = summarise(fold(store.events(row.id)), scheme)
+    if args.json:
+        doc = {"session": session_metadata(row, scheme), "summary": summary.to_dict()}
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+        return 0
+    number = f" · session {row.number}" if row.number else ""
+    modality = f" · {row.modality}" if row.modality else ""
+    print(f"Session {row.id} · client {row.client_code}{number}{modality}")
+    print(f"{_local_start(row)} ({row.time_zone}) · {row.status}")
+    print()
+    print(format_text(summary, scheme))
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace, db: Path) -> int:
+    redact = not args.include_notes
+    make = events_csv if args.format == "csv" else session_json
+    with Store.open(db, readonly=True) as store:
+        data = make(store, args.id, redact=redact)
+    out = Path(args.output).expanduser()
+    try:
+        atomic_write(out, data)
+    except OSError as err:
+        return _fail(f"Cannot write {out}: {err.strerror or err}.")
+    what = "free text left out" if redact else "including notes: not for sharing"
+    print(f"Wrote session {args.id} to {out} ({what}).")
+    detail = {"format": args.format, "redacted": redact, "file": out.name}
+    try:
+        with Store.open(db) as store:
+            store.audit("export", args.id, detail)
+    except DatabaseLocked:
+        print("Note: Attune is running, so this export could not be added to its audit log.",
+              file=sys.stderr)
+    return 0
+
+
+def _cmd_verify(args: argparse.Namespace, db: Path) -> int:
+    try:
+        store = Store.open(db, readonly=True)
+    except (CorruptDatabase, NewerDatabase) as err:
+        print(err)
+        return 1
+    with store:
+        problems = store.verify()
+        app_id = store.db.execute("PRAGMA application_id").fetchone()[0]
+        version = store.db.execute("PRAGMA user_version").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        problems.insert(0, f"{db} is not an Attune database.")
+    if problems:
+        print("\n".join(problems))
+        return 1
+    if version < SCHEMA_VERSION:
+        print(f"ok (schema {version}; Attune updates it to {SCHEMA_VERSION} when it next "
+              "opens it)")
+    else:
+        print("ok")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, db: Path) -> int:
+    _warn_if_name(args.client)
+    with Store.open(db) as store:
+        session_id = make_demo_session(store, default_scheme(), client_code=args.client,
+                                       seed=args.seed)
+        code = store.session(session_id).client_code
+    db_option = f" --db {args.db}" if args.db else ""
+    print(f"Made demo session {session_id} for client {code}.")
+    print(f"See its summary with: {PROG}{db_option} summary {session_id}")
+    return 0
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: {' '.join(message.split())}", file=sys.stderr)
+    return 1
+
+
+def _warn_if_name(code: str) -> None:
+    warning = clients.name_warning(code)
+    if warning:
+        print(f"{PROG}: {warning}", file=sys.stderr)
+
+
+def _attune_running(db: Path) -> bool:
+    """Whether a running Attune holds the database (so a 'live' session is really live)."""
+    path = lock_path(db)
+    if not path.exists():
+        return False
+    lock = LockFile(path)
+    try:
+        lock.acquire()
+    except LockHeld:
+        return True
+    except OSError:
+        return True  # cannot tell: trust the stored status
+    lock.release()
+    return False
+
+
+def _session_line(store: Store, row: SessionRow, running: bool) -> list[str]:
+    state = fold(store.events(row.id))
+    end = state.ended_ms if state.ended_ms is not None else state.last_ms
+    repaired = sum(ep.repair_ms is not None for ep in state.episodes)
+    unrepaired = sum(ep.unrepaired for ep in state.episodes)
+    still_open = sum(ep.is_open for ep in state.episodes)
+    ruptures = [f"{n} {word}" for n, word in
+                ((repaired, "repaired"), (unrepaired, "unrepaired"), (still_open, "open")) if n]
+    status = row.status
+    if status == "live":
+        status = "recording now" if running else "INTERRUPTED"
+    elif status == "interrupted":
+        status = "INTERRUPTED"
+    return [
+        str(row.id),
+        _local_start(row),
+        row.client_code,
+        str(row.number) if row.number else "–",
+        f"{round(state.active_ms(0, end) / 60_000)} min",
+        ", ".join(ruptures) or "none",
+        status,
+    ]
+
+
+def _local_start(row: SessionRow) -> str:
+    """When the session started, on the clock of the place it was recorded."""
+    started = datetime.fromisoformat(row.started_utc)
+    try:
+        return started.astimezone(ZoneInfo(row.time_zone)).strftime("%Y-%m-%d %H:%M")
+    except (ZoneInfoNotFoundError, ValueError):
+        return started.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""A session's events as CSV or JSON, for analysis or for sharing in supervision.
+
+Both exports hold the effective taps (undos and corrections applied), with an `edited` flag
+where a correction touched a tap. Redaction is the default: it leaves out everything typed
+(note texts and reflection answers) and keeps the codes, times, labels and numbers. Write the
+bytes with `companion.paths.atomic_write`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from companion.events import Event, Kind, effective_taps
+from companion.fold import SessionState, fold
+from companion.scheme import Scheme, session_scheme
+from companion.store import SessionRow, Store, now_utc
+from companion.summary import summarise
+
+FORMAT = "attune-session"
+FORMAT_VERSION = 1
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet may run a cell starting with one of these as a formula."""
+
+
+@dataclass(frozen=True)
+class _Session:
+    row: SessionRow
+    scheme: Scheme
+    taps: list[Event]
+    edited: set[int]
+    state: SessionState
+
+
+def _load(store: Store, session_id: int, redact: bool) -> _Session:
+    """The session, its scheme and its effective taps; texts dropped before anything else
+    sees them when redacting, so no later step can leak one."""
+    row = store.session(session_id)
+    scheme = session_scheme(row.scheme_json, row.id)
+    log = store.events(session_id)
+    edited = {e.target for e in log if e.kind is Kind.EDIT and e.target is not None}
+    taps = effective_taps(log)
+    if redact:
+        taps = [replace(e, text=None) for e in taps]
+    return _Session(row, scheme, taps, edited, fold(taps))
+
+
+def session_metadata(row: SessionRow, scheme: Scheme) -> dict[str, Any]:
+    """What a reader of an export or summary needs to know about the session itself."""
+    return {
+        "id": row.id,
+        "client_code": row.client_code,
+        "number": row.number,
+        "modality": row.modality,
+        "started_utc": row.started_utc,
+        "ended_utc": row.ended_utc,
+        "time_zone": row.time_zone,
+        "status": row.status,
+        "scheme_version": scheme.raw.get("version"),
+    }
+
+
+def session_time(ms: int) -> str:
+    """Session time as m:ss (minutes keep counting past 59: '52:07')."""
+    return f"{ms // 60_000}:{ms // 1000 % 60:02d}"
+
+
+def value_label(scheme: Scheme, event: Event) -> str:
+    """The scheme's label for a tap's state, rupture type or note kind ('' when none)."""
+    if event.value is None:
+        return ""
+    try:
+        if event.kind in (Kind.CLIENT, Kind.SELF):
+            return scheme.state(event.value).label
+        if event.kind is Kind.RUPTURE:
+            return scheme.rupture_type(event.value).label
+        if event.kind is Kind.NOTE:
+            return scheme.note_kind(event.value).label
+    except KeyError:
+        pass
+    return event.value
+
+
+def _event_dict(s: _Session, e: Event, redact: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": e.id,
+        "session_time": session_time(e.offset_ms),
+        "offset_ms": e.offset_ms,
+        "wall_utc": e.wall_utc,
+        "kind": e.kind.value,
+        "value": e.value,
+        "value_label": value_label(s.scheme, e),
+        "tags": list(e.tags),
+        "tag_labels": [s.scheme.label_of_tag(t) for t in e.tags],
+        "edited": e.id in s.edited,
+    }
+    if not redact:
+        out["text"] = e.text
+    return out
+
+
+def events_csv(store: Store, session_id: int, *, redact: bool = True) -> bytes:
+    """The effective taps as CSV (UTF-8 with a byte-order mark, so spreadsheets read labels
+    right). Redacted, the `note_text` column is left out altogether."""
+    s = _load(store, session_id, redact)
+    header = ["event_id", "session_time", "offset_ms", "wall_utc", "kind", "value",
+              "value_label", "tags", "tag_labels", "edited"]
+    if not redact:
+        header.append("note_text")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for e in s.taps:
+        d = _event_dict(s, e, redact)
+        row = [d["id"], d["session_time"], d["offset_ms"], d["wall_utc"], d["kind"],
+               d["value"] or "", d["value_label"], ";".join(d["tags"]),
+               "; ".join(d["tag_labels"]), "yes" if d["edited"] else "no"]
+        if not redact:
+            row.append(d["text"] or "")
+        writer.writerow([_safe_cell(c) for c in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def session_json(store: Store, session_id: int, *, redact: bool = True) -> bytes:
+    """The session as one JSON document: metadata, summary, pauses, effective taps and
+    ratings (and, unredacted, the reflection answers)."""
+    s = _load(store, session_id, redact)
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_utc": now_utc(),
+        "redacted": redact,
+        "session": session_metadata(s.row, s.scheme),
+        "summary": summarise(s.state, s.scheme).to_dict(),
+        "pauses": [{"start_ms": p.start_ms, "end_ms": p.end_ms} for p in s.state.pauses],
+        "events": [_event_dict(s, e, redact) for e in s.taps],
+        "ratings": store.ratings(session_id),
+    }
+    if not redact:
+        doc["reflections"] = store.reflections(session_id)
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _safe_cell(value: object) -> object:
+    """Text a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value

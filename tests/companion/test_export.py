@@ -1,0 +1,146 @@
+"""CSV and JSON exports: effective taps with corrections flagged, free text left out unless
+asked for, and no cell a spreadsheet would run as a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+import pytest
+
+from companion.clock import FakeClock
+from companion.errors import NotFound
+from companion.events import Kind, effective_taps
+from companion.export import events_csv, session_json, session_time
+from companion.fold import fold
+from companion.recorder import Recorder
+from companion.scheme import Scheme
+from companion.store import Store
+from companion.summary import summarise
+
+SENTINEL = "SENTINEL-note-7f3a"
+REFLECTION = "SENTINEL-reflection-91c2"
+
+
+@dataclass
+class Recorded:
+    store: Store
+    session_id: int
+    undone_id: int
+    edited_id: int
+    note_id: int
+
+
+@pytest.fixture
+def recorded(recorder: Recorder, clock: FakeClock, fresh_store: Store) -> Recorded:
+    """An ended session with an undone tap, a corrected tap, a pause and typed texts."""
+    clock.advance(5)
+    recorder.client("ventral")
+    recorder.self_state("ventral")
+    clock.advance(40)
+    undone = recorder.client("sympathetic").event
+    recorder.undo()
+    clock.advance(20)
+    edited = recorder.client("dorsal").event  # at 1:05, corrected below to sympathetic
+    clock.advance(10)
+    recorder.rupture("withdrawal", ["minimal_response", "deferential"])
+    clock.advance(30)
+    note = recorder.note("note", SENTINEL).event
+    recorder.note("glimmer")
+    recorder.pause()
+    clock.advance(60)
+    recorder.resume()
+    clock.advance(15)
+    recorder.repair(["clarify"])
+    recorder.end()
+    sid = recorder.session.id
+    fresh_store.append(sid, Kind.EDIT, recorder.now_ms(), "2026-03-29T00:40:00.000+00:00",
+                       target=edited.id, changes={"value": "sympathetic"})
+    fresh_store.set_reflection(sid, "noticed_self", REFLECTION)
+    fresh_store.set_rating(sid, "alliance", 7)
+    return Recorded(fresh_store, sid, undone.id, edited.id, note.id)
+
+
+def csv_rows(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "spreadsheets need the UTF-8 byte-order mark"
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_csv_holds_the_effective_taps_with_corrections_flagged(recorded: Recorded) -> None:
+    rows = csv_rows(events_csv(recorded.store, recorded.session_id))
+    ids = [int(r["event_id"]) for r in rows]
+    assert recorded.undone_id not in ids
+    effective = effective_taps(recorded.store.events(recorded.session_id))
+    assert ids == [e.id for e in effective]
+    by_id = {int(r["event_id"]): r for r in rows}
+    corrected = by_id[recorded.edited_id]
+    assert (corrected["value"], corrected["value_label"]) == ("sympathetic", "Sympathetic")
+    assert (corrected["session_time"], corrected["offset_ms"]) == ("1:05", "65000")
+    assert [r["edited"] for r in rows].count("yes") == 1 and corrected["edited"] == "yes"
+    rupture = next(r for r in rows if r["kind"] == "rupture")
+    assert rupture["value_label"] == "Withdrawal"
+    assert rupture["tags"] == "minimal_response;deferential"
+    assert rupture["tag_labels"] == "Minimal response; Deferential / appeasing"
+    assert [r["kind"] for r in rows][-3:] == ["resume", "repair", "end"]
+    assert all(r["wall_utc"].startswith("2026-03-29T00:") for r in rows)
+
+
+def test_csv_is_redacted_by_default(recorded: Recorded) -> None:
+    data = events_csv(recorded.store, recorded.session_id)
+    assert SENTINEL.encode() not in data
+    assert "note_text" not in csv_rows(data)[0]
+    full = events_csv(recorded.store, recorded.session_id, redact=False)
+    note = next(r for r in csv_rows(full) if int(r["event_id"]) == recorded.note_id)
+    assert note["note_text"] == SENTINEL
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)"])
+def test_csv_makes_formula_like_text_inert(
+    recorder: Recorder, fresh_store: Store, text: str
+) -> None:
+    recorder.note("note", text)
+    rows = csv_rows(events_csv(fresh_store, recorder.session.id, redact=False))
+    assert rows[0]["note_text"] == "'" + text
+
+
+def test_json_holds_metadata_summary_pauses_and_taps(recorded: Recorded, scheme: Scheme) -> None:
+    doc = json.loads(session_json(recorded.store, recorded.session_id))
+    session = doc["session"]
+    assert session["id"] == recorded.session_id
+    assert (session["client_code"], session["status"], session["time_zone"]) == (
+        "K-07", "ended", recorded.store.session(recorded.session_id).time_zone)
+    assert session["scheme_version"] == scheme.raw["version"]
+    assert doc["redacted"] is True
+    assert doc["pauses"] == [{"start_ms": 105_000, "end_ms": 165_000}]
+    expected = summarise(fold(recorded.store.events(recorded.session_id)), scheme)
+    assert doc["summary"] == json.loads(json.dumps(expected.to_dict()))
+    events = {e["id"]: e for e in doc["events"]}
+    assert recorded.undone_id not in events
+    assert events[recorded.edited_id]["edited"] is True
+    assert events[recorded.edited_id]["value"] == "sympathetic"
+    assert doc["ratings"] == {"alliance": 7}
+
+
+def test_json_is_redacted_by_default(recorded: Recorded) -> None:
+    data = session_json(recorded.store, recorded.session_id)
+    assert SENTINEL.encode() not in data and REFLECTION.encode() not in data
+    doc = json.loads(data)
+    assert "reflections" not in doc
+    assert all("text" not in e for e in doc["events"])
+    full = json.loads(session_json(recorded.store, recorded.session_id, redact=False))
+    assert full["redacted"] is False
+    assert {e["id"]: e["text"] for e in full["events"]}[recorded.note_id] == SENTINEL
+    assert full["reflections"] == {"noticed_self": REFLECTION}
+
+
+def test_unknown_session_is_refused(fresh_store: Store) -> None:
+    for export in (events_csv, session_json):
+        with pytest.raises(NotFound, match="no session 42"):
+            export(fresh_store, 42)
+
+
+def test_session_time_counts_minutes_past_the_hour() -> None:
+    assert [session_time(ms) for ms in (0, 999, 65_000, 3_725_000)] == [
+        "0:00", "0:00", "1:05", "62:05"]

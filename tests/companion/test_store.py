@@ -1,0 +1,221 @@
+"""The store on disk: private files, append-only events, one commit per event, and refusals
+that leave a file they cannot use exactly as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from companion.clock import FakeClock
+from companion.errors import (
+    CorruptDatabase,
+    DatabaseLocked,
+    InvalidClientCode,
+    NewerDatabase,
+)
+from companion.events import Kind
+from companion.recorder import Recorder
+from companion.schema import APPLICATION_ID, SCHEMA_VERSION
+from companion.scheme import default_scheme
+from companion.store import Store
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def make_db(path: Path, taps: int = 0) -> int:
+    """An Attune database at `path` holding one ended session with `taps` client taps."""
+    clock = FakeClock()
+    with Store.open(path) as store:
+        rec = Recorder.start(store, default_scheme(), clock, "K-07")
+        for i in range(taps):
+            clock.advance(5)
+            rec.client(("ventral", "sympathetic", "dorsal")[i % 3])
+        rec.end()
+        return rec.session.id
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "attune.db"
+
+
+# -- files on disk -------------------------------------------------------------------------
+
+
+def test_new_database_is_private_in_a_private_new_folder(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "nested" / "attune.db"
+    with Store.open(path):
+        pass
+    assert mode(path) == 0o600
+    assert mode(path.parent) == 0o700
+    assert mode(path.parent.parent) == 0o700
+
+
+def test_wal_files_are_private_after_writes(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        rec = Recorder.start(store, default_scheme(), FakeClock(), "K-07")
+        rec.client("ventral")
+        wal_files = [db_path.with_name(db_path.name + s) for s in ("-wal", "-shm")]
+        assert all(p.exists() for p in wal_files)
+        assert [mode(p) for p in wal_files] == [0o600, 0o600]
+
+
+def test_database_carries_attune_application_id(db_path: Path) -> None:
+    make_db(db_path)
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    conn.close()
+
+
+# -- append-only, committed ----------------------------------------------------------------
+
+
+def test_events_refuse_update_and_delete(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        rec = Recorder.start(store, default_scheme(), FakeClock(), "K-07")
+        tap = rec.client("ventral").event
+        for sql in ("UPDATE events SET value = 'dorsal' WHERE id = ?",
+                    "DELETE FROM events WHERE id = ?"):
+            with pytest.raises(sqlite3.IntegrityError, match="events are append-only"):
+                store.db.execute(sql, [tap.id])
+        assert store.events(rec.session.id) == [tap]
+
+
+def test_each_append_is_committed_before_it_returns(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        rec = Recorder.start(store, default_scheme(), FakeClock(), "K-07")
+        other = sqlite3.connect(db_path)
+        for state in ("ventral", "dorsal", "sympathetic"):
+            tap = rec.client(state).event
+            seen = other.execute(
+                "SELECT kind, value FROM events WHERE id = ?", [tap.id]
+            ).fetchone()
+            assert seen == (Kind.CLIENT.value, state)
+        other.close()
+
+
+# -- refusals leave the file untouched ------------------------------------------------------
+
+
+def test_random_bytes_are_refused_untouched(db_path: Path) -> None:
+    db_path.write_bytes(random.Random(1).randbytes(8192))
+    before = digest(db_path)
+    with pytest.raises(CorruptDatabase, match="not a readable Attune database.*left untouched"):
+        Store.open(db_path)
+    assert digest(db_path) == before
+
+
+def test_attune_database_with_a_damaged_page_is_refused_untouched(db_path: Path) -> None:
+    make_db(db_path, taps=400)
+    conn = sqlite3.connect(db_path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.close()
+    assert pages > 4
+    data = bytearray(db_path.read_bytes())
+    start = (pages // 2) * page_size  # a page in the middle of the event table
+    data[start:start + page_size] = random.Random(2).randbytes(page_size)
+    db_path.write_bytes(bytes(data))
+    before = digest(db_path)
+    with pytest.raises(CorruptDatabase, match="restore it from a backup"):
+        Store.open(db_path)
+    assert digest(db_path) == before
+    wal = db_path.with_name(db_path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_foreign_sqlite_database_is_refused_untouched(db_path: Path) -> None:
+    conn = sqlite3.connect(db_path)
+    conn.executescript("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');")
+    conn.close()
+    before = digest(db_path)
+    with pytest.raises(CorruptDatabase, match="not an Attune database"):
+        Store.open(db_path)
+    assert digest(db_path) == before
+
+
+def test_database_from_a_newer_attune_is_refused_untouched(db_path: Path) -> None:
+    make_db(db_path)
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = digest(db_path)
+    for readonly in (False, True):
+        with pytest.raises(NewerDatabase, match="newer Attune.*left untouched"):
+            Store.open(db_path, readonly=readonly)
+    assert digest(db_path) == before
+
+
+def test_second_instance_in_this_process_is_refused(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        Recorder.start(store, default_scheme(), FakeClock(), "K-07").client("ventral")
+        with pytest.raises(DatabaseLocked, match="already running"):
+            Store.open(db_path)
+        with Store.open(db_path, readonly=True) as reader:  # the CLI can still read
+            assert len(reader.sessions()) == 1
+    with Store.open(db_path):  # the lock goes with the first instance
+        pass
+
+
+def test_second_instance_while_another_process_holds_it_is_refused(db_path: Path) -> None:
+    make_db(db_path, taps=3)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys; from companion.store import Store\n"
+         f"s = Store.open({str(db_path)!r}); print('ready', flush=True); sys.stdin.read()"],
+        cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        before = digest(db_path)
+        with pytest.raises(DatabaseLocked, match="Close the other window first"):
+            Store.open(db_path)
+        assert digest(db_path) == before
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=10)
+    with Store.open(db_path):
+        pass
+
+
+@pytest.mark.parametrize("code", ["", "   ", "K/07", "x" * 40])
+def test_bad_client_code_is_refused_and_nothing_is_written(db_path: Path, code: str) -> None:
+    with Store.open(db_path) as store:
+        with pytest.raises(InvalidClientCode):
+            Recorder.start(store, default_scheme(), FakeClock(), code)
+        assert store.sessions() == []
+        assert store.db.execute("SELECT count(*) FROM clients").fetchone()[0] == 0
+
+
+# -- after a crash ---------------------------------------------------------------------------
+
+
+def test_session_left_live_is_found_interrupted_on_reopen(db_path: Path) -> None:
+    clock = FakeClock()
+    store = Store.open(db_path)
+    rec = Recorder.start(store, default_scheme(), clock, "K-07")
+    clock.advance(30)
+    tap = rec.client("dorsal").event
+    store.close()  # the app went away without ending the session
+    with Store.open(db_path) as store:
+        interrupted = store.interrupted_sessions()
+        assert [s.id for s in interrupted] == [rec.session.id]
+        assert interrupted[0].status == "interrupted"
+        assert tap in store.events(rec.session.id)
