@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from companion import clients
+from companion import backup, clients
 from companion.demo import make_demo_session
 from companion.errors import AttuneError, CorruptDatabase, DatabaseLocked, NewerDatabase
 from companion.export import events_csv, session_json, session_metadata
@@ -130,6 +130,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", metavar="N", type=int, default=0,
                    help="another number gives another session (default: 0)")
     p.set_defaults(run=_cmd_demo)
+
+    p = sub.add_parser(
+        "backups", help="list the database's backups",
+        description="List the backups Attune keeps beside the database (one is made at the "
+        "end of every session; the ten newest and one a day for 30 days are kept), newest "
+        "first.",
+    )
+    p.set_defaults(run=_cmd_backups)
+
+    p = sub.add_parser(
+        "restore", help="put a backup in place of the database",
+        description="Replace the database with a backup (see 'backups'). The backup is "
+        "checked first; the database it replaces is kept beside it, renamed "
+        "'...-replaced-DATE.db', so nothing is lost. Attune must be closed.",
+    )
+    p.add_argument("backup", metavar="FILE", help="the backup file to restore")
+    p.set_defaults(run=_cmd_restore)
     return parser
 
 
@@ -248,6 +265,22 @@ def _cmd_demo(args: argparse.Namespace, db: Path) -> int:
     db_option = f" --db {args.db}" if args.db else ""
     print(f"Made demo session {session_id} for client {code}.")
     print(f"See its summary with: {PROG}{db_option} summary {session_id}")
+    return 0
+
+
+def _cmd_backups(args: argparse.Namespace, db: Path) -> int:
+    found = backup.backups(db)
+    if not found:
+        print(f"No backups of {db} yet (one is made when a session ends).")
+        return 0
+    for path in found:
+        print(f"{path}  ({path.stat().st_size // 1024} KiB)")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace, db: Path) -> int:
+    aside = backup.restore(Path(args.backup).expanduser(), db)
+    print(f"Restored {args.backup} to {db}. The database it replaced is kept as {aside}.")
     return 0
 
 

@@ -301,3 +301,29 @@ def test_demo_session_is_realistic_and_repeatable(seed: int) -> None:
     assert [n.kind for n in state.notes].count("note") >= 2
     assert all(n.text in GENERIC_NOTES for n in state.notes if n.kind == "note")
     assert started < datetime.now(UTC) - timedelta(minutes=59)
+
+
+def test_backups_lists_and_restore_puts_one_back(tmp_path, capsys):
+    from companion import backup as backups_module
+
+    db = tmp_path / "attune.db"
+    assert main(["--db", str(db), "demo"]) == 0
+    with Store.open(db) as store:
+        made = backups_module.make_backup(store)
+    assert main(["--db", str(db), "demo", "--seed", "1"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "backups"]) == 0
+    assert str(made) in capsys.readouterr().out
+    assert main(["--db", str(db), "restore", str(made)]) == 0
+    assert "kept as" in capsys.readouterr().out
+    with Store.open(db, readonly=True) as store:
+        assert len(store.sessions()) == 1
+
+
+def test_restore_of_a_missing_backup_is_one_clear_line(tmp_path, capsys):
+    db = tmp_path / "attune.db"
+    assert main(["--db", str(db), "demo"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "restore", str(tmp_path / "nope.db")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no backup" in err and "Traceback" not in err
