@@ -9,7 +9,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 APPLICATION_ID = 0x41544E45  # "ATNE": marks the file as Attune's
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MIGRATIONS = Migrations("attune")
 
@@ -73,6 +73,49 @@ def m001_initial(db: Database) -> None:
             action TEXT NOT NULL,
             session_id INTEGER REFERENCES sessions(id),
             detail TEXT NOT NULL
+        );
+        """
+    )
+
+
+@MIGRATIONS()
+def m002_supervision(db: Database) -> None:
+    """Supervision: comments pinned to moments, a link to a local recording, imported bundles,
+    and the history cache.
+
+    `comments` is the supervisor's layer, kept apart from the clinician's events; its text is
+    NULL only for a comment imported from a redacted bundle. `media_links` holds the path of a
+    recording on this computer (the file itself is never copied in). `imports` remembers which
+    bundles were imported, so one is not imported twice. `session_digests` is a cache, not
+    data: figures derived from a session's log, valid only while `last_event_id` equals the
+    session's newest event id (companion.history checks this on every read and recomputes).
+    """
+    db.executescript(
+        """
+        CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            start_ms INTEGER NOT NULL CHECK (start_ms >= 0),
+            end_ms INTEGER CHECK (end_ms IS NULL OR end_ms >= start_ms),
+            author TEXT NOT NULL,
+            text TEXT,
+            created_utc TEXT NOT NULL
+        );
+        CREATE INDEX comments_session ON comments(session_id, start_ms);
+        CREATE TABLE media_links (
+            session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+            path TEXT NOT NULL,
+            offset_ms INTEGER NOT NULL
+        );
+        CREATE TABLE imports (
+            bundle_id TEXT PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            imported_utc TEXT NOT NULL
+        );
+        CREATE TABLE session_digests (
+            session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+            last_event_id INTEGER NOT NULL,
+            figures TEXT NOT NULL
         );
         """
     )

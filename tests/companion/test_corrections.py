@@ -16,7 +16,8 @@ from companion.store import Store
 
 @pytest.fixture
 def ended():
-    """An ended session: ventral 0–60 s, sympathetic from 60 s, rupture 90 s → repair 150 s."""
+    """An ended session: ventral 0–60 s, sympathetic from 60 s, rupture 90 s → repair 150 s,
+    a pause from 165 s to the end at 180 s."""
     store = Store.memory()
     clock = FakeClock()
     rec = Recorder.start(store, default_scheme(), clock, "K-07")
@@ -28,7 +29,9 @@ def ended():
     ids["rupture"] = rec.rupture("withdrawal").event.id
     clock.advance(60)
     ids["repair"] = rec.repair(["clarify"]).event.id
-    clock.advance(30)
+    clock.advance(15)
+    rec.pause()
+    clock.advance(15)
     rec.end()
     return store, rec.session.id, ids
 
@@ -83,6 +86,7 @@ def test_remove_takes_the_tap_out_of_the_session_only(ended):
         (lambda s, sid, ids: corrections.retag(s, sid, ids["rupture"], tags=["nope"]), "marker"),
         (lambda s, sid, ids: corrections.retag(s, sid, ids["symp"], kind=Kind.NOTE), "cannot become"),
         (lambda s, sid, ids: corrections.remove(s, sid, 9999), "no tap"),
+        (lambda s, sid, ids: corrections.move(s, sid, ids["symp"], 170_000), "pause"),
     ],
 )
 def test_impossible_corrections_are_refused_and_write_nothing(ended, change, message):

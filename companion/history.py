@@ -1,0 +1,250 @@
+"""The session history and a client's trends across sessions.
+
+Listing a thousand sessions cannot fold every log each time, so each session's figures are
+kept in `session_digests`, a cache: derived from the log by `summarise`, stored with the id of
+the newest event they were computed from, and trusted only while that id is still the
+session's newest (events are append-only, so any new tap, undo or correction changes it).
+Every read checks this and recomputes the stale ones; deleting the whole table loses nothing.
+A read-only database is served the same way, just without saving what was recomputed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from companion import clients
+from companion.errors import SchemeError
+from companion.events import Kind
+from companion.fold import InconsistentLog, fold
+from companion.ratings import ALLIANCE, srs_total
+from companion.scheme import Scheme, load_scheme_text
+from companion.store import Store
+from companion.summary import summarise
+
+DIGEST_VERSION = 1
+"""Raise when the figures below change meaning: every cached digest is then recomputed."""
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One session in the history list. Figures are None when the log could not be read
+    (`problem` then says why)."""
+
+    session_id: int
+    started: datetime
+    client_code: str
+    number: int | None
+    status: str
+    imported: bool
+    duration_ms: int | None
+    active_ms: int | None
+    ruptures: int | None
+    repaired: int | None
+    unrepaired: int | None
+    edited: bool
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One ended session of a client, for the trend plots. Shares are 0–1, None when not
+    measurable; ratings are None when not entered (the SRS total needs all four scales)."""
+
+    session_id: int
+    started: datetime
+    number: int | None
+    ruptures: int | None
+    median_repair_ms: int | None
+    ventral_share_client: float | None
+    ventral_share_self: float | None
+    coregulation_share: float | None
+    alliance: int | None
+    srs_total: int | None
+
+
+def history(
+    store: Store,
+    client: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[HistoryRow]:
+    """Sessions, newest first, optionally of one client and started (local date) between
+    `since` and `until`, both included."""
+    where, params = [], []
+    if client:
+        where.append("s.client_key = ?")
+        params.append(clients.match_key(client))
+    # The stored start is UTC; a local date is at most a day either side of the UTC one.
+    if since is not None:
+        where.append("s.started_utc >= ?")
+        params.append((since - timedelta(days=1)).isoformat())
+    if until is not None:
+        where.append("s.started_utc < ?")
+        params.append((until + timedelta(days=2)).isoformat())
+    rows = _listing(store, where, params, "DESC")
+    out = []
+    for r in rows:
+        day = r["started"].date()
+        if (since is not None and day < since) or (until is not None and day > until):
+            continue
+        f = r["figures"]
+        out.append(
+            HistoryRow(
+                session_id=r["id"],
+                started=r["started"],
+                client_code=r["code"],
+                number=r["number"],
+                status=r["status"],
+                imported=r["imported"],
+                duration_ms=f.get("total_ms"),
+                active_ms=f.get("active_ms"),
+                ruptures=f.get("ruptures"),
+                repaired=f.get("repaired"),
+                unrepaired=f.get("unrepaired"),
+                edited=bool(f.get("edited")),
+                problem=f.get("problem"),
+            )
+        )
+    return out
+
+
+def trends(store: Store, client: str) -> list[TrendPoint]:
+    """A client's ended sessions, oldest first, with the figures the trend plots show."""
+    rows = _listing(
+        store, ["s.client_key = ?", "s.status = 'ended'"], [clients.match_key(client)], "ASC"
+    )
+    ratings: dict[int, dict[str, int]] = {}
+    if rows:
+        found = store.db.execute(
+            "SELECT r.session_id, r.name, r.value FROM ratings r "
+            "JOIN sessions s ON s.id = r.session_id WHERE s.client_key = ?",
+            [clients.match_key(client)],
+        ).fetchall()
+        for sid, name, value in found:
+            ratings.setdefault(sid, {})[name] = value
+    out = []
+    for r in rows:
+        f, given = r["figures"], ratings.get(r["id"], {})
+        out.append(
+            TrendPoint(
+                session_id=r["id"],
+                started=r["started"],
+                number=r["number"],
+                ruptures=f.get("ruptures"),
+                median_repair_ms=f.get("median_repair_ms"),
+                ventral_share_client=f.get("ventral_client"),
+                ventral_share_self=f.get("ventral_self"),
+                coregulation_share=f.get("coregulation"),
+                alliance=given.get(ALLIANCE),
+                srs_total=srs_total(given),
+            )
+        )
+    return out
+
+
+# -- the cache ----------------------------------------------------------------------------------
+
+
+def _listing(store: Store, where: list[str], params: list[Any], order: str) -> list[dict[str, Any]]:
+    """Session rows with their (fresh) figures, in start order `order`."""
+    sql = (
+        "SELECT s.id, c.code, s.number, s.started_utc, s.time_zone, s.status,"
+        " i.bundle_id IS NOT NULL,"
+        " COALESCE((SELECT MAX(e.id) FROM events e WHERE e.session_id = s.id), 0),"
+        " d.last_event_id, d.figures"
+        " FROM sessions s JOIN clients c ON c.key = s.client_key"
+        " LEFT JOIN imports i ON i.session_id = s.id"
+        " LEFT JOIN session_digests d ON d.session_id = s.id"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + f" ORDER BY s.started_utc {order}, s.id {order}"
+    )
+    rows = []
+    stale: dict[int, int] = {}
+    for sid, code, number, started, zone, status, imported, last_id, cached_id, figures in (
+        store.db.execute(sql, params).fetchall()
+    ):
+        cached = json.loads(figures) if figures and cached_id == last_id else None
+        if cached is None or cached.get("v") != DIGEST_VERSION:
+            stale[sid] = last_id
+            cached = {}
+        rows.append({
+            "id": sid, "code": code, "number": number, "status": status,
+            "imported": bool(imported), "started": _local(started, zone), "figures": cached,
+        })
+    if stale:
+        fresh = _refresh(store, stale)
+        for r in rows:
+            if r["id"] in fresh:
+                r["figures"] = fresh[r["id"]]
+    return rows
+
+
+def _refresh(store: Store, stale: dict[int, int]) -> dict[int, dict[str, Any]]:
+    """Recompute the digests of `stale` (session id → newest event id) and save them."""
+    fresh = {sid: _digest(store, sid) for sid in stale}
+    try:
+        with store.db.atomic():
+            store.db.conn.executemany(
+                "INSERT OR REPLACE INTO session_digests (session_id, last_event_id, figures)"
+                " VALUES (?, ?, ?)",
+                [(sid, stale[sid], json.dumps(fresh[sid])) for sid in stale],
+            )
+    except sqlite3.OperationalError:
+        pass  # read-only (or busy): the figures are right, just not saved for next time
+    return fresh
+
+
+def _digest(store: Store, session_id: int) -> dict[str, Any]:
+    """The figures the history and trends show for one session, from its log."""
+    log = store.events(session_id)
+    try:
+        scheme = _scheme(store.session(session_id).scheme_json)
+        s = summarise(fold(log), scheme)
+    except (InconsistentLog, SchemeError) as exc:
+        return {"v": DIGEST_VERSION, "problem": f"Session {session_id} cannot be read: {exc}"}
+    lanes = s.lanes
+    return {
+        "v": DIGEST_VERSION,
+        "total_ms": s.duration.total_ms,
+        "active_ms": s.duration.active_ms,
+        "ruptures": s.ruptures.count,
+        "repaired": s.ruptures.repaired,
+        "unrepaired": s.ruptures.unrepaired,
+        "median_repair_ms": s.ruptures.median_repair_ms,
+        "ventral_client": _share(lanes["client"].states, s.ventral),
+        "ventral_self": _share(lanes["self"].states, s.ventral),
+        "coregulation": s.coregulation.share,
+        "edited": any(e.kind is Kind.EDIT for e in log),
+    }
+
+
+def _share(states: dict[str, Any], state_id: str) -> float | None:
+    held = states.get(state_id)
+    return held.share if held is not None else None
+
+
+@lru_cache(maxsize=16)
+def _scheme(scheme_json: str) -> Scheme:
+    """Most sessions share a scheme snapshot: parse each distinct one once."""
+    return load_scheme_text(scheme_json, "the session's coding scheme")
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _local(started_utc: str, zone: str) -> datetime:
+    """The session's start in the time zone it was recorded in (UTC if that zone is unknown)."""
+    moment = datetime.fromisoformat(started_utc)
+    tz = _zone(zone)
+    return moment.astimezone(tz) if tz is not None else moment

@@ -1,0 +1,161 @@
+"""The history list and a client's trends: right figures, filters, and a cache that is never
+trusted once the log has moved on."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+
+from companion import corrections
+from companion.clock import FakeClock
+from companion.events import Kind
+from companion.fold import fold
+from companion.history import history, trends
+from companion.recorder import Recorder
+from companion.scheme import default_scheme
+from companion.store import Store
+from companion.summary import summarise
+
+SCHEME = default_scheme()
+
+
+def record(store: Store, code: str, wall: datetime, *, repaired: bool = True,
+           end: bool = True) -> int:
+    """ventral 0–60 s, then sympathetic; rupture at 60 s, repaired at 90 s (or left open);
+    self ventral throughout; 120 s long."""
+    clock = FakeClock(wall=wall)
+    rec = Recorder.start(store, SCHEME, clock, code)
+    rec.client("ventral")
+    rec.self_state("ventral")
+    clock.advance(60)
+    rec.client("sympathetic")
+    rec.rupture("withdrawal")
+    clock.advance(30)
+    if repaired:
+        rec.repair(["clarify"])
+    clock.advance(30)
+    if end:
+        rec.end()
+    return rec.session.id
+
+
+@pytest.fixture
+def store(fresh_store: Store) -> Store:
+    return fresh_store
+
+
+def test_each_session_is_listed_newest_first_with_its_figures(store):
+    first = record(store, "K-07", datetime(2026, 3, 1, 9, tzinfo=UTC))
+    second = record(store, "B-02", datetime(2026, 3, 2, 9, tzinfo=UTC), repaired=False)
+    live = record(store, "K-07", datetime(2026, 3, 3, 9, tzinfo=UTC), end=False)
+    rows = history(store)
+    assert [r.session_id for r in rows] == [live, second, first]
+    by_id = {r.session_id: r for r in rows}
+    assert (by_id[first].duration_ms, by_id[first].ruptures, by_id[first].repaired,
+            by_id[first].unrepaired, by_id[first].status) == (120_000, 1, 1, 0, "ended")
+    assert (by_id[second].repaired, by_id[second].unrepaired) == (0, 1)
+    assert by_id[live].status == "live" and by_id[live].duration_ms == 90_000
+    assert not any(r.edited or r.imported or r.problem for r in rows)
+
+
+def test_filter_by_client_code_and_by_local_date(store):
+    # 23:30 UTC on 1 March is already 2 March in Berlin (the zone the recorder stamps).
+    late = record(store, "K-07", datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
+    other = record(store, "B-02", datetime(2026, 3, 5, 9, tzinfo=UTC))
+    store.db.execute("UPDATE sessions SET time_zone = 'Europe/Berlin'")
+    assert [r.session_id for r in history(store, client=" k-07 ")] == [late]
+    assert [r.session_id for r in history(store, since=date(2026, 3, 2),
+                                          until=date(2026, 3, 2))] == [late]
+    assert [r.session_id for r in history(store, since=date(2026, 3, 3))] == [other]
+    assert history(store, until=date(2026, 3, 1)) == []
+    row = history(store, client="K-07")[0]
+    assert (row.started.date(), row.started.hour) == (date(2026, 3, 2), 0)
+
+
+def test_a_correction_makes_the_cached_figures_stale_and_they_are_recomputed(store):
+    sid = record(store, "K-07", datetime(2026, 3, 1, 9, tzinfo=UTC))
+    assert history(store)[0].repaired == 1
+    repair = next(e for e in store.events(sid) if e.kind is Kind.REPAIR)
+    corrections.retag(store, sid, repair.id, kind=Kind.REPAIR_ATTEMPT)
+    row = history(store)[0]
+    assert (row.repaired, row.unrepaired, row.edited) == (0, 1, True)
+
+
+def test_the_cache_is_used_while_fresh_and_ignored_when_old(store, monkeypatch):
+    sid = record(store, "K-07", datetime(2026, 3, 1, 9, tzinfo=UTC))
+    history(store)
+    digest = store.db.execute("SELECT last_event_id, figures FROM session_digests").fetchone()
+    assert digest[0] == store.events(sid)[-1].id
+
+    def no_folding(*_args, **_kwargs):
+        raise AssertionError("a fresh digest must not be recomputed")
+
+    monkeypatch.setattr(store, "events", no_folding)
+    assert history(store)[0].ruptures == 1
+    monkeypatch.undo()
+
+    bogus = json.dumps({**json.loads(digest[1]), "ruptures": 99})
+    store.db.execute("UPDATE session_digests SET last_event_id = ?, figures = ?",
+                     [digest[0] - 1, bogus])
+    assert history(store)[0].ruptures == 1, "a digest of an older log is recomputed"
+    store.db.execute("UPDATE session_digests SET figures = ?",
+                     [json.dumps({**json.loads(bogus), "v": 0})])
+    assert history(store)[0].ruptures == 1, "a digest of an older version is recomputed"
+    store.db.execute("DELETE FROM session_digests")
+    assert history(store)[0].ruptures == 1, "the cache holds nothing that cannot be rebuilt"
+
+
+def test_a_read_only_database_is_listed_without_saving_the_cache(tmp_path):
+    path = tmp_path / "a.db"
+    with Store.open(path) as writer:
+        record(writer, "K-07", datetime(2026, 3, 1, 9, tzinfo=UTC))
+    reader = Store.open(path, readonly=True)
+    try:
+        assert history(reader)[0].ruptures == 1
+        assert reader.db.execute("SELECT count(*) FROM session_digests").fetchone()[0] == 0
+    finally:
+        reader.close()
+
+
+def test_a_session_whose_log_cannot_be_folded_is_listed_with_the_problem(store):
+    good = record(store, "K-07", datetime(2026, 3, 1, 9, tzinfo=UTC))
+    bad = store.create_session("K-07", number=None, modality=None,
+                               started_utc="2026-03-02T09:00:00.000+00:00", time_zone="UTC",
+                               scheme_json=SCHEME.to_json())
+    store.append(bad.id, Kind.REPAIR, 1_000, "2026-03-02T09:00:01.000+00:00")
+    rows = {r.session_id: r for r in history(store)}
+    assert rows[good].ruptures == 1
+    assert rows[bad.id].ruptures is None and "no rupture open" in rows[bad.id].problem
+
+
+def test_trends_follow_a_clients_ended_sessions_in_date_order_with_ratings(store):
+    later = record(store, "K-07", datetime(2026, 3, 8, 9, tzinfo=UTC), repaired=False)
+    earlier = record(store, "K-07", datetime(2026, 3, 1, 9, tzinfo=UTC))
+    record(store, "K-07", datetime(2026, 3, 9, 9, tzinfo=UTC), end=False)
+    record(store, "B-02", datetime(2026, 3, 2, 9, tzinfo=UTC))
+    store.set_rating(earlier, "alliance", 6)
+    for name, value in [("srs_relationship", 9), ("srs_goals", 8), ("srs_approach", 7),
+                        ("srs_overall", 10)]:
+        store.set_rating(earlier, name, value)
+    store.set_rating(later, "srs_goals", 5)
+
+    points = trends(store, "k-07")
+    assert [p.session_id for p in points] == [earlier, later], "ended sessions, oldest first"
+    p = points[0]
+    assert (p.ruptures, p.median_repair_ms, p.alliance, p.srs_total) == (1, 30_000, 6, 34)
+    assert p.ventral_share_client == pytest.approx(0.5)
+    assert p.ventral_share_self == pytest.approx(1.0)
+    assert p.coregulation_share == pytest.approx(1.0)
+    later_point = points[1]
+    assert later_point.median_repair_ms is later_point.alliance is later_point.srs_total is None
+
+
+def test_the_figures_come_from_the_summary(store):
+    """History shows what the review's summary shows, not a second calculation."""
+    sid = record(store, "K-07", datetime(2026, 3, 1, 9, tzinfo=UTC))
+    s = summarise(fold(store.events(sid)), SCHEME)
+    row = history(store)[0]
+    assert (row.duration_ms, row.active_ms, row.ruptures) == (
+        s.duration.total_ms, s.duration.active_ms, s.ruptures.count)
