@@ -18,6 +18,7 @@ from typing import Callable, NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from companion import backup, clients
+from companion.bundle import import_bundle, write_bundle
 from companion.demo import make_demo_session
 from companion.errors import AttuneError, CorruptDatabase, DatabaseLocked, NewerDatabase
 from companion.export import events_csv, session_json, session_metadata
@@ -130,6 +131,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", metavar="N", type=int, default=0,
                    help="another number gives another session (default: 0)")
     p.set_defaults(run=_cmd_demo)
+
+    p = sub.add_parser(
+        "bundle", help="write a session bundle to share for supervision",
+        description="Write one ended session (its taps, coding scheme, summary, supervision "
+        "comments and ratings, with a manifest of hashes) to one file that another Attune "
+        "can import. Free text (note texts, comment texts, reflection answers) is left out "
+        "unless you add --include-free-text. Needs Attune to be closed.",
+    )
+    p.add_argument("id", type=_session_id, metavar="ID", help="the session id (see 'sessions')")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the bundle file to write (e.g. session.attune)")
+    p.add_argument("--include-free-text", action="store_true",
+                   help="keep note texts, comments and reflections (only with consent)")
+    p.set_defaults(run=_cmd_bundle)
+
+    p = sub.add_parser(
+        "import", help="import a session bundle",
+        description="Import a bundle written by 'bundle' (here or on another computer). "
+        "Everything in it is checked first; a damaged, altered or already imported bundle "
+        "is refused and the database is left unchanged. Needs Attune to be closed.",
+    )
+    p.add_argument("file", metavar="FILE", help="the bundle file")
+    p.set_defaults(run=_cmd_import)
 
     p = sub.add_parser(
         "backups", help="list the database's backups",
@@ -265,6 +289,23 @@ def _cmd_demo(args: argparse.Namespace, db: Path) -> int:
     db_option = f" --db {args.db}" if args.db else ""
     print(f"Made demo session {session_id} for client {code}.")
     print(f"See its summary with: {PROG}{db_option} summary {session_id}")
+    return 0
+
+
+def _cmd_bundle(args: argparse.Namespace, db: Path) -> int:
+    out = Path(args.output).expanduser()
+    with Store.open(db) as store:
+        write_bundle(store, args.id, out, include_free_text=args.include_free_text)
+    what = "including free text: share only with consent" if args.include_free_text else (
+        "free text left out")
+    print(f"Wrote session {args.id} to {out} ({what}).")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace, db: Path) -> int:
+    with Store.open(db) as store:
+        session_id = import_bundle(store, Path(args.file).expanduser())
+    print(f"Imported {args.file} as session {session_id}.")
     return 0
 
 

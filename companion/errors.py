@@ -56,3 +56,7 @@ class TapHeld(AttuneError):
             f"Not saved yet: {reason}. Attune is holding {taps} and keeps trying; "
             "keep this window open."
         )
+
+
+class BundleError(AttuneError):
+    """A bundle that cannot be written or imported; on import, nothing was changed."""

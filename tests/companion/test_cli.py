@@ -327,3 +327,18 @@ def test_restore_of_a_missing_backup_is_one_clear_line(tmp_path, capsys):
     assert main(["--db", str(db), "restore", str(tmp_path / "nope.db")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no backup" in err and "Traceback" not in err
+
+
+def test_bundle_then_import_into_another_database(tmp_path, capsys):
+    here, there = tmp_path / "here.db", tmp_path / "there.db"
+    assert main(["--db", str(here), "demo"]) == 0
+    out = tmp_path / "s.attune"
+    assert main(["--db", str(here), "bundle", "1", "-o", str(out)]) == 0
+    assert "free text left out" in capsys.readouterr().out
+    assert main(["--db", str(there), "import", str(out)]) == 0
+    assert "as session 1" in capsys.readouterr().out
+    assert main(["--db", str(there), "import", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "imported before" in err and err.count("\n") == 1
+    with Store.open(there, readonly=True) as store:
+        assert len(store.sessions()) == 1
