@@ -101,10 +101,11 @@ def _check_values(target: Event, changes: dict[str, Any], scheme: Scheme, events
     if edited.offset_ms < 0 or (end is not None and edited.offset_ms > end):
         raise TapRefused("A tap must stay between the session's start and its end.")
     if "offset_ms" in changes and any(
-        p.start_ms < edited.offset_ms and (p.end_ms is None or edited.offset_ms < p.end_ms)
+        p.start_ms <= edited.offset_ms and (p.end_ms is None or edited.offset_ms <= p.end_ms)
         for p in fold(events).pauses
+        if p.end_ms != p.start_ms
     ):
-        raise TapRefused("A tap cannot be moved into a pause.")
+        raise TapRefused("A tap cannot be moved into a pause (or onto its first or last moment).")
     kind = edited.kind
     if kind in (Kind.CLIENT, Kind.SELF) and edited.value not in {s.id for s in scheme.states}:
         raise TapRefused(f"'{edited.value}' is not a state in this session's coding scheme.")

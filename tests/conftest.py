@@ -4,6 +4,8 @@ Qt runs headless in tests: the offscreen platform needs no display, so the suite
 runs the same on a laptop, a server and CI. A QT_QPA_PLATFORM already set in the
 environment wins (e.g. ``QT_QPA_PLATFORM=xcb`` to watch the widgets).
 
+With CI set, hypothesis runs derandomized (the same examples every run).
+
 Attune opens no network connection, ever. An audit hook watches every Python-level socket
 made during the run; a test during which one was made fails (see `no_network`).
 """
@@ -15,8 +17,15 @@ import socket
 import sys
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# CI replays the same examples every run, so a red build is reproducible and never a fluke;
+# on a developer's machine hypothesis explores afresh each time.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 _NETWORK_FAMILIES = {socket.AF_INET, socket.AF_INET6}
 _network_use: list[str] = []

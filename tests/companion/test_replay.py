@@ -190,9 +190,7 @@ def test_playback_of_a_corrected_session_shows_the_corrected_record(ops, removal
                 corrections.remove(store, sid, taps[i % len(taps)].id)
     for i, offset in moves:
         taps = [e for e in effective_taps(store.events(sid)) if e.is_tap]
-        pauses = fold(store.events(sid)).pauses
-        # corrections.move accepts a time inside a pause, where no live tap can be: skip those
-        if taps and not any(p.start_ms < offset < (p.end_ms or offset + 1) for p in pauses):
+        if taps:  # a move into a pause, where no live tap can be, is refused
             with contextlib.suppress(TapRefused):
                 corrections.move(store, sid, taps[i % len(taps)].id, offset)
     log = store.events(sid)
