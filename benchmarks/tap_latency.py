@@ -1,0 +1,135 @@
+"""Tap latency through the live window: click → committed → shown → painted.
+
+Records taps the way a click does (a pad button's `click()`, which runs the action, the
+controller, one Recorder call with its SQLite commit, then every view), on a shown window
+(offscreen), with a real database file (WAL, synchronous=FULL). Session time is a FakeClock
+moved 3 s per tap, with a window tick after each tap (not timed), so the plot scrolls as it
+would live. Prints p50/p99 for the first 100 taps, the last 100 and all, as a Markdown table.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/tap_latency.py [--taps 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from companion.clock import FakeClock
+from companion.events import Event
+from companion.scheme import default_scheme
+from companion.store import Store
+from ui.main_window import MainWindow
+from ui.settings import Settings
+
+
+def tap_plan(n: int) -> list[str]:
+    """A plausible, always-valid run of taps: client and self states, notes, and a rupture
+    with an attempt and a repair every 20 taps."""
+    ladder = ("ventral", "sympathetic", "dorsal")
+    plan = []
+    for i in range(n):
+        step = i % 20
+        if step == 5:
+            plan.append("rupture")
+        elif step == 9:
+            plan.append("repair_attempt")
+        elif step == 13:
+            plan.append("repair")
+        elif step == 17:
+            plan.append("note:glimmer")
+        elif i % 3 == 2:
+            plan.append(f"self:{ladder[(i // 3) % 3]}")
+        else:
+            plan.append(f"client:{ladder[i % 3]}")
+    return plan
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def run(n: int, folder: Path) -> dict[str, list[float]]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance() or QApplication([])
+    store = Store.open(folder / "bench.db")
+    clock = FakeClock()
+    settings = Settings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(store, default_scheme(), clock=clock, settings=settings)
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+
+    committed_at: list[float] = []
+    append = store.append
+
+    def timed_append(*args: object, **kwargs: object) -> Event:
+        event = append(*args, **kwargs)
+        committed_at.append(time.perf_counter())
+        return event
+
+    store.append = timed_append  # type: ignore[method-assign]
+    window.controller.start("BENCH-1", None, None)
+    app.processEvents()
+    buttons = window.live_page.pad.buttons
+    out: dict[str, list[float]] = {"committed": [], "shown": [], "painted": []}
+    for name in tap_plan(n):
+        clock.advance(3)
+        window._tick()
+        app.processEvents()
+        committed_at.clear()
+        start = time.perf_counter()
+        buttons[name].click()
+        shown = time.perf_counter()
+        app.processEvents()
+        painted = time.perf_counter()
+        if len(committed_at) != 1:
+            raise SystemExit(f"tap {name} was not recorded: {window.live_page.status.text()}")
+        out["committed"].append((committed_at[0] - start) * 1000)
+        out["shown"].append((shown - start) * 1000)
+        out["painted"].append((painted - start) * 1000)
+    window.close()
+    store.close()
+    return out
+
+
+def table(ms: dict[str, list[float]]) -> str:
+    n = len(ms["committed"])
+    spans = [("first 100 taps", slice(0, min(100, n)))]
+    if n > 100:
+        spans += [(f"taps {n - 99:,}–{n:,}", slice(n - 100, n)), (f"all {n:,} taps", slice(0, n))]
+    rows = ["| taps | committed p50 | committed p99 | shown p50 | shown p99 | painted p50 "
+            "| painted p99 |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for label, part in spans:
+        cells = []
+        for key in ("committed", "shown", "painted"):
+            values = ms[key][part]
+            cells += [f"{statistics.median(values):.2f} ms", f"{percentile(values, 99):.2f} ms"]
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--taps", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        began = time.perf_counter()
+        ms = run(args.taps, Path(folder))
+        took = time.perf_counter() - began
+    print(f"{args.taps:,} taps through the live window (offscreen, 1280x800), "
+          f"{took:.1f} s in all.\n"
+          "committed: click → the event's SQLite commit returned; shown: → pad, timer, plot "
+          "and status updated; painted: → after processEvents (repaint).\n")
+    print(table(ms))
+
+
+if __name__ == "__main__":
+    main()

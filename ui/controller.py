@@ -1,0 +1,156 @@
+"""The one way a click or key reaches the core, and the one way what changed reaches the views.
+
+A handler calls one Recorder operation. The Recorder commits the event and returns a `Change`;
+only then does the controller emit `changed`, so nothing is shown as recorded before it is on
+disk. A refusal (or a database that cannot be written) becomes a calm sentence on `refused`.
+The controller holds the Recorder; the widgets hold nothing of the session.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from companion.clock import Clock, SystemClock
+from companion.errors import AttuneError
+from companion.events import Kind
+from companion.fold import SessionState
+from companion.recorder import Change, Recorder
+from companion.scheme import Scheme
+from companion.store import Store
+
+
+class SessionController(QObject):
+    """Starts, resumes and records a session for the window.
+
+    Signals: `opened(Recorder)` when a session starts or resumes (views rebuild from it),
+    `changed(Change)` after each committed operation, `refused(str)` when nothing was recorded,
+    `ended(SessionState)` after the end is committed, `backdateChanged(int)` with the seconds
+    the next tap will be back-dated by (0: none).
+    """
+
+    opened = Signal(object)
+    changed = Signal(object)
+    refused = Signal(str)
+    ended = Signal(object)
+    backdateChanged = Signal(int)
+
+    def __init__(
+        self, store: Store, scheme: Scheme, clock: Clock | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.scheme = scheme
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self._recorder: Recorder | None = None
+        self._backdate_s = 0
+
+    # -- the session -----------------------------------------------------------------------
+
+    @property
+    def recorder(self) -> Recorder | None:
+        return self._recorder
+
+    @property
+    def live(self) -> bool:
+        """A session is open and not ended."""
+        return self._recorder is not None and not self._recorder.state.ended
+
+    @property
+    def backdate_s(self) -> int:
+        return self._backdate_s
+
+    def now_ms(self) -> int:
+        """Session time now (0 when no session is open)."""
+        return self._recorder.now_ms() if self._recorder is not None else 0
+
+    def start(self, client_code: str, number: int | None, modality: str | None) -> None:
+        """Begin a session with the user's scheme. Raises AttuneError with a message to show."""
+        self._open(Recorder.start(self.store, self.scheme, self.clock, client_code,
+                                  number=number, modality=modality))
+
+    def resume_interrupted(self, session_id: int) -> None:
+        """Carry on a session a crash left open (with the scheme it was recorded with)."""
+        self._open(Recorder.resume_interrupted(self.store, session_id, self.clock))
+
+    def close_interrupted(self, session_id: int) -> SessionState:
+        """End a session a crash left open, keeping every tap."""
+        return Recorder.close_interrupted(self.store, session_id)
+
+    def _open(self, recorder: Recorder) -> None:
+        self._recorder = recorder
+        self.set_backdate(0)
+        self.opened.emit(recorder)
+
+    # -- taps ------------------------------------------------------------------------------
+
+    def tap_client(self, state_id: str) -> bool:
+        return self._tap(lambda r, s: r.client(state_id, backdate_s=s))
+
+    def tap_self(self, state_id: str) -> bool:
+        return self._tap(lambda r, s: r.self_state(state_id, backdate_s=s))
+
+    def rupture(self, rupture_type: str | None = None) -> bool:
+        return self._tap(lambda r, s: r.rupture(rupture_type, backdate_s=s))
+
+    def repair_attempt(self) -> bool:
+        return self._tap(lambda r, s: r.repair_attempt(backdate_s=s))
+
+    def repair(self) -> bool:
+        return self._tap(lambda r, s: r.repair(backdate_s=s))
+
+    def note(self, kind: str, text: str | None = None) -> bool:
+        return self._tap(lambda r, s: r.note(kind, text, backdate_s=s))
+
+    def undo(self) -> bool:
+        return self._run(lambda r: r.undo())
+
+    def toggle_pause(self) -> bool:
+        """Pause a running session, or resume a paused one."""
+        return self._run(lambda r: r.resume() if r.state.paused else r.pause())
+
+    def end(self) -> bool:
+        return self._run(lambda r: r.end())
+
+    def pause_before_closing(self) -> None:
+        """Closing the window mid-session pauses it first, so the stop is recorded exactly and
+        the session is offered for resuming at the next start."""
+        if self.live and self._recorder is not None and not self._recorder.state.paused:
+            self._run(lambda r: r.pause())
+
+    def set_backdate(self, seconds: int) -> None:
+        """Back-date the next tap by `seconds` (0: not back-dated)."""
+        if seconds != self._backdate_s:
+            self._backdate_s = seconds
+            self.backdateChanged.emit(seconds)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _tap(self, op: Callable[[Recorder, int], Change]) -> bool:
+        seconds = self._backdate_s
+        done = self._run(lambda r: op(r, seconds))
+        if done:
+            self.set_backdate(0)
+        return done
+
+    def _run(self, op: Callable[[Recorder], Change]) -> bool:
+        recorder = self._recorder
+        if recorder is None:
+            self.refused.emit("No session is running. Start one first.")
+            return False
+        try:
+            change = op(recorder)
+        except AttuneError as exc:
+            self.refused.emit(str(exc))
+            return False
+        except sqlite3.Error as exc:
+            self.refused.emit(f"This tap could not be saved ({exc}). Nothing was recorded.")
+            return False
+        self.changed.emit(change)
+        if change.event.kind is Kind.END:
+            self.ended.emit(change.state)
+        return True
+

@@ -1,0 +1,187 @@
+"""The main window: start page → live session → summary, and the tick that moves the clock.
+
+The window wires pages to the controller and nothing else: pages show, the controller
+records. The live page (and with it pyqtgraph) is built when a session opens, so the first
+frame does not wait for the plot library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+
+from companion.clock import Clock
+from companion.errors import AttuneError
+from companion.fold import SessionState
+from companion.recorder import Recorder
+from companion.scheme import Scheme
+from companion.store import Store
+from companion.summary import format_text, summarise
+from ui.controller import SessionController
+from ui.settings import Settings
+from ui.start_page import StartPage
+from ui.summary_page import SummaryPage
+from ui.theme import Theme, apply_theme
+
+if TYPE_CHECKING:
+    from ui.live_page import LivePage
+
+TICK_MS = 250
+DEFAULT_SIZE = (1100, 760)
+
+
+class MainWindow(QMainWindow):
+    """Attune's window. `store` None means the database could not be opened: `store_problem`
+    says why, in place, and nothing can be started. `notices` are shown on the start page
+    (e.g. a coding-scheme file that could not be used)."""
+
+    def __init__(
+        self, store: Store | None, scheme: Scheme, *, clock: Clock | None = None,
+        settings: Settings | None = None, notices: Sequence[str] = (),
+        store_problem: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("Attune")  # never the client code
+        self.setAccessibleName("Attune")
+        self.store = store
+        self.settings = settings if settings is not None else Settings()
+        self.theme = Theme(self.settings.theme)
+        self._plot_style = apply_theme(_app(), self.theme)
+        self.controller = SessionController(store, scheme, clock, self) if store else None
+        self.live_page: LivePage | None = None
+
+        self.stack = QStackedWidget(self)
+        self.setCentralWidget(self.stack)
+        self.start_page = StartPage()
+        self.summary_page = SummaryPage()
+        self.stack.addWidget(self.start_page)
+        self.stack.addWidget(self.summary_page)
+
+        self.start_page.set_notices(list(notices))
+        self.start_page.set_problem(store_problem if store is None else None)
+        self.start_page.set_preferences(self.theme.value, self.settings.rupture_tint_minutes)
+        self.start_page.startRequested.connect(self._start)
+        self.start_page.resumeRequested.connect(self._resume)
+        self.start_page.closeRequested.connect(self._close_interrupted)
+        self.start_page.themeChosen.connect(self.set_theme)
+        self.start_page.tintChosen.connect(self._set_tint)
+        self.summary_page.newSession.connect(self.show_start)
+        if self.controller is not None:
+            self.controller.opened.connect(self._on_opened)
+            self.controller.ended.connect(self._on_ended)
+
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(TICK_MS)
+        self._ticker.timeout.connect(self._tick)
+
+        geometry = self.settings.geometry
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(*DEFAULT_SIZE)
+        self.show_start()
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def show_start(self) -> None:
+        """The start page, with recent codes and any interrupted sessions read fresh."""
+        if self.store is not None:
+            self.start_page.set_recent_codes(self.store.client_codes())
+            self.start_page.set_interrupted(self.store.interrupted_sessions())
+        self.start_page.reset()
+        self.stack.setCurrentWidget(self.start_page)
+        self.start_page.code.setFocus()
+
+    def _start(self, code: str, number: int | None, modality: str | None) -> None:
+        if self.controller is None:
+            return
+        try:
+            self.controller.start(code, number, modality)
+        except AttuneError as exc:
+            self.start_page.show_error(str(exc))
+
+    def _resume(self, session_id: int) -> None:
+        if self.controller is None:
+            return
+        try:
+            self.controller.resume_interrupted(session_id)
+        except AttuneError as exc:
+            self.start_page.show_error(str(exc))
+
+    def _close_interrupted(self, session_id: int) -> None:
+        if self.controller is None:
+            return
+        try:
+            self.controller.close_interrupted(session_id)
+        except AttuneError as exc:
+            self.start_page.show_error(str(exc))
+            return
+        self.show_start()
+        self.start_page.show_message(
+            "The interrupted session is closed. Every tap is kept; a rupture left open is "
+            "recorded as unrepaired."
+        )
+
+    def _on_opened(self, recorder: Recorder) -> None:
+        from ui.live_page import LivePage  # pyqtgraph loads here, after the first frame
+
+        assert self.controller is not None
+        self._drop_live_page()
+        self.live_page = LivePage(self.controller, recorder.scheme, self.settings,
+                                  self._plot_style)
+        self.stack.addWidget(self.live_page)
+        self.stack.setCurrentWidget(self.live_page)
+        self.live_page.show_session(recorder.state, self.controller.now_ms())
+        self.live_page.setFocus()  # keys are taps; no button or field holds the focus
+        self._ticker.start()
+
+    def _on_ended(self, state: SessionState) -> None:
+        assert self.controller is not None and self.controller.recorder is not None
+        self._ticker.stop()
+        scheme = self.controller.recorder.scheme
+        self.summary_page.show_text(format_text(summarise(state, scheme), scheme))
+        self.stack.setCurrentWidget(self.summary_page)
+        self._drop_live_page()
+
+    def _drop_live_page(self) -> None:
+        page, self.live_page = self.live_page, None
+        if page is not None:
+            page.disconnect_controller()
+            self.stack.removeWidget(page)
+            page.deleteLater()
+
+    def _tick(self) -> None:
+        if self.live_page is not None and self.controller is not None and self.controller.live:
+            self.live_page.tick(self.controller.now_ms())
+
+    # -- preferences -------------------------------------------------------------------------
+
+    def set_theme(self, theme: str) -> None:
+        self.theme = Theme(theme)
+        self.settings.theme = self.theme.value
+        self._plot_style = apply_theme(_app(), self.theme)
+        if self.live_page is not None:
+            self.live_page.set_plot_style(self._plot_style)
+
+    def _set_tint(self, minutes: int) -> None:
+        self.settings.rupture_tint_minutes = minutes
+
+    # -- closing -----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing mid-session pauses it (so the stop is exact) and leaves it to resume."""
+        if self.controller is not None:
+            self.controller.pause_before_closing()
+        self._ticker.stop()
+        self.settings.geometry = self.saveGeometry()
+        self.settings.sync()
+        self._drop_live_page()
+        super().closeEvent(event)
+
+
+def _app() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication), "create the QApplication before the window"
+    return app

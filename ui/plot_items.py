@@ -1,0 +1,276 @@
+"""Building blocks of the session plot: the minutes axis, growable arrays, shaded spans, legend.
+
+Kept apart from `ui.session_plot` so that module reads as what is drawn, and this one as how.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from pyqtgraph.graphicsItems.LegendItem import ItemSample
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+
+MS_PER_MIN = 60_000.0
+_TICK_STEPS = ((0.5, 0.25), (1, 0.5), (2, 1), (5, 1), (10, 5), (15, 5), (30, 10), (60, 15))
+"""(labelled, unlabelled) tick spacings in minutes, finest first."""
+
+
+def format_minutes(minutes: float) -> str:
+    """"5" for whole minutes, "2:30" otherwise; "" before the session starts."""
+    seconds = round(minutes * 60)
+    if seconds < 0:
+        return ""
+    m, s = divmod(seconds, 60)
+    return str(m) if s == 0 else f"{m}:{s:02d}"
+
+
+class MinutesAxis(pg.AxisItem):
+    """Session time in minutes, labelled at round values ("0", "5", "10"; "2:30" zoomed in)."""
+
+    _major = 1.0
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
+        span = maxVal - minVal
+        if span <= 0 or size <= 0:
+            return []
+        wanted = max(2.0, size / 110.0)  # about one labelled tick per 110 px
+        major, minor = _TICK_STEPS[-1]
+        for major, minor in _TICK_STEPS:
+            if span / major <= wanted:
+                break
+        self._major = major
+        return [(major, 0.0), (minor, 0.0)]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if spacing < self._major:
+            return [""] * len(values)  # minor ticks stay unlabelled
+        return [format_minutes(v) for v in values]
+
+
+class Points:
+    """x/y float arrays with spare capacity, so appending is O(1) amortised.
+
+    A lane also uses the slot after its `n` points for its trailing point (its last state held
+    until now); `view(trailing=True)` includes it. Views, not copies, go to `setData`.
+    """
+
+    def __init__(self) -> None:
+        self.x = np.empty(64)
+        self.y = np.empty(64)
+        self.n = 0
+
+    def load(self, xs: list[float], ys: list[float]) -> None:
+        capacity = max(64, 2 * len(xs) + 2)
+        self.x, self.y = np.empty(capacity), np.empty(capacity)
+        self.x[: len(xs)], self.y[: len(ys)] = xs, ys
+        self.n = len(xs)
+
+    def append(self, x: float, y: float) -> None:
+        if self.n + 2 > len(self.x):
+            for name in ("x", "y"):
+                grown = np.empty(2 * len(self.x))
+                grown[: self.n] = getattr(self, name)[: self.n]
+                setattr(self, name, grown)
+        self.x[self.n], self.y[self.n] = x, y
+        self.n += 1
+
+    def set_trailing(self, x: float) -> None:
+        if self.n:
+            self.x[self.n], self.y[self.n] = max(x, self.x[self.n - 1]), self.y[self.n - 1]
+
+    def view(self, trailing: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        end = self.n + 1 if trailing and self.n else self.n
+        return self.x[:end], self.y[:end]
+
+
+class Region(pg.LinearRegionItem):
+    """An unmovable shaded span whose fill pattern (e.g. hatching) is laid in screen pixels.
+
+    pyqtgraph fills in data units, which stretches a hatch pattern into a flat block.
+    """
+
+    def __init__(self, values: tuple[float, float]) -> None:
+        super().__init__(values, movable=False)
+
+    def paint(self, p: QPainter, *args: object) -> None:
+        rect = p.transform().mapRect(self.boundingRect())
+        p.save()
+        p.resetTransform()
+        p.setBrushOrigin(rect.topLeft())
+        p.fillRect(rect, self.currentBrush)
+        p.restore()
+
+
+class Spans:
+    """Shaded time spans (ruptures or pauses) in time order; an open one ends at now.
+
+    Each span in view is drawn by its own unmovable `Region`; spans out of view give their
+    item back to a small pool. pyqtgraph updates every region's edge lines on each range
+    change, so drawing all of them would make a long session slow on every tick.
+    """
+
+    def __init__(self, plot: pg.PlotItem, z: float) -> None:
+        self._plot = plot
+        self._z = z
+        self._brush = QBrush()
+        self._pen = QPen(Qt.PenStyle.NoPen)
+        self.ms: list[tuple[int, int | None]] = []
+        self._ends: list[float] = []  # end of each span in ms (inf while open), for bisect
+        self._now_ms = 0
+        self._view_ms = (0.0, 0.0)
+        self._shown: dict[int, Region] = {}
+        self._spare: list[Region] = []
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.ms) and self.ms[-1][1] is None
+
+    def restyle(self, brush: QBrush, pen: QPen) -> None:
+        self._brush, self._pen = brush, pen
+        for item in [*self._shown.values(), *self._spare]:
+            self._paint(item)
+
+    def load(self, spans: list[tuple[int, int | None]], now_ms: int) -> None:
+        """Show exactly `spans`: (start, end or None) in ms."""
+        self.ms = [(s, None if e is None else max(s, e)) for s, e in spans]
+        self._ends = [math.inf if e is None else float(e) for _, e in self.ms]
+        self._now_ms = now_ms
+        for index in list(self._shown):
+            self._release(index)  # indices may now name other spans
+        self._refresh()
+
+    def open(self, start_ms: int, now_ms: int) -> None:
+        self.ms.append((start_ms, None))
+        self._ends.append(math.inf)
+        self._now_ms = now_ms
+        self._refresh()
+
+    def close(self, end_ms: int) -> None:
+        start = self.ms[-1][0]
+        self.ms[-1] = (start, max(end_ms, start))
+        self._ends[-1] = float(self.ms[-1][1])
+        self._refresh()
+
+    def follow(self, now_ms: int) -> None:
+        """Move the open span's right edge to `now_ms`."""
+        self._now_ms = now_ms
+        if self.is_open:
+            self._refresh()
+
+    def show_range(self, left_min: float, right_min: float) -> None:
+        """The plot now shows this time range (minutes)."""
+        self._view_ms = (left_min * MS_PER_MIN, right_min * MS_PER_MIN)
+        self._refresh()
+
+    def minutes(self) -> list[tuple[float, float]]:
+        """Every span as (start, end) minutes; an open one ends where its edge was last moved."""
+        now = self._now_ms
+        return [(s / MS_PER_MIN, max(s, now if e is None else e) / MS_PER_MIN) for s, e in self.ms]
+
+    def drawn(self) -> list[tuple[float, float]]:
+        """The spans in view as their items show them, in time order (minutes)."""
+        return [tuple(self._shown[i].getRegion()) for i in sorted(self._shown)]
+
+    def _refresh(self) -> None:
+        left, right = self._view_ms
+        first = bisect.bisect_left(self._ends, left)
+        last = first
+        while last < len(self.ms) and self.ms[last][0] <= right:
+            last += 1
+        for index in [i for i in self._shown if not first <= i < last]:
+            self._release(index)
+        for index in range(first, last):
+            start, end = self.ms[index]
+            end = max(start, self._now_ms) if end is None else end
+            item = self._shown.get(index) or self._take(index)
+            item.setRegion((start / MS_PER_MIN, end / MS_PER_MIN))
+
+    def _take(self, index: int) -> Region:
+        if self._spare:
+            item = self._spare.pop()
+            item.show()
+        else:
+            item = Region((0.0, 0.0))
+            item.setZValue(self._z)
+            self._paint(item)
+            self._plot.addItem(item, ignoreBounds=True)
+        self._shown[index] = item
+        return item
+
+    def _release(self, index: int) -> None:
+        item = self._shown.pop(index)
+        item.hide()
+        self._spare.append(item)
+
+    def _paint(self, item: Region) -> None:
+        item.setBrush(self._brush)
+        item.setHoverBrush(self._brush)
+        for line in item.lines:
+            line.setPen(self._pen)
+            line.setHoverPen(self._pen)
+        item.update()
+
+
+class Swatch:
+    """What a legend entry for a shaded span needs (drawn by `LegendSample`)."""
+
+    def __init__(self) -> None:
+        self.opts: dict[str, object] = {}
+        self.brush = QBrush()
+        self.pen = QPen(Qt.PenStyle.NoPen)
+
+    def isVisible(self) -> bool:
+        return True
+
+
+class LegendSample(ItemSample):
+    """A legend sample that never hides its item on a click, and draws span swatches."""
+
+    def paint(self, p: QPainter, *args: object) -> None:
+        if isinstance(self.item, Swatch):
+            p.setPen(self.item.pen)
+            p.setBrush(self.item.brush)
+            p.drawRect(QRectF(2, 4, 16, 13))
+        else:
+            super().paint(p, *args)
+
+    def mouseClickEvent(self, event: object) -> None:
+        event.ignore()  # type: ignore[attr-defined]
+
+
+class Legend(pg.LegendItem):
+    """A legend laid out above the plot: not draggable, and it wraps to the width it gets."""
+
+    def __init__(self) -> None:
+        super().__init__(offset=None, sampleType=LegendSample, frame=False, horSpacing=6)
+
+    def restyle(self, colour: str, size_pt: int) -> None:
+        self.opts["labelTextColor"] = QColor(colour)
+        self.opts["labelTextSize"] = f"{size_pt}pt"
+        for _, label in self.items:
+            label.setText(label.text, color=colour, size=f"{size_pt}pt")
+
+    def fit(self, width: float) -> None:
+        """Wrap into the fewest rows that fit in `width` pixels, rows filled evenly."""
+        gap = self.layout.horizontalSpacing()
+        widths = [sample.width() + label.item.boundingRect().width() + 3 * gap + 10
+                  for sample, label in self.items]
+        columns = 1
+        for rows in range(1, len(widths) + 1):
+            columns = math.ceil(len(widths) / rows)
+            if sum(max(widths[c::columns]) for c in range(columns)) <= width:
+                break
+        self.setColumnCount(columns)
+
+    def hoverEvent(self, ev: object) -> None:
+        pass
+
+    def mouseDragEvent(self, ev: object) -> None:
+        ev.ignore()  # type: ignore[attr-defined]
+
+    def mouseDoubleClickEvent(self, ev: object) -> None:
+        ev.ignore()  # type: ignore[attr-defined]

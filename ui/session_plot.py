@@ -1,0 +1,408 @@
+"""The session plot: both lanes on the ladder, ruptures, repairs, notes, pauses and "now".
+
+The same widget draws a live session (a rolling window that follows now) and a finished one
+(review, supervision playback: the whole session). It keeps no session state of its own: it
+draws the `SessionState` it is given, in full (`show_state`) or one in-order event at a time
+(`on_change`), and both paths draw the same thing. It only holds on to the last state it was
+given, to know where an ended session stops and to draw `render_png`.
+
+Performance follows pyqtgraph's scrolling-plot advice (STYLE.md): items are created once and
+fed numpy views with `setData`; data are clipped to a fixed sliding x-range; nothing
+auto-ranges. Arrays keep spare capacity, so a tap costs O(1) amortised plus painting what is
+in view, however long the session already is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QResizeEvent
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from companion.events import Event, Kind
+from companion.fold import LANE_OF, LANES, SessionState
+from companion.scheme import Scheme
+from ui.plot_items import MS_PER_MIN, Legend, MinutesAxis, Points, Spans, Swatch
+from ui.plot_style import DARK, PlotStyle
+
+DEFAULT_WINDOW_MIN = 10
+LANE_LABELS = {"client": "Client (perceived)", "self": "Me"}
+LEGEND_MIN_HEIGHT = 230
+"""Below this height (px) the legend is hidden: a compact strip keeps its room for the data."""
+AXIS_LABEL_MIN_HEIGHT = 170
+
+
+class SessionPlot(QWidget):
+    """Client and self lanes as step lines on the ladder, with ruptures, repairs, notes and now.
+
+    Drive it with `show_state` (whole redraw), `on_change` (one in-order event) and `tick`
+    (time passes). `following` is True while the view keeps now in sight; a pan or zoom by
+    mouse stops that (followingChanged(False)) until `follow_now` or `set_window`.
+    """
+
+    followingChanged = Signal(bool)
+
+    def __init__(self, scheme: Scheme, style: PlotStyle = DARK, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._scheme = scheme
+        self._levels = {s.id: s.level for s in scheme.states}
+        ladder = scheme.enabled_states
+        top, bottom = ladder[0].level, ladder[-1].level
+        span = max(top - bottom, 1.0)
+        smallest_gap = min(a.level - b.level for a, b in zip(ladder, ladder[1:]))
+        self._self_offset = min(0.04 * span, 0.3 * smallest_gap)
+        self._rows = {"repair_attempt": top + 0.15 * span, "repair": top + 0.15 * span}
+        self._rows.update({f"note:{n.id}": bottom - 0.15 * span for n in scheme.notes})
+        self._y_range = (bottom - 0.27 * span, top + 0.27 * span)
+
+        self._state: SessionState | None = None
+        self._now_ms = 0
+        self._drawn_ms = 0
+        self._window: int | None = DEFAULT_WINDOW_MIN
+        self._following = True
+
+        self._view = pg.GraphicsLayoutWidget()
+        self._view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the tap pad
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._view)
+        self._build_items()
+        self.set_style(style)
+        self._apply_x_range()
+
+    # -- building and styling ----------------------------------------------------------------
+
+    def _build_items(self) -> None:
+        self._legend = Legend()
+        self._view.addItem(self._legend, row=0, col=0)
+        self._view.ci.layout.setAlignment(self._legend, Qt.AlignmentFlag.AlignLeft)
+        self._plot = self._view.addPlot(row=1, col=0, axisItems={"bottom": MinutesAxis("bottom")})
+        plot, box = self._plot, self._plot.getViewBox()
+        plot.setMenuEnabled(False)
+        plot.setClipToView(True)  # PlotItem.addItem imposes its own setting on each curve
+        plot.hideButtons()
+        box.disableAutoRange()
+        box.setMouseEnabled(x=True, y=False)
+        box.setLimits(xMin=-1.0, minXRange=0.5, yMin=self._y_range[0], yMax=self._y_range[1])
+        plot.setYRange(*self._y_range, padding=0)
+        plot.getAxis("left").setTicks([self.y_labels(), []])
+        box.sigRangeChangedManually.connect(self._on_manual_range)
+
+        ladder = self._scheme.enabled_states
+        self._guides = [pg.InfiniteLine(s.level, angle=0, movable=False) for s in ladder]
+        for guide in self._guides:
+            guide.setZValue(-15)
+            plot.addItem(guide, ignoreBounds=True)
+        self._pauses = Spans(plot, z=-25)
+        self._ruptures = Spans(plot, z=-20)
+        box.sigXRangeChanged.connect(self._on_x_range)
+        self._on_x_range(box, box.viewRange()[0])
+
+        self._lanes = {lane: Points() for lane in LANES}
+        self._lane_items = {lane: pg.PlotDataItem(stepMode="right") for lane in LANES}
+        self._lane_items["self"].setPos(0, -self._self_offset)  # never hidden under the client
+        self._markers = {kind: Points() for kind in self._rows}
+        self._marker_items = {kind: pg.PlotDataItem(pen=None) for kind in self._rows}
+        self._now_line = pg.InfiniteLine(0, angle=90, movable=False)
+        for z, item in enumerate([*self._lane_items.values(), *self._marker_items.values(),
+                                  self._now_line]):
+            item.setZValue(z)
+            plot.addItem(item)
+
+        self._rupture_swatch, self._pause_swatch = Swatch(), Swatch()
+        entries = [
+            (self._lane_items["client"], LANE_LABELS["client"]),
+            (self._lane_items["self"], LANE_LABELS["self"]),
+            (self._rupture_swatch, self._scheme.rupture_label),
+            (self._marker_items["repair_attempt"], self._scheme.attempt_label),
+            (self._marker_items["repair"], self._scheme.repair_label),
+            (self._pause_swatch, "Pause"),
+            *((self._marker_items[f"note:{n.id}"], n.label) for n in self._scheme.notes),
+        ]
+        for item, label in entries:
+            self._legend.addItem(item, label)
+
+    def set_style(self, style: PlotStyle) -> None:
+        """Repaint everything in another palette (dark / light); the data are untouched."""
+        self._style = style
+        scheme, plot = self._scheme, self._plot
+
+        def colour(hex_colour: str, alpha: float = 1.0, from_scheme: bool = False) -> QColor:
+            c = QColor(hex_colour)
+            c = c.darker(style.scheme_shade) if from_scheme else c
+            c.setAlphaF(alpha)
+            return c
+
+        font = QFont()
+        font.setPointSize(style.font_size)
+        self._view.setBackground(style.background)
+        for name in ("left", "bottom"):
+            axis = plot.getAxis(name)
+            axis.setPen(colour(style.foreground, 0.45))
+            axis.setTickPen(colour(style.grid))
+            axis.setTextPen(colour(style.foreground))
+            axis.setStyle(tickFont=font, tickLength=-5)
+        longest = max(QFontMetrics(font).horizontalAdvance(label) for _, label in self.y_labels())
+        plot.getAxis("left").setWidth(longest + 14)
+        plot.setLabel("bottom", "minutes", color=style.foreground,
+                      **{"font-size": f"{style.font_size}pt"})
+        plot.showGrid(x=True, y=False, alpha=style.grid_alpha)
+        for guide, state in zip(self._guides, scheme.enabled_states):
+            guide.setPen(pg.mkPen(colour(state.colour, style.level_guide_alpha, True),
+                                  width=1.5, style=Qt.PenStyle.DotLine))
+
+        rupture = QBrush(colour(scheme.rupture_colour, style.rupture_alpha, True))
+        rupture_edge = pg.mkPen(colour(scheme.rupture_colour, min(1.0, 2.5 * style.rupture_alpha), True))
+        pause = QBrush(colour(style.pause_colour, style.pause_alpha), Qt.BrushStyle.BDiagPattern)
+        self._ruptures.restyle(rupture, rupture_edge)
+        self._pauses.restyle(pause, pg.mkPen(None))
+        self._rupture_swatch.brush, self._rupture_swatch.pen = rupture, rupture_edge
+        self._pause_swatch.brush = pause
+        self._pause_swatch.pen = pg.mkPen(colour(style.pause_colour, style.pause_alpha))
+
+        self._lane_items["client"].setPen(pg.mkPen(style.client_line, width=style.client_width))
+        self._lane_items["self"].setPen(pg.mkPen(style.self_line, width=style.self_width,
+                                                 style=Qt.PenStyle.DashLine))
+        repair = colour(scheme.repair_colour, from_scheme=True)
+        looks = {
+            "repair_attempt": ("t1", pg.mkPen(repair, width=2), None),
+            "repair": ("o", pg.mkPen(style.background, width=1), repair),
+        }
+        for note in scheme.notes:
+            looks[f"note:{note.id}"] = (note.shape, pg.mkPen(style.note_colour), style.note_colour)
+        for kind, (symbol, pen, brush) in looks.items():
+            item = self._marker_items[kind]
+            item.setSymbol(symbol)
+            item.setSymbolPen(pen)
+            item.setSymbolBrush(brush)
+            item.setSymbolSize(style.marker_size)
+        self._now_line.setPen(pg.mkPen(style.now_line, width=1.5))
+        self._legend.restyle(style.foreground, style.font_size - 1)
+        self._fit_to_size(self.width(), self.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_to_size(event.size().width(), event.size().height())
+
+    def _fit_to_size(self, width: int, height: int) -> None:
+        """Wrap the legend to the width; in a short strip, give its room to the data."""
+        roomy = height >= LEGEND_MIN_HEIGHT
+        self._legend.setVisible(roomy)
+        self._legend.setMinimumHeight(-1 if roomy else 0)  # -1: back to what its rows need
+        self._legend.setMaximumHeight(10_000 if roomy else 0)
+        self._legend.fit(width)
+        self._plot.getAxis("bottom").showLabel(height >= AXIS_LABEL_MIN_HEIGHT)
+
+    # -- drawing a state ---------------------------------------------------------------------
+
+    def show_state(self, state: SessionState, now_ms: int) -> None:
+        """Draw `state` from scratch: at start, resume, after an undo or back-dated tap, review."""
+        self._state = state
+        self._drawn_ms = state.last_ms
+        self._now_ms = max(now_ms, state.last_ms)
+        for lane in LANES:
+            intervals = state.lanes[lane]
+            self._lanes[lane].load([i.start_ms / MS_PER_MIN for i in intervals],
+                                   [self._level(i.state) for i in intervals])
+        times: dict[str, list[int]] = {kind: [] for kind in self._rows}
+        for ep in state.episodes:
+            times["repair_attempt"].extend(ep.attempts)
+            if ep.repair_ms is not None:
+                times["repair"].append(ep.repair_ms)
+        for note in state.notes:
+            times.setdefault(f"note:{note.kind}", []).append(note.offset_ms)
+        for kind, points in self._markers.items():
+            points.load([t / MS_PER_MIN for t in times[kind]], [self._rows[kind]] * len(times[kind]))
+        self._ruptures.load([(ep.start_ms, ep.end_ms) for ep in state.episodes], self._tail_ms())
+        self._pauses.load([(p.start_ms, p.end_ms) for p in state.pauses], self._tail_ms())
+        self._flush(set(self._lanes) | set(self._markers))
+        self._move_now()
+
+    def on_change(self, event: Event, state: SessionState) -> None:
+        """Draw one event just applied to `state` in timeline order, in O(1) amortised.
+
+        Anything that does not fit (an undo, an out-of-order event, a state this plot has not
+        been following) falls back to a full `show_state`.
+        """
+        self._state = state
+        dirty = self._apply(event, state) if event.offset_ms >= self._drawn_ms else None
+        if dirty is None:
+            self.show_state(state, max(self._now_ms, event.offset_ms))
+            return
+        self._drawn_ms = event.offset_ms
+        if event.offset_ms > self._now_ms or state.ended:
+            self._now_ms = max(self._now_ms, event.offset_ms)
+            dirty |= set(self._lanes)
+            self._move_now()
+        self._flush(dirty)
+
+    def tick(self, now_ms: int) -> None:
+        """Time passes: move the now line, the lanes' trailing points and an open span's edge."""
+        if self._state is not None and self._state.ended:
+            return
+        self._now_ms = max(now_ms, self._drawn_ms)
+        self._move_now()
+        self._flush(set(self._lanes))
+
+    def _apply(self, event: Event, state: SessionState) -> set[str] | None:
+        """Add `event` to what is drawn: the items to refresh, or None when a redraw is needed."""
+        kind, t = event.kind, event.offset_ms
+        if kind in LANE_OF:
+            lane = LANE_OF[kind]
+            intervals = state.lanes[lane]
+            if len(intervals) != self._lanes[lane].n + 1 or intervals[-1].start_ms != t:
+                return None
+            self._lanes[lane].append(t / MS_PER_MIN, self._level(intervals[-1].state))
+            return {lane}
+        if kind is Kind.RUPTURE:
+            opened = len(state.episodes) - len(self._ruptures.ms)
+            if opened == 1 and not self._ruptures.is_open:
+                self._ruptures.open(state.episodes[-1].start_ms, self._tail_ms())
+                return set()
+            return set() if opened == 0 and self._ruptures.is_open else None
+        if kind in (Kind.REPAIR_ATTEMPT, Kind.REPAIR):
+            if not self._ruptures.is_open:
+                return None
+            if kind is Kind.REPAIR:
+                self._ruptures.close(t)
+            self._markers[kind.value].append(t / MS_PER_MIN, self._rows[kind.value])
+            return {kind.value}
+        if kind is Kind.NOTE:
+            key = f"note:{event.value}"
+            if key not in self._markers:
+                return set()  # a note kind this scheme does not have: show_state skips it too
+            self._markers[key].append(t / MS_PER_MIN, self._rows[key])
+            return {key}
+        if kind is Kind.PAUSE and len(state.pauses) == len(self._pauses.ms) + 1:
+            self._pauses.open(t, t)
+            return set()
+        if kind is Kind.RESUME and self._pauses.is_open:
+            self._pauses.close(t)
+            return set()
+        if kind is Kind.END:
+            for spans in (self._ruptures, self._pauses):
+                if spans.is_open:
+                    spans.close(t)
+            return set(self._lanes)
+        return None
+
+    def _level(self, state_id: str) -> float:
+        return self._levels.get(state_id, np.nan)
+
+    def _tail_ms(self) -> int:
+        """Where lanes and open spans end: the session's end, or now."""
+        if self._state is not None and self._state.ended_ms is not None:
+            return self._state.ended_ms
+        return self._now_ms
+
+    def _move_now(self) -> None:
+        tail = self._tail_ms()
+        self._now_line.setPos(tail / MS_PER_MIN)
+        self._now_line.setVisible(self._state is None or not self._state.ended)
+        self._ruptures.follow(tail)
+        self._pauses.follow(tail)
+        self._apply_x_range()
+
+    def _flush(self, dirty: set[str]) -> None:
+        tail = self._tail_ms() / MS_PER_MIN
+        for key in dirty:
+            if key in self._lanes:
+                self._lanes[key].set_trailing(tail)
+                self._lane_items[key].setData(*self._lanes[key].view(trailing=True))
+            else:
+                self._marker_items[key].setData(*self._markers[key].view())
+
+    # -- the visible time range --------------------------------------------------------------
+
+    @property
+    def following(self) -> bool:
+        """True while the view keeps now in sight."""
+        return self._following
+
+    def set_window(self, minutes: int | None) -> None:
+        """Show the last `minutes` (5, 10, 20 …) or, with None, the whole session; follow now."""
+        self._window = minutes
+        self.follow_now()
+
+    def follow_now(self) -> None:
+        """Follow now again (after a pan or zoom by mouse)."""
+        changed = not self._following
+        self._following = True
+        self._apply_x_range()
+        if changed:
+            self.followingChanged.emit(True)
+
+    def x_range(self) -> tuple[float, float]:
+        """The visible time range, in minutes."""
+        left, right = self._plot.getViewBox().viewRange()[0]
+        return left, right
+
+    def _apply_x_range(self) -> None:
+        if not self._following:
+            return
+        tail = self._tail_ms() / MS_PER_MIN
+        if self._window is None:  # 0 → max(now, 1 min), with a sliver either side
+            right = max(tail, 1.0)
+            left, right = -0.01 * right, 1.015 * right
+        else:
+            right = max(0.98 * self._window, tail + 0.04 * self._window)
+            left = right - self._window
+        self._plot.setXRange(left, right, padding=0)
+
+    def _on_x_range(self, _box: object, x_range: tuple[float, float]) -> None:
+        self._ruptures.show_range(*x_range)
+        self._pauses.show_range(*x_range)
+
+    def _on_manual_range(self, *_: object) -> None:
+        if self._following:
+            self._following = False
+            self.followingChanged.emit(False)
+
+    # -- read-only views, for tests, the window and reports ----------------------------------
+
+    def lane_xy(self, lane: str) -> tuple[np.ndarray, np.ndarray]:
+        """A lane as drawn: step starts (minutes) and ladder levels, plus the trailing point."""
+        x, y = self._lanes[lane].view(trailing=True)
+        return x.copy(), y.copy()
+
+    def rupture_spans(self) -> list[tuple[float, float]]:
+        """Each rupture episode as (start, end) in minutes; an open one ends now."""
+        return self._ruptures.minutes()
+
+    def pause_spans(self) -> list[tuple[float, float]]:
+        """Each pause as (start, end) in minutes; an open one ends now."""
+        return self._pauses.minutes()
+
+    def marker_xy(self, kind: str) -> tuple[np.ndarray, np.ndarray]:
+        """Marker positions (minutes, row) for "repair_attempt", "repair" or "note:<id>"."""
+        x, y = self._markers[kind].view()
+        return x.copy(), y.copy()
+
+    def y_labels(self) -> list[tuple[float, str]]:
+        """The ladder labels on the y axis (enabled states only), top first."""
+        return [(s.level, s.label) for s in self._scheme.enabled_states]
+
+    def render_png(self, width: int, height: int, style: PlotStyle | None = None) -> bytes:
+        """A PNG of the current view at exactly width x height pixels (for reports).
+
+        An off-screen copy draws it, so the widget on screen neither resizes nor flickers.
+        `style` picks another palette (e.g. LIGHT for print).
+        """
+        style = style or self._style
+        copy = SessionPlot(self._scheme, style)
+        try:
+            copy._window, copy._following = self._window, False
+            if self._state is not None:
+                copy.show_state(self._state, self._now_ms)
+            copy._plot.setXRange(*self.x_range(), padding=0)
+            copy.resize(width, height)
+            image = QImage(width, height, QImage.Format.Format_ARGB32)
+            image.fill(QColor(style.background))
+            copy.render(image)
+        finally:
+            copy.deleteLater()
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        return bytes(buffer.data())

@@ -1,0 +1,99 @@
+"""The window's preferences, kept with QSettings. Never clinical data: no codes, no taps.
+
+Every key lives in `Key`; every value is read through a typed property that falls back to its
+default when the stored value is missing or unreadable, so a hand-edited file cannot break
+start-up.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from PySide6.QtCore import QByteArray, QSettings
+
+DEFAULT_WINDOW_MINUTES = 10
+DEFAULT_BACKDATE_CHOICES = (10, 20, 30)
+DEFAULT_TINT_MINUTES = 0
+"""Off: a colour change is a cue the clinician did not ask for, and there is no norm for how
+long a rupture "should" stay open. A clinician who wants the reminder picks the minutes."""
+
+
+class Key(StrEnum):
+    THEME = "appearance/theme"
+    WINDOW_MINUTES = "plot/window_minutes"
+    BACKDATE_CHOICES = "taps/backdate_seconds"
+    RUPTURE_TINT_MINUTES = "timer/rupture_tint_minutes"
+    GEOMETRY = "window/geometry"
+
+
+class Settings:
+    """Typed access to the preferences. Pass a QSettings (e.g. an ini file) to keep tests apart."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self._s = store if store is not None else QSettings("attune", "attune")
+
+    def _int(self, key: Key, default: int, low: int, high: int) -> int:
+        try:
+            value = int(self._s.value(key, default))
+        except (TypeError, ValueError):
+            return default
+        return value if low <= value <= high else default
+
+    @property
+    def theme(self) -> str:
+        """'dark' (the default, low glare) or 'light'."""
+        value = str(self._s.value(Key.THEME, "dark"))
+        return value if value in ("dark", "light") else "dark"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self._s.setValue(Key.THEME, value)
+
+    @property
+    def window_minutes(self) -> int | None:
+        """Minutes the live plot shows; None shows the whole session."""
+        minutes = self._int(Key.WINDOW_MINUTES, DEFAULT_WINDOW_MINUTES, 0, 600)
+        return minutes or None
+
+    @window_minutes.setter
+    def window_minutes(self, value: int | None) -> None:
+        self._s.setValue(Key.WINDOW_MINUTES, int(value or 0))
+
+    @property
+    def backdate_choices(self) -> tuple[int, ...]:
+        """Seconds offered by the back-date buttons, smallest first."""
+        raw = self._s.value(Key.BACKDATE_CHOICES, None)
+        if raw is None:
+            return DEFAULT_BACKDATE_CHOICES
+        items = raw if isinstance(raw, list) else str(raw).split(",")
+        try:
+            seconds = sorted({int(str(s).strip()) for s in items if str(s).strip()})
+        except ValueError:
+            return DEFAULT_BACKDATE_CHOICES
+        seconds = [s for s in seconds if 1 <= s <= 600]
+        return tuple(seconds[:4]) or DEFAULT_BACKDATE_CHOICES
+
+    @backdate_choices.setter
+    def backdate_choices(self, value: tuple[int, ...]) -> None:
+        self._s.setValue(Key.BACKDATE_CHOICES, ",".join(str(int(s)) for s in value))
+
+    @property
+    def rupture_tint_minutes(self) -> int:
+        """Minutes a rupture stays open before the timer takes a soft tint (0: never)."""
+        return self._int(Key.RUPTURE_TINT_MINUTES, DEFAULT_TINT_MINUTES, 0, 120)
+
+    @rupture_tint_minutes.setter
+    def rupture_tint_minutes(self, value: int) -> None:
+        self._s.setValue(Key.RUPTURE_TINT_MINUTES, int(value))
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        value = self._s.value(Key.GEOMETRY, None)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._s.setValue(Key.GEOMETRY, value)
+
+    def sync(self) -> None:
+        self._s.sync()

@@ -1,0 +1,294 @@
+"""The start page: pick or type a client code, optionally a session number and modality, start.
+
+Also offers any session a crash left open (resume it, or close it keeping every tap), shows a
+coding-scheme problem or an unusable database calmly in place, and holds the two appearance
+preferences. It asks nothing modal and reads nothing itself: the window fills it in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox,
+    QVBoxLayout, QWidget,
+)
+
+from companion import clients
+from companion.errors import InvalidClientCode
+from companion.store import SessionRow
+
+MODALITIES = (("Not set", None), ("Telehealth", "telehealth"), ("In person", "in person"))
+TINT_CHOICES = (0, 5, 8, 10, 15, 20)
+PAGE_WIDTH_EM = 40
+
+
+class StartPage(QWidget):
+    """Signals: startRequested(code, number | None, modality | None), resumeRequested(id),
+    closeRequested(id), themeChosen('dark' | 'light'), tintChosen(minutes)."""
+
+    startRequested = Signal(str, object, object)
+    resumeRequested = Signal(int)
+    closeRequested = Signal(int)
+    themeChosen = Signal(str)
+    tintChosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Start a session")
+        column = QWidget()
+        column.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * PAGE_WIDTH_EM)
+        body = QVBoxLayout(column)
+        body.setContentsMargins(16, 16, 16, 16)
+        body.setSpacing(10)
+
+        title = QLabel("Attune", column)
+        title.setObjectName("pageTitle")
+        subtitle = QLabel("A quiet companion for the hour. Start a session when you are ready.")
+        subtitle.setObjectName("hint")
+        subtitle.setWordWrap(True)
+        body.addWidget(title)
+        body.addWidget(subtitle)
+
+        self.problem = _panel("problem", "Database problem")
+        self.notices = _panel("notice", "Notices")
+        body.addWidget(self.problem)
+        body.addWidget(self.notices)
+        self.interrupted = QVBoxLayout()
+        self.interrupted.setSpacing(8)
+        body.addLayout(self.interrupted)
+
+        self.code = QComboBox(column)
+        self.code.setEditable(True)
+        self.code.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.code.setAccessibleName("Client code")
+        self.code.setToolTip("A pseudonym such as 'K-07', never a name. Recent codes are listed.")
+        self.code.lineEdit().setPlaceholderText("e.g. K-07")
+        self.code.lineEdit().setMaxLength(clients.MAX_LEN + 8)
+        self.code.lineEdit().textChanged.connect(self._check_code)
+        self.code.lineEdit().returnPressed.connect(self._start)
+        self.code_warning = _message("warning", "Client code warning")
+        self.number = QSpinBox(column)
+        self.number.setRange(0, 100_000)
+        self.number.setSpecialValueText("not set")
+        self.number.setAccessibleName("Session number (optional)")
+        self.modality = QComboBox(column)
+        for text, _value in MODALITIES:
+            self.modality.addItem(text)
+        self.modality.setAccessibleName("Modality (optional)")
+
+        form = QVBoxLayout()
+        form.setSpacing(4)
+        _field(form, "Client code", self.code)
+        form.addWidget(self.code_warning)
+        details = QHBoxLayout()
+        details.setSpacing(12)
+        for text, field in (("Session number", self.number), ("Modality", self.modality)):
+            box = QVBoxLayout()
+            box.setSpacing(4)
+            _field(box, text, field)
+            details.addLayout(box, 1)
+        form.addSpacing(6)
+        form.addLayout(details)
+        body.addLayout(form)
+
+        self.error = _message("error", "Start problem")
+        body.addWidget(self.error)
+        self.start_button = QPushButton("Start session", column)
+        self.start_button.setObjectName("primary")
+        self.start_button.setAccessibleName("Start session")
+        self.start_button.clicked.connect(self._start)
+        body.addWidget(self.start_button)
+        self.message = _message("hint", "Message")
+        body.addWidget(self.message)
+
+        body.addSpacing(12)
+        self.theme = QComboBox(column)
+        self.theme.addItem("Dark (low glare)", "dark")
+        self.theme.addItem("Light", "light")
+        self.theme.setAccessibleName("Appearance")
+        self.theme.activated.connect(lambda i: self.themeChosen.emit(self.theme.itemData(i)))
+        self.tint = QComboBox(column)
+        for minutes in TINT_CHOICES:
+            self.tint.addItem(f"after {minutes} min open" if minutes else "Off", minutes)
+        self.tint.setAccessibleName("Soft tint on the rupture timer")
+        self.tint.setToolTip("Tint the rupture timer softly once a rupture has been open this "
+                             "long. Off by default.")
+        self.tint.activated.connect(lambda i: self.tintChosen.emit(self.tint.itemData(i)))
+        prefs = QHBoxLayout()
+        prefs.setSpacing(12)
+        for text, field in (("Appearance", self.theme), ("Rupture timer tint", self.tint)):
+            box = QVBoxLayout()
+            box.setSpacing(4)
+            _field(box, text, field)
+            prefs.addLayout(box, 1)
+        body.addLayout(prefs)
+        body.addStretch(2)
+
+        centre = QWidget()
+        row = QHBoxLayout(centre)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addStretch(1)
+        row.addWidget(column, 100)
+        row.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidget(centre)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body.insertStretch(0, 1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    # -- filled in by the window -------------------------------------------------------------
+
+    def set_recent_codes(self, codes: list[str]) -> None:
+        text = self.code.currentText()
+        self.code.clear()
+        self.code.addItems(codes)
+        self.code.setEditText(text)
+
+    def set_interrupted(self, sessions: list[SessionRow]) -> None:
+        """One calm banner per session a crash left open, with Resume and Close."""
+        while self.interrupted.count():
+            item = self.interrupted.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for row in sessions:
+            self.interrupted.addWidget(self._banner(row))
+
+    def banners(self) -> list[QFrame]:
+        """The interrupted-session banners shown now."""
+        items = (self.interrupted.itemAt(i) for i in range(self.interrupted.count()))
+        return [item.widget() for item in items if isinstance(item.widget(), QFrame)]
+
+    def set_notices(self, notices: list[str]) -> None:
+        _fill(self.notices, "\n\n".join(notices))
+
+    def set_problem(self, text: str | None) -> None:
+        """The database cannot be used: say so in place and keep the form from starting."""
+        _fill(self.problem, f"Attune cannot record right now. {text}" if text else "")
+        for widget in (self.code, self.number, self.modality, self.start_button):
+            widget.setEnabled(not text)
+
+    def set_preferences(self, theme: str, tint_minutes: int) -> None:
+        self.theme.setCurrentIndex(max(0, self.theme.findData(theme)))
+        index = self.tint.findData(tint_minutes)
+        if index < 0:
+            self.tint.addItem(f"after {tint_minutes} min open", tint_minutes)
+            index = self.tint.count() - 1
+        self.tint.setCurrentIndex(index)
+
+    def show_error(self, text: str) -> None:
+        _say(self.error, text)
+
+    def show_message(self, text: str) -> None:
+        _say(self.message, text)
+
+    def reset(self) -> None:
+        """Ready for the next session: empty form, no messages."""
+        self.code.setEditText("")
+        self.number.setValue(0)
+        self.modality.setCurrentIndex(0)
+        _say(self.error, "")
+        _say(self.message, "")
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _check_code(self, text: str) -> None:
+        warning = clients.name_warning(text)
+        problem = ""
+        if text.strip():
+            try:
+                clients.normalise(text)
+            except InvalidClientCode as exc:
+                problem = str(exc)
+        _say(self.code_warning, problem or warning or "")
+        _say(self.error, "")
+
+    def _start(self) -> None:
+        number = self.number.value() or None
+        modality = MODALITIES[self.modality.currentIndex()][1]
+        _say(self.message, "")
+        self.startRequested.emit(self.code.currentText(), number, modality)
+
+    def _banner(self, row: SessionRow) -> QFrame:
+        banner = QFrame(self)
+        banner.setObjectName("banner")
+        banner.setAccessibleName("Interrupted session")
+        layout = QVBoxLayout(banner)
+        number = f" · session {row.number}" if row.number else ""
+        text = QLabel(
+            f"A session was interrupted: {row.client_code}{number}, started "
+            f"{_local(row.started_utc)}. Every tap saved before it stopped is kept.",
+            banner,
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        buttons = QHBoxLayout()
+        resume = QPushButton("Resume it", banner)
+        resume.setObjectName("resume")
+        resume.setAccessibleName(f"Resume the interrupted session {row.id}")
+        resume.setToolTip("Carry on recording; the time it was stopped counts as a pause.")
+        resume.clicked.connect(lambda: self.resumeRequested.emit(row.id))
+        close = QPushButton("Close it", banner)
+        close.setObjectName("close")
+        close.setAccessibleName(f"Close the interrupted session {row.id}")
+        close.setToolTip("End it where it stopped; an open rupture is kept as unrepaired.")
+        close.clicked.connect(lambda: self.closeRequested.emit(row.id))
+        buttons.addWidget(resume)
+        buttons.addWidget(close)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        return banner
+
+
+def _panel(name: str, accessible: str) -> QFrame:
+    frame = QFrame()
+    frame.setObjectName(name)
+    frame.setAccessibleName(accessible)
+    label = QLabel(frame)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    layout = QVBoxLayout(frame)
+    layout.addWidget(label)
+    frame.hide()
+    return frame
+
+
+def _fill(panel: QFrame, text: str) -> None:
+    label = panel.findChild(QLabel)
+    label.setText(text)
+    panel.setVisible(bool(text))
+
+
+def _message(name: str, accessible: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setAccessibleName(accessible)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _say(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def _field(layout: QVBoxLayout, text: str, field: QWidget) -> None:
+    """A field with its label above it (reads well at any width)."""
+    label = QLabel(text)
+    label.setObjectName("fieldLabel")
+    label.setBuddy(field)
+    layout.addWidget(label)
+    layout.addWidget(field)
+
+
+def _local(utc_iso: str) -> str:
+    try:
+        return datetime.fromisoformat(utc_iso).astimezone().strftime("%d %b %Y, %H:%M")
+    except ValueError:
+        return utc_iso

@@ -1,0 +1,270 @@
+"""The tap pad: the ladder of big client buttons, the self lane, rupture and repair, notes and
+back-date.
+
+The pad only lays out and shows. Each button runs its action from the registry; what is lit
+comes from `show_state(state)`, which the live page calls with the state a committed Change
+carried. The note field is ordinary text entry: while it has focus, single keys type into it
+(a line edit claims printable keys before window shortcuts see them); Enter records the note
+and Esc leaves the field.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent
+from PySide6.QtWidgets import (
+    QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QToolButton, QVBoxLayout,
+    QWidget,
+)
+
+from companion.fold import SessionState
+from companion.recorder import MAX_NOTE
+from companion.scheme import Scheme
+from ui.actions import ActionRegistry
+
+LIT_MARK = "✓ "
+
+
+class TapButton(QPushButton):
+    """A pad button: its label on the left, its key on the right, a check mark when lit.
+
+    Lit is shown three ways besides colour: the check mark, bold text and a full border.
+    """
+
+    def __init__(self, label: str, key: str, role: str, colour: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._label_text = label
+        self._lit = False
+        self._compact = False
+        self.setProperty("role", role)
+        self.setProperty("lit", False)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves keyboard focus alone
+        self.label = QLabel(label, self)
+        self.label.setObjectName("tapLabel")
+        self.key = QLabel(key, self)
+        self.key.setObjectName("tapKey")
+        row = QHBoxLayout(self)
+        em = self.fontMetrics().horizontalAdvance("M")
+        stripe = em // 2 if colour else 0
+        row.setContentsMargins(stripe + em * 2 // 3, 0, em // 2, 0)
+        row.setSpacing(em // 4)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.key, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for child in (self.label, self.key):
+            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        if colour:
+            self.setStyleSheet(_accent_sheet(colour))
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for the lit (bold, checked) label, so lighting never shifts the layout."""
+        bold = QFont(self.label.font())
+        bold.setBold(True)
+        text = LIT_MARK if self._compact else LIT_MARK + self._label_text
+        row = self.layout()
+        margins = row.contentsMargins()
+        width = (margins.left() + QFontMetrics(bold).horizontalAdvance(text) + row.spacing()
+                 + self.key.sizeHint().width() + margins.right())
+        height = max(super().sizeHint().height(), row.sizeHint().height())
+        return QSize(width, height)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def set_compact(self, compact: bool) -> None:
+        """Show only the check mark and key (the row and column say which state it is)."""
+        if compact != self._compact:
+            self._compact = compact
+            self._show_label()
+            self.updateGeometry()
+
+    def _show_label(self) -> None:
+        mark = LIT_MARK if self._lit else ""
+        self.label.setText(mark.strip() if self._compact else mark + self._label_text)
+
+    @property
+    def lit(self) -> bool:
+        return self._lit
+
+    def set_lit(self, lit: bool) -> None:
+        """Show (or stop showing) this button as the lane's current state."""
+        if lit == self._lit:
+            return
+        self._lit = lit
+        self._show_label()
+        self.setProperty("lit", lit)
+        for widget in (self, self.label):  # the key caption has no lit style
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+
+def _accent_sheet(colour: str) -> str:
+    """A state's colour as a stripe on the left edge, a faint outline, and a full outline when
+    lit (the same width either way, so lighting never moves anything)."""
+    c = QColor(colour)
+    rgb = f"{c.red()}, {c.green()}, {c.blue()}"
+    return (
+        f"QPushButton {{ border: 2px solid rgba({rgb}, 70);"
+        f" border-left: 0.45em solid {colour}; }}"
+        f'QPushButton[lit="true"] {{ border: 2px solid {colour};'
+        f" border-left: 0.45em solid {colour}; background-color: rgba({rgb}, 46); }}"
+    )
+
+
+class _NoteKeys(QObject):
+    """Esc leaves the note field (back to tapping); the text stays for later."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Escape and isinstance(watched, QWidget)):
+            watched.clearFocus()
+            return True
+        return False
+
+
+class TapPad(QWidget):
+    """Buttons for every tap of the scheme; `backdateChosen(seconds)` when a back-date button
+    is clicked (0: the chosen one was clicked again)."""
+
+    backdateChosen = Signal(int)
+
+    def __init__(self, scheme: Scheme, actions: ActionRegistry, backdate_choices: tuple[int, ...],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Tap pad")
+        self._actions = actions
+        self.buttons: dict[str, TapButton] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+
+        ladder = QGridLayout()
+        ladder.setHorizontalSpacing(6)
+        ladder.setVerticalSpacing(6)
+        ladder.addWidget(_section("Client · perceived"), 0, 0)
+        ladder.addWidget(_section("Self"), 0, 1)
+        for row, s in enumerate(scheme.enabled_states, start=1):
+            role = "clientBlend" if s.blend_of else "clientState"
+            ladder.addWidget(self._button(f"client:{s.id}", s.label, role, s.colour,
+                                          f"Client perceived {s.label}"), row, 0)
+            ladder.addWidget(self._button(f"self:{s.id}", s.label, "selfState", s.colour,
+                                          f"Self {s.label}"), row, 1)
+        ladder.setColumnStretch(0, 3)
+        ladder.setColumnStretch(1, 1)
+        layout.addLayout(ladder)
+
+        layout.addSpacing(4)
+        layout.addWidget(_section("Rupture and repair"))
+        layout.addWidget(self._button("rupture", scheme.rupture_label, "rupture",
+                                      scheme.rupture_colour, scheme.rupture_label))
+        types = QHBoxLayout()
+        types.setSpacing(6)
+        for t in scheme.rupture_types:
+            types.addWidget(self._button(f"rupture:{t.id}", t.label, "ruptureType", None,
+                                         f"{scheme.rupture_label}: {t.label}"))
+        layout.addLayout(types)
+        repair_row = QHBoxLayout()
+        repair_row.setSpacing(6)
+        repair_row.addWidget(self._button("repair_attempt", scheme.attempt_label, "repairAttempt",
+                                          None, scheme.attempt_label))
+        repair_row.addWidget(self._button("repair", scheme.repair_label, "repair",
+                                          scheme.repair_colour, scheme.repair_label))
+        layout.addLayout(repair_row)
+
+        layout.addSpacing(4)
+        layout.addWidget(_section("Notes"))
+        chips = QHBoxLayout()
+        chips.setSpacing(6)
+        for n in scheme.notes:
+            chips.addWidget(self._button(f"note:{n.id}", n.label, "noteChip", None, n.label))
+        layout.addLayout(chips)
+        self.note_field = QLineEdit(self)
+        self.note_field.setObjectName("noteField")
+        self.note_field.setMaxLength(MAX_NOTE)
+        self.note_field.setClearButtonEnabled(True)
+        for clear in self.note_field.findChildren(QToolButton):
+            clear.setAccessibleName("Clear the note text")
+        self.note_field.setAccessibleName("Note text")
+        self.note_field.setAccessibleDescription(
+            "Type a short note; Enter records it, Esc goes back to tapping. "
+            "Glimmer or Trigger with text here records the text with it."
+        )
+        self.note_field.setPlaceholderText("Note… (Enter records)")
+        if "note:note" in actions:
+            self.note_field.returnPressed.connect(lambda: actions.trigger("note:note"))
+        self._note_keys = _NoteKeys(self)
+        self.note_field.installEventFilter(self._note_keys)
+        layout.addWidget(self.note_field)
+
+        layout.addSpacing(4)
+        back = QHBoxLayout()
+        back.setSpacing(6)
+        back_label = QLabel("Back-date", self)
+        back_label.setObjectName("section")
+        back.addWidget(back_label)
+        self.backdate_buttons: dict[int, QPushButton] = {}
+        for seconds in backdate_choices:
+            button = QPushButton(f"−{seconds} s", self)
+            button.setCheckable(True)
+            button.setProperty("role", "backdate")
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setAccessibleName(f"Back-date the next tap by {seconds} seconds")
+            button.setToolTip(f"The next tap is placed {seconds} s earlier, then this resets.")
+            button.clicked.connect(lambda _=False, s=seconds: self._choose_backdate(s))
+            back.addWidget(button)
+            self.backdate_buttons[seconds] = button
+        back.addStretch(1)
+        layout.addLayout(back)
+
+    def _button(self, name: str, label: str, role: str, colour: str | None,
+                accessible: str) -> TapButton:
+        button = TapButton(label, self._actions.key_text(name), role, colour, self)
+        button.setToolTip(self._actions.tooltip(name))
+        button.setAccessibleName(accessible)
+        button.setAccessibleDescription(self._actions.tooltip(name))
+        button.clicked.connect(lambda: self._actions.trigger(name))
+        self.buttons[name] = button
+        return button
+
+    def _choose_backdate(self, seconds: int) -> None:
+        chosen = self.backdate_buttons[seconds].isChecked()
+        self.backdateChosen.emit(seconds if chosen else 0)
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def show_state(self, state: SessionState) -> None:
+        """Light each lane's current state and the rupture (and its type) while one is open."""
+        lit: set[str] = set()
+        for lane in ("client", "self"):
+            current = state.current(lane)
+            if current is not None and not state.ended:
+                lit.add(f"{lane}:{current}")
+        episode = state.open_episode
+        if episode is not None and not state.ended:
+            lit.add("rupture")
+            if episode.rupture_type:
+                lit.add(f"rupture:{episode.rupture_type}")
+        for name, button in self.buttons.items():
+            button.set_lit(name in lit)
+
+    def show_backdate(self, seconds: int) -> None:
+        """Check the back-date button for `seconds` (none for 0)."""
+        for value, button in self.backdate_buttons.items():
+            button.setChecked(value == seconds)
+
+    def set_compact(self, compact: bool) -> None:
+        """In a narrow strip the self lane shows check marks and keys only."""
+        for name, button in self.buttons.items():
+            if name.startswith("self:"):
+                button.set_compact(compact)
+
+    def lit_names(self) -> list[str]:
+        """The actions shown lit now (for tests and accessibility checks)."""
+        return [name for name, button in self.buttons.items() if button.lit]
+
+
+def _section(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("section")
+    return label
