@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from companion import paths
-from companion.errors import SchemeError, StoreError
-from companion.scheme import default_scheme, load_scheme
+from companion import backup, paths
+from companion.errors import AttuneError, CorruptDatabase, SchemeError, StoreError
+from companion.scheme import Scheme, default_scheme, load_scheme
 from companion.store import Store
 from ui.main_window import MainWindow
 from ui.settings import Settings
@@ -45,23 +46,57 @@ def main(argv: list[str] | None = None) -> int:
         notices.append(f"{exc} Attune is using its default coding scheme until the file is "
                        "fixed.")
 
-    store: Store | None = None
-    problem: str | None = None
+    session = _Session(paths.resolve_db_path(args.db), scheme, notices)
     try:
-        store = Store.open(paths.resolve_db_path(args.db))
-    except StoreError as exc:
-        problem = str(exc)
-
-    try:
-        window = MainWindow(store, scheme, settings=Settings(), notices=notices,
-                            store_problem=problem)
-        window.show()
+        session.open_window()
         # Load the plot library once the first frame is up, so the first session opens fast.
         QTimer.singleShot(0, lambda: importlib.import_module("ui.live_page"))
         return app.exec()
     finally:
-        if store is not None:
-            store.close()
+        session.close_store()
+
+
+class _Session:
+    """The open database and its window; replaced whole when a backup is restored."""
+
+    def __init__(self, db_path: Path, scheme: Scheme, notices: list[str]) -> None:
+        self.db_path, self.scheme, self.notices = db_path, scheme, notices
+        self.store: Store | None = None
+        self.window: MainWindow | None = None
+
+    def open_window(self) -> None:
+        problem: str | None = None
+        latest: Path | None = None
+        try:
+            self.store = Store.open(self.db_path)
+        except StoreError as exc:
+            problem = str(exc)
+            if isinstance(exc, CorruptDatabase):
+                latest = next(iter(backup.backups(self.db_path)), None)
+        window = MainWindow(self.store, self.scheme, settings=Settings(),
+                            notices=self.notices, store_problem=problem)
+        if latest is not None:
+            window.start_page.set_restore_offer(f"Restore the backup {latest.name}")
+            window.start_page.restoreRequested.connect(lambda: self._restore(latest))
+        old, self.window = self.window, window
+        window.show()
+        if old is not None:
+            old.close()
+
+    def _restore(self, latest: Path) -> None:
+        assert self.window is not None
+        try:
+            aside = backup.restore(latest, self.db_path)
+        except AttuneError as exc:
+            self.window.start_page.set_problem(str(exc))
+            return
+        self.notices = [*self.notices, f"Restored {latest.name}. The damaged database is kept "
+                        f"as {aside.name} beside it."]
+        self.open_window()
+
+    def close_store(self) -> None:
+        if self.store is not None:
+            self.store.close()
 
 
 if __name__ == "__main__":

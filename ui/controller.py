@@ -11,11 +11,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
+from companion.backup import make_backup
 from companion.clock import Clock, SystemClock
-from companion.errors import AttuneError
-from companion.events import Kind
+from companion.errors import AttuneError, TapHeld
 from companion.fold import SessionState
 from companion.recorder import Change, Recorder
 from companion.scheme import Scheme
@@ -28,7 +28,8 @@ class SessionController(QObject):
     Signals: `opened(Recorder)` when a session starts or resumes (views rebuild from it),
     `changed(Change)` after each committed operation, `refused(str)` when nothing was recorded,
     `ended(SessionState)` after the end is committed, `backdateChanged(int)` with the seconds
-    the next tap will be back-dated by (0: none).
+    the next tap will be back-dated by (0: none), `held(str)` while the database cannot take
+    taps (they are held in memory and retried every few seconds; "" once all are saved).
     """
 
     opened = Signal(object)
@@ -36,6 +37,9 @@ class SessionController(QObject):
     refused = Signal(str)
     ended = Signal(object)
     backdateChanged = Signal(int)
+    held = Signal(str)
+
+    RETRY_MS = 2000
 
     def __init__(
         self, store: Store, scheme: Scheme, clock: Clock | None = None,
@@ -47,6 +51,10 @@ class SessionController(QObject):
         self.clock: Clock = clock if clock is not None else SystemClock()
         self._recorder: Recorder | None = None
         self._backdate_s = 0
+        self._retry = QTimer(self)
+        self._retry.setInterval(self.RETRY_MS)
+        self._retry.timeout.connect(self.retry_held)
+        self.backup_problem: str | None = None
 
     # -- the session -----------------------------------------------------------------------
 
@@ -121,6 +129,27 @@ class SessionController(QObject):
         if self.live and self._recorder is not None and not self._recorder.state.paused:
             self._run(lambda r: r.pause())
 
+    @property
+    def held_count(self) -> int:
+        """Taps recorded in memory but not yet saved (the database refused them so far)."""
+        return len(self._recorder.pending) if self._recorder is not None else 0
+
+    def retry_held(self) -> bool:
+        """Try again to save held taps; True once nothing is held."""
+        recorder = self._recorder
+        if recorder is None:
+            return True
+        try:
+            change = recorder.flush_pending()
+        except TapHeld as exc:
+            self.held.emit(str(exc))
+            return False
+        self._retry.stop()
+        if change is not None:
+            self.held.emit("")
+            self._committed(change)
+        return True
+
     def set_backdate(self, seconds: int) -> None:
         """Back-date the next tap by `seconds` (0: not back-dated)."""
         if seconds != self._backdate_s:
@@ -143,14 +172,32 @@ class SessionController(QObject):
             return False
         try:
             change = op(recorder)
+        except TapHeld as exc:
+            self.held.emit(str(exc))
+            self._retry.start()
+            return False
         except AttuneError as exc:
             self.refused.emit(str(exc))
             return False
         except sqlite3.Error as exc:
             self.refused.emit(f"This tap could not be saved ({exc}). Nothing was recorded.")
             return False
-        self.changed.emit(change)
-        if change.event.kind is Kind.END:
-            self.ended.emit(change.state)
+        self._committed(change)
         return True
+
+    def _committed(self, change: Change) -> None:
+        self.changed.emit(change)
+        if change.state.ended:
+            self._back_up()
+            self.ended.emit(change.state)
+
+    def _back_up(self) -> None:
+        """A checked copy of the database after each session (see companion.backup)."""
+        self.backup_problem = None
+        try:
+            make_backup(self.store)
+        except (AttuneError, OSError, sqlite3.Error) as exc:
+            self.backup_problem = (
+                f"The session is saved, but its backup could not be made ({exc})."
+            )
 

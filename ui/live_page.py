@@ -233,6 +233,7 @@ class LivePage(QWidget):
 
         controller.changed.connect(self.apply_change)
         controller.refused.connect(self.show_refusal)
+        controller.held.connect(self.show_held)
         controller.backdateChanged.connect(self.pad.show_backdate)
         self._show_header(None)
 
@@ -248,6 +249,7 @@ class LivePage(QWidget):
         """Stop listening to the controller (before this page is thrown away)."""
         self._controller.changed.disconnect(self.apply_change)
         self._controller.refused.disconnect(self.show_refusal)
+        self._controller.held.disconnect(self.show_held)
         self._controller.backdateChanged.disconnect(self.pad.show_backdate)
 
     # -- what the controller pushes ----------------------------------------------------------
@@ -277,6 +279,15 @@ class LivePage(QWidget):
         """Nothing was recorded: say why, calmly, for a few seconds."""
         self._cancel_end()
         self._say(text, "refused", REFUSED_MS)
+
+    def show_held(self, text: str) -> None:
+        """Taps are held, not saved: say so until they are (no timeout); "" clears it."""
+        self._cancel_end()
+        if text:
+            self._say(text, "held", 0)
+            self._status_timer.stop()
+        elif self.status.property("tone") == "held":
+            self.status.clear()
 
     def tick(self, now_ms: int) -> None:
         """Time passes: move what moves (session clock, rupture time, plot's now)."""

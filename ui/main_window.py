@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self._plot_style = apply_theme(_app(), self.theme)
         self.controller = SessionController(store, scheme, clock, self) if store else None
         self.live_page: LivePage | None = None
+        self._close_despite_held = False
 
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
@@ -171,7 +172,21 @@ class MainWindow(QMainWindow):
     # -- closing -----------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing mid-session pauses it (so the stop is exact) and leaves it to resume."""
+        """Closing mid-session pauses it (so the stop is exact) and leaves it to resume.
+
+        With taps still held (the database refused them), the first close only says so:
+        closing loses them, so it takes a second close to do it."""
+        controller = self.controller
+        if controller is not None and controller.held_count and not controller.retry_held():
+            if not self._close_despite_held:
+                self._close_despite_held = True
+                controller.held.emit(
+                    f"{controller.held_count} tap(s) are not saved yet and would be lost. "
+                    "Free the disk or close the other program and Attune saves them; close "
+                    "again to close anyway."
+                )
+                event.ignore()
+                return
         if self.controller is not None:
             self.controller.pause_before_closing()
         self._ticker.stop()

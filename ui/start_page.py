@@ -33,6 +33,7 @@ class StartPage(QWidget):
     closeRequested = Signal(int)
     themeChosen = Signal(str)
     tintChosen = Signal(int)
+    restoreRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +53,11 @@ class StartPage(QWidget):
         body.addWidget(subtitle)
 
         self.problem = _panel("problem", "Database problem")
+        self.restore_button = QPushButton("Restore the latest backup", self.problem)
+        self.restore_button.setAccessibleName("Restore the latest backup")
+        self.restore_button.clicked.connect(self.restoreRequested)
+        self.restore_button.hide()
+        self.problem.layout().addWidget(self.restore_button)
         self.notices = _panel("notice", "Notices")
         body.addWidget(self.problem)
         body.addWidget(self.notices)
@@ -172,6 +178,11 @@ class StartPage(QWidget):
         _fill(self.problem, f"Attune cannot record right now. {text}" if text else "")
         for widget in (self.code, self.number, self.modality, self.start_button):
             widget.setEnabled(not text)
+
+    def set_restore_offer(self, label: str | None) -> None:
+        """Offer to put a backup in place of a damaged database (None: no offer)."""
+        self.restore_button.setText(label or "")
+        self.restore_button.setVisible(bool(label))
 
     def set_preferences(self, theme: str, tint_minutes: int) -> None:
         self.theme.setCurrentIndex(max(0, self.theme.findData(theme)))

@@ -98,3 +98,26 @@ def no_leaked_windows() -> Iterator[None]:
         shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
         assert not shown, f"widgets left open: {shown}"
 
+
+@pytest.fixture
+def run_main(monkeypatch, settings, tmp_path):
+    """Run ui.app.main without blocking: `inspect(window)` runs where the event loop would."""
+    from ui import app
+
+    monkeypatch.setattr(app, "Settings", lambda: settings)
+    monkeypatch.setattr(app.paths, "user_scheme_path", lambda: tmp_path / "scheme.json")
+
+    def run(args: list[str], inspect) -> int:
+        def fake_exec() -> int:
+            [window] = [w for w in QApplication.topLevelWidgets()
+                        if isinstance(w, MainWindow) and w.isVisible()]
+            try:
+                inspect(window)
+            finally:
+                window.close()
+            return 0
+
+        monkeypatch.setattr(QApplication, "exec", lambda self: fake_exec())
+        return app.main(args)
+
+    return run

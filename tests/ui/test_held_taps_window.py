@@ -1,0 +1,97 @@
+"""A database that stops taking writes mid-session: the window says taps are held (not
+recorded), keeps them, saves them in order when it recovers, and a session's end makes a
+checked backup."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from companion import backup
+from companion.events import Kind
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def kinds(store) -> list[Kind]:
+    return [e.kind for e in store.events(store.sessions()[0].id)]
+
+
+def test_held_taps_are_shown_as_not_saved_then_saved_in_order(live, store, clock, qtbot):
+    page = live.live_page
+    qtbot.mouseClick(page.pad.buttons["client:ventral"], LEFT)
+    store.db.execute("PRAGMA query_only = ON")  # the database refuses writes from now on
+    clock.advance(5)
+    qtbot.mouseClick(page.pad.buttons["rupture"], LEFT)
+    clock.advance(5)
+    qtbot.mouseClick(page.pad.buttons["client:dorsal"], LEFT)
+    assert kinds(store) == [Kind.CLIENT]
+    assert "Not saved yet" in page.status.text() and "holding 2 taps" in page.status.text()
+    assert page.status.property("tone") == "held"
+    assert "✓" not in page.pad.buttons["client:dorsal"].text(), "a held tap is not lit"
+    live.controller.retry_held()  # the timer's retry, while the database still refuses
+    assert "holding 2 taps" in page.status.text()
+
+    store.db.execute("PRAGMA query_only = OFF")
+    assert live.controller.retry_held()
+    assert kinds(store) == [Kind.CLIENT, Kind.RUPTURE, Kind.CLIENT]
+    assert page.status.property("tone") == "recorded"
+    assert live.controller.recorder.state.current("client") == "dorsal"
+    assert page.plot.rupture_spans(), "the saved rupture is drawn"
+
+
+def test_closing_with_held_taps_asks_for_a_second_close(live, store, clock, qtbot):
+    page = live.live_page
+    store.db.execute("PRAGMA query_only = ON")
+    qtbot.mouseClick(page.pad.buttons["client:ventral"], LEFT)
+    assert not live.close(), "the first close keeps the window and the held tap"
+    assert "would be lost" in page.status.text()
+    store.db.execute("PRAGMA query_only = OFF")
+    assert live.close(), "once saved, closing goes ahead"
+    assert Kind.CLIENT in kinds(store)
+
+
+def test_ending_a_session_keeps_a_checked_backup(live, store, db_path, clock, qtbot):
+    page = live.live_page
+    qtbot.mouseClick(page.pad.buttons["client:ventral"], LEFT)
+    clock.advance(60)
+    live.controller.end()
+    made = backup.backups(db_path)
+    assert len(made) == 1 and live.controller.backup_problem is None
+    from companion.store import Store
+
+    with Store.open(made[0], readonly=True) as copy:
+        assert [e.kind for e in copy.events(1)] == [Kind.CLIENT, Kind.END]
+
+
+def test_a_damaged_database_offers_its_latest_backup_and_restores_it(run_main, db_path, qtbot):
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from companion.clock import FakeClock
+    from companion.recorder import Recorder
+    from companion.scheme import default_scheme
+    from companion.store import Store
+    from ui.main_window import MainWindow
+
+    with Store.open(db_path) as store:
+        Recorder.start(store, default_scheme(), FakeClock(), "K-07").end()
+        backup.make_backup(store)
+    db_path.write_bytes(b"\0garbage" * 4096)  # the database is damaged beyond reading
+    damaged = db_path.read_bytes()
+    seen: list[str] = []
+
+    def inspect(window: MainWindow) -> None:
+        page = window.start_page
+        assert page.problem.isVisible() and page.restore_button.isVisible()
+        assert db_path.read_bytes() == damaged, "nothing is touched before the user asks"
+        qtbot.mouseClick(page.restore_button, LEFT)
+        [restored] = [w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, MainWindow) and w.isVisible()]
+        assert restored is not window and restored.store is not None
+        assert [s.client_code for s in restored.store.sessions()] == ["K-07"]
+        seen.append(restored.start_page.notices.findChild(QLabel).text())
+        restored.close()
+
+    assert run_main(["--db", str(db_path)], inspect) == 0
+    assert "Restored" in seen[0] and "damaged database is kept" in seen[0]
+    kept = list(db_path.parent.glob("attune-replaced-*.db"))
+    assert len(kept) == 1 and kept[0].read_bytes() == damaged
