@@ -4,14 +4,16 @@ For sessions already holding 100 … 100,000 events, times ~200 more events, eac
 `on_change` + `processEvents` on a shown 900x400 plot (offscreen), so painting counts, then
 the same for `tick` (what the once-a-second clock costs). Prints a Markdown table: median and
 p99 per event in milliseconds, one full redraw (`show_state`, as after an undo), and the ratio
-of the largest session to the smallest (target: at most 2). The big sessions are made by
-folding generated events, not by 100k commits.
+of the largest session to the smallest (target: at most 2), then `RESULT {json}` for
+benchmarks/run_all.py. The big sessions are made by folding generated events, not by 100k
+commits.
 
 Run by hand:  QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/plot_scaling.py
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import statistics
@@ -141,6 +143,12 @@ def main() -> None:
     (tap_first, tick_first), (tap_last, tick_last) = medians[0], medians[-1]
     print(f"\nratio {SIZES[-1]:,} / {SIZES[0]:,} events (medians): tap "
           f"{tap_last / tap_first:.2f}, tick {tick_last / tick_first:.2f} (target ≤ 2)")
+    print("RESULT " + json.dumps({
+        "plot_tap_ratio": round(tap_last / tap_first, 3),
+        "plot_tick_ratio": round(tick_last / tick_first, 3),
+        "plot_tap_median_ms_first": round(tap_first, 3),
+        "plot_tap_median_ms_last": round(tap_last, 3),
+    }))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Records taps the way a click does (a pad button's `click()`, which runs the acti
 controller, one Recorder call with its SQLite commit, then every view), on a shown window
 (offscreen), with a real database file (WAL, synchronous=FULL). Session time is a FakeClock
 moved 3 s per tap, with a window tick after each tap (not timed), so the plot scrolls as it
-would live. Prints p50/p99 for the first 100 taps, the last 100 and all, as a Markdown table.
+would live. Prints p50/p99 for the first 100 taps, the last 100 and all, as a Markdown table,
+then `RESULT {json}` (painted p50/p99 of the first and last 100) for benchmarks/run_all.py.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/tap_latency.py [--taps 10000]
 """
@@ -12,6 +13,7 @@ would live. Prints p50/p99 for the first 100 taps, the last 100 and all, as a Ma
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import tempfile
@@ -129,6 +131,14 @@ def main() -> None:
           "committed: click → the event's SQLite commit returned; shown: → pad, timer, plot "
           "and status updated; painted: → after processEvents (repaint).\n")
     print(table(ms))
+    last = slice(max(0, args.taps - 100), args.taps)
+    print("RESULT " + json.dumps({
+        "tap_p50_ms_first100": round(percentile(ms["painted"][:100], 50), 3),
+        "tap_p99_ms_first100": round(percentile(ms["painted"][:100], 99), 3),
+        "tap_p50_ms_last100": round(percentile(ms["painted"][last], 50), 3),
+        "tap_p99_ms_last100": round(percentile(ms["painted"][last], 99), 3),
+        "taps": args.taps,
+    }))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from companion.comments import comments
 from companion.errors import BundleError
 from companion.events import Event
 from companion.fold import fold
+from companion.history import refresh_digest
 from companion.paths import atomic_write
 from companion.schema import SCHEMA_VERSION
 from companion.scheme import session_scheme
@@ -222,6 +223,7 @@ def import_bundle(store: Store, path: Path | str) -> int:
             "bundle_id": bundle.bundle_id, "redacted": bundle.redacted,
             "events": len(bundle.events), "comments": len(bundle.comments),
         })
+    refresh_digest(store, row.id)
     return row.id
 
 

@@ -13,6 +13,7 @@ from typing import Any, Iterable
 from companion.errors import TapRefused
 from companion.events import TAP_KINDS, Event, Kind, apply_changes, effective_taps
 from companion.fold import InconsistentLog, SessionState, fold
+from companion.history import refresh_digest
 from companion.scheme import Scheme, session_scheme
 from companion.store import Store
 
@@ -90,6 +91,7 @@ def _correct(store: Store, session_id: int, event_id: int, changes: dict[str, An
             target=event_id, changes=changes,
         )
         store.audit("edit", session_id, {"event": event_id, "fields": sorted(changes)})
+    refresh_digest(store, session_id)
     return state
 
 

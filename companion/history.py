@@ -5,6 +5,9 @@ kept in `session_digests`, a cache: derived from the log by `summarise`, stored 
 the newest event they were computed from, and trusted only while that id is still the
 session's newest (events are append-only, so any new tap, undo or correction changes it).
 Every read checks this and recomputes the stale ones; deleting the whole table loses nothing.
+The operations that change a finished session (ending, closing after a crash, importing,
+correcting) call `refresh_digest`, so in use the listing only reads; a full rebuild happens
+once, after an upgrade that raises `DIGEST_VERSION`.
 A read-only database is served the same way, just without saving what was recomputed.
 """
 
@@ -183,6 +186,20 @@ def _listing(store: Store, where: list[str], params: list[Any], order: str) -> l
             if r["id"] in fresh:
                 r["figures"] = fresh[r["id"]]
     return rows
+
+
+def refresh_digest(store: Store, session_id: int) -> None:
+    """Save one session's digest now, when it has just changed (ended, closed after a crash,
+    imported or corrected), so the next history listing finds it fresh instead of folding the
+    log then. Never raises: the digest is a cache, and any listing recomputes a missing one,
+    so a failure here must not undo or hide the change that was just committed."""
+    try:
+        last_id = store.db.execute(
+            "SELECT COALESCE(MAX(id), 0) FROM events WHERE session_id = ?", [session_id]
+        ).fetchone()[0]
+        _refresh(store, {session_id: last_id})
+    except Exception:  # noqa: BLE001 - a cache write must never fail the operation it follows
+        pass
 
 
 def _refresh(store: Store, stale: dict[int, int]) -> dict[int, dict[str, Any]]:

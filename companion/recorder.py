@@ -16,6 +16,7 @@ from companion.clock import Clock, SessionClock, local_zone_name
 from companion.errors import TapHeld, TapRefused
 from companion.events import EPISODE_KINDS, Event, Kind, last_undoable
 from companion.fold import SessionState, fold
+from companion.history import refresh_digest
 from companion.scheme import Scheme, session_scheme
 from companion.store import SessionRow, Store
 
@@ -113,6 +114,7 @@ class Recorder:
         last_ms, last_wall = _last_moment(row, events)
         events.append(store.append(session_id, Kind.END, last_ms, _iso(last_wall)))
         store.set_status(session_id, "ended", _iso(last_wall))
+        refresh_digest(store, session_id)  # a cache for the history list; never raises
         return fold(events)
 
     # -- taps ------------------------------------------------------------------------------
@@ -187,6 +189,7 @@ class Recorder:
         event = self._commit(Kind.END, max(self.now_ms(), self.state.last_ms))
         self.store.set_status(self.session.id, "ended", event.wall_utc)
         self.session = self.store.session(self.session.id)
+        refresh_digest(self.store, self.session.id)  # a cache for the history list; never raises
         return self._append_in_order(event)
 
     # -- internals -------------------------------------------------------------------------

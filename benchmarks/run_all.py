@@ -1,0 +1,185 @@
+"""Run every benchmark and write benchmarks/RESULTS.md: the machine, then each figure beside
+its target.
+
+Each script runs in its own process (offscreen) and ends its output with `RESULT {json}`;
+this collects those figures, keeps each script's own table in the file below the summary, and
+marks every target met or missed. `--quick` runs smaller sizes (a smoke run: its figures are
+not the ones the targets are about).
+
+    .venv/bin/python benchmarks/run_all.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One row of the table: `key` from a script's RESULT; met when the value is ≤ `limit`
+    (None: shown for information)."""
+
+    label: str
+    key: str
+    unit: str
+    limit: float | None = None
+
+
+SCRIPTS: list[tuple[str, list[str], list[str], list[Figure]]] = [
+    # (script, full arguments, quick arguments, figures)
+    ("startup.py", [], ["--runs", "3"], [
+        Figure("Start-up to first plot paint, median of 10 (app)", "startup_app_ms", "ms"),
+        Figure("Start-up floor: PySide6 + pyqtgraph, 2 points", "startup_floor_ms", "ms"),
+        Figure("Start-up ratio app / floor", "startup_ratio", "×", 1.6),
+        Figure("Peak memory (RSS) after start", "startup_rss_mb", "MB", 160),
+    ]),
+    ("tap_latency.py", [], ["--taps", "300"], [
+        Figure("Tap → committed → plot painted, p50, session of 100", "tap_p50_ms_first100", "ms"),
+        Figure("Tap → committed → plot painted, p99, session of 100", "tap_p99_ms_first100", "ms"),
+        Figure("Tap → committed → plot painted, p50, session of 10,000", "tap_p50_ms_last100",
+               "ms"),
+        Figure("Tap → committed → plot painted, p99, session of 10,000", "tap_p99_ms_last100",
+               "ms", 16),
+    ]),
+    ("plot_scaling.py", [], [], [
+        Figure("Plot update per tap, 100,000 / 100 events (medians)", "plot_tap_ratio", "×", 2),
+        Figure("Plot tick, 100,000 / 100 events (medians)", "plot_tick_ratio", "×", 2),
+    ]),
+    ("session_memory.py", [], ["--taps", "1000"], [
+        Figure("Summary of a 3-hour, 10,000-event session (read, fold, summarise, format)",
+               "summary_db_ms", "ms", 50),
+        Figure("Memory (RSS) after a simulated 3-hour session", "session_rss_mb", "MB", 200),
+    ]),
+    ("history_scale.py", [], [], [
+        Figure("History list + trends, 1,000 sessions / 200,000 events (first after start)",
+               "history_trends_first_ms", "ms", 300),
+        Figure("History list cold rebuild after an upgrade (informational)", "history_cold_ms",
+               "ms"),
+    ]),
+    ("playback_frames.py", [], [], [
+        Figure("Playback at 16×, per-frame update p99", "playback_frame_p99_ms", "ms", 8),
+    ]),
+]
+
+
+def machine() -> list[tuple[str, str]]:
+    """What the figures were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "?"
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        ram = f"{kib / 1024 / 1024:.1f} GB"
+    except (OSError, ValueError, IndexError):
+        pass
+
+    def package(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    return [
+        ("CPU", f"{cpu}, {os.cpu_count()} logical cores"),
+        ("RAM", ram),
+        ("OS", f"{platform.system()} {platform.release()} ({platform.platform()})"),
+        ("Python", platform.python_version()),
+        ("PySide6", package("PySide6-Essentials") if package("PySide6") == "not installed"
+         else package("PySide6")),
+        ("pyqtgraph", package("pyqtgraph")),
+        ("numpy", package("numpy")),
+        ("SQLite", sqlite3.sqlite_version),
+        ("Qt platform", "offscreen"),
+        ("Date", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+    ]
+
+
+def run(script: str, args: list[str]) -> tuple[dict[str, float], str, float]:
+    """Run one script; returns its RESULT figures, its output (without that line) and the
+    seconds it took."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    began = time.perf_counter()
+    done = subprocess.run([sys.executable, str(HERE / script), *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=False)
+    took = time.perf_counter() - began
+    lines = done.stdout.splitlines()
+    found = [line for line in lines if line.startswith("RESULT ")]
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-8:])
+        return {}, f"failed (exit {done.returncode}):\n\n```\n{tail}\n```", took
+    if not found:
+        return {}, done.stdout.strip() + "\n\n(no `RESULT {json}` line: figures not collected)", took
+    text = "\n".join(line for line in lines if not line.startswith("RESULT "))
+    return json.loads(found[-1][len("RESULT "):]), text.strip(), took
+
+
+def number(value: float, unit: str) -> str:
+    if unit == "×":
+        return f"{value:.2f}×"
+    return f"{value:.1f} {unit}" if value < 100 else f"{value:.0f} {unit}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="smaller sizes, for a smoke run (not the figures of record)")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+
+    rows, sections = [], []
+    for script, full, quick, figures in SCRIPTS:
+        if not (HERE / script).exists():
+            rows += [(f.label, f.limit, f.unit, None, "not run (script missing)") for f in figures]
+            continue
+        print(f"running {script} …", flush=True)
+        results, text, took = run(script, quick if args.quick else full)
+        sections.append(f"### {script} ({took:.0f} s)\n\n{text}\n")
+        for f in figures:
+            rows.append((f.label, f.limit, f.unit, results.get(f.key), None))
+
+    lines = ["# Benchmark results", ""]
+    if args.quick:
+        lines += ["**Quick run (smaller sizes): not the figures of record.**", ""]
+    lines += ["Written by `.venv/bin/python benchmarks/run_all.py`.", "",
+              "| machine | |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in machine()]
+    lines += ["", "| figure | target | measured | met? |", "|---|---:|---:|:---:|"]
+    for label, limit, unit, value, problem in rows:
+        target = f"≤ {number(limit, unit)}" if limit is not None else "–"
+        if value is None:
+            lines.append(f"| {label} | {target} | {problem or 'not collected'} | ✗ |")
+            continue
+        met = "–" if limit is None else ("yes" if value <= limit else "**no**")
+        lines.append(f"| {label} | {target} | {number(value, unit)} | {met} |")
+    lines += ["", "## Each script's own output", ""] + sections
+    text = "\n".join(lines) + "\n"
+    sys.path.insert(0, str(ROOT))
+    from companion.paths import atomic_write
+
+    atomic_write(args.out, text.encode("utf-8"), mode=0o644)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
