@@ -31,6 +31,8 @@ from companion.store import SessionRow, Store, lock_path
 from companion.summary import format_text, summarise
 
 PROG = "attune-cli"
+Extra = Callable[[argparse._SubParsersAction], None]
+"""Registers more subcommands on the parser's subparsers."""
 INTERRUPTED_NOTE = (
     "INTERRUPTED: Attune stopped during the session (a crash or power cut). Every tap recorded "
     "before that is kept; open Attune to resume or close the session."
@@ -56,8 +58,8 @@ def _session_id(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The command line: global options and one subcommand per task."""
+def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
+    """The command line: global options and one subcommand per task (plus `extra`'s)."""
     parser = _Parser(
         prog=PROG,
         description="Attune without a window: list sessions, print a summary, export a "
@@ -171,12 +173,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("backup", metavar="FILE", help="the backup file to restore")
     p.set_defaults(run=_cmd_restore)
+    if extra is not None:
+        extra(sub)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; returns the exit status."""
-    parser = build_parser()
+def main(argv: list[str] | None = None, extra: Extra | None = None) -> int:
+    """Run one command; returns the exit status. `extra` adds subcommands (the window's
+    package adds `report`, which needs Qt), each setting `run(args, db_path) -> int`."""
+    parser = build_parser(extra)
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help (0) or a usage mistake (2, already reported)

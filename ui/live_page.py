@@ -147,6 +147,7 @@ class LivePage(QWidget):
 
         header = QHBoxLayout()
         header.setSpacing(6)
+        self.header = header  # other views of the session add their buttons here
         header.addWidget(self.clock_label)
         header.addWidget(self.paused_badge)
         header.addStretch(1)

@@ -20,15 +20,15 @@ from companion.fold import SessionState
 from companion.recorder import Recorder
 from companion.scheme import Scheme
 from companion.store import Store
-from companion.summary import format_text, summarise
 from ui.controller import SessionController
 from ui.settings import Settings
 from ui.start_page import StartPage
-from ui.summary_page import SummaryPage
 from ui.theme import Theme, apply_theme
 
 if TYPE_CHECKING:
+    from ui.compact_window import BesideCall
     from ui.live_page import LivePage
+    from ui.review_page import ReviewPage
 
 TICK_MS = 250
 DEFAULT_SIZE = (1100, 760)
@@ -53,14 +53,14 @@ class MainWindow(QMainWindow):
         self._plot_style = apply_theme(_app(), self.theme)
         self.controller = SessionController(store, scheme, clock, self) if store else None
         self.live_page: LivePage | None = None
+        self.beside: BesideCall | None = None  # compact strip, blank, no-focus, global keys
         self._close_despite_held = False
 
         self.stack = QStackedWidget(self)
         self.setCentralWidget(self.stack)
         self.start_page = StartPage()
-        self.summary_page = SummaryPage()
+        self.review_page: ReviewPage | None = None  # built when first needed (pyqtgraph)
         self.stack.addWidget(self.start_page)
-        self.stack.addWidget(self.summary_page)
 
         self.start_page.set_notices(list(notices))
         self.start_page.set_problem(store_problem if store is None else None)
@@ -70,7 +70,13 @@ class MainWindow(QMainWindow):
         self.start_page.closeRequested.connect(self._close_interrupted)
         self.start_page.themeChosen.connect(self.set_theme)
         self.start_page.tintChosen.connect(self._set_tint)
-        self.summary_page.newSession.connect(self.show_start)
+        self.start_page.settingsRequested.connect(self.open_settings)
+        self.start_page.past_sessions.reviewRequested.connect(self.show_review)
+        from ui.history_page import SupervisionFlow  # history, playback, trends: never live
+
+        self.supervision = SupervisionFlow(self.stack, store, self.settings,
+                                           lambda: self._plot_style, self.show_start)
+        self.start_page.historyRequested.connect(self.supervision.show_history)
         if self.controller is not None:
             self.controller.opened.connect(self._on_opened)
             self.controller.ended.connect(self._on_ended)
@@ -91,6 +97,7 @@ class MainWindow(QMainWindow):
         if self.store is not None:
             self.start_page.set_recent_codes(self.store.client_codes())
             self.start_page.set_interrupted(self.store.interrupted_sessions())
+            self.start_page.past_sessions.set_sessions(self.store.sessions())
         self.start_page.reset()
         self.stack.setCurrentWidget(self.start_page)
         self.start_page.code.setFocus()
@@ -134,6 +141,10 @@ class MainWindow(QMainWindow):
                                   self._plot_style)
         self.stack.addWidget(self.live_page)
         self.stack.setCurrentWidget(self.live_page)
+        from ui.compact_window import BesideCall
+
+        self.beside = BesideCall(self, self.live_page, self.controller, recorder.scheme,
+                                 self.settings, self._plot_style, self._ticker)
         self.live_page.show_session(recorder.state, self.controller.now_ms())
         self.live_page.setFocus()  # keys are taps; no button or field holds the focus
         self._ticker.start()
@@ -141,13 +152,31 @@ class MainWindow(QMainWindow):
     def _on_ended(self, state: SessionState) -> None:
         assert self.controller is not None and self.controller.recorder is not None
         self._ticker.stop()
-        scheme = self.controller.recorder.scheme
-        self.summary_page.show_text(format_text(summarise(state, scheme), scheme))
-        self.stack.setCurrentWidget(self.summary_page)
+        self.show_review(self.controller.recorder.session.id)
         self._drop_live_page()
+
+    def show_review(self, session_id: int) -> None:
+        """The review of an ended session: figures, corrections, reflection, reports."""
+        if self.store is None:
+            return
+        if self.review_page is None:
+            from ui.review_page import ReviewPage
+
+            self.review_page = ReviewPage(self._plot_style)
+            self.review_page.back.connect(self.show_start)
+            self.stack.addWidget(self.review_page)
+        try:
+            self.review_page.show_session(self.store, session_id)
+        except AttuneError as exc:
+            self.start_page.show_error(str(exc))
+            return
+        self.stack.setCurrentWidget(self.review_page)
 
     def _drop_live_page(self) -> None:
         page, self.live_page = self.live_page, None
+        beside, self.beside = self.beside, None
+        if beside is not None:
+            beside.close()
         if page is not None:
             page.disconnect_controller()
             self.stack.removeWidget(page)
@@ -165,9 +194,18 @@ class MainWindow(QMainWindow):
         self._plot_style = apply_theme(_app(), self.theme)
         if self.live_page is not None:
             self.live_page.set_plot_style(self._plot_style)
+        if self.review_page is not None:
+            self.review_page.set_plot_style(self._plot_style)
+        self.supervision.set_plot_style(self._plot_style)
 
     def _set_tint(self, minutes: int) -> None:
         self.settings.rupture_tint_minutes = minutes
+
+    def open_settings(self) -> None:
+        """The settings dialog (outside sessions only; the start page offers it)."""
+        from ui.settings_dialog import open_settings
+
+        open_settings(self)
 
     # -- closing -----------------------------------------------------------------------------
 
@@ -193,6 +231,7 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         self._drop_live_page()
+        self.supervision.close()
         super().closeEvent(event)
 
 

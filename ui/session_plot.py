@@ -18,7 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QResizeEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QVBoxLayout, QWidget
 
 from companion.events import Event, Kind
 from companion.fold import LANE_OF, LANES, SessionState
@@ -27,7 +27,7 @@ from ui.plot_items import MS_PER_MIN, Legend, MinutesAxis, Points, Spans, Swatch
 from ui.plot_style import DARK, PlotStyle
 
 DEFAULT_WINDOW_MIN = 10
-LANE_LABELS = {"client": "Client (perceived)", "self": "Me"}
+LANE_LABELS = {"client": "Client (perceived)", "self": "Self"}
 LEGEND_MIN_HEIGHT = 230
 """Below this height (px) the legend is hidden: a compact strip keeps its room for the data."""
 AXIS_LABEL_MIN_HEIGHT = 170
@@ -382,6 +382,25 @@ class SessionPlot(QWidget):
     def y_labels(self) -> list[tuple[float, str]]:
         """The ladder labels on the y axis (enabled states only), top first."""
         return [(s.level, s.label) for s in self._scheme.enabled_states]
+
+    @property
+    def y_range(self) -> tuple[float, float]:
+        """The plot's fixed vertical extent (bottom, top): the ladder plus the marker rows."""
+        return self._y_range
+
+    def add_overlay(self, item: pg.GraphicsObject) -> None:
+        """Draw `item` over the session (playback's cursor, supervision comments) without
+        changing the view's range. The caller owns the item and its style."""
+        self._plot.addItem(item, ignoreBounds=True)
+
+    def hold_still(self) -> None:
+        """The session drawn will not change (playback): keep the lanes and markers as cached
+        pixmaps and repaint only where an overlay moved, so a moving cursor over 10,000
+        events costs a few ms instead of a full repaint."""
+        self._view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        for item in [*self._lane_items.values(), *self._marker_items.values()]:
+            for part in (item.curve, item.scatter):
+                part.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def render_png(self, width: int, height: int, style: PlotStyle | None = None) -> bytes:
         """A PNG of the current view at exactly width x height pixels (for reports).

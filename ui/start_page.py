@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from companion import clients
 from companion.errors import InvalidClientCode
 from companion.store import SessionRow
+from ui.past_sessions import PastSessions
 
 MODALITIES = (("Not set", None), ("Telehealth", "telehealth"), ("In person", "in person"))
 TINT_CHOICES = (0, 5, 8, 10, 15, 20)
@@ -31,8 +32,10 @@ class StartPage(QWidget):
     startRequested = Signal(str, object, object)
     resumeRequested = Signal(int)
     closeRequested = Signal(int)
+    historyRequested = Signal()
     themeChosen = Signal(str)
     tintChosen = Signal(int)
+    settingsRequested = Signal()
     restoreRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -106,8 +109,15 @@ class StartPage(QWidget):
         self.start_button.setAccessibleName("Start session")
         self.start_button.clicked.connect(self._start)
         body.addWidget(self.start_button)
+        self.history_button = QPushButton("Session history", column)
+        self.history_button.setAccessibleName("Session history, trends and playback")
+        self.history_button.setToolTip("Past sessions: play back, trends, supervision bundles")
+        self.history_button.clicked.connect(self.historyRequested.emit)
+        body.addWidget(self.history_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.message = _message("hint", "Message")
         body.addWidget(self.message)
+        self.past_sessions = PastSessions(column)
+        body.addWidget(self.past_sessions)
 
         body.addSpacing(12)
         self.theme = QComboBox(column)
@@ -130,6 +140,12 @@ class StartPage(QWidget):
             _field(box, text, field)
             prefs.addLayout(box, 1)
         body.addLayout(prefs)
+        self.settings_button = QPushButton("Settings…", column)
+        self.settings_button.setAccessibleName("Settings")
+        self.settings_button.setToolTip("Theme, keys, global keys, the compact strip and the "
+                                        "coding scheme")
+        self.settings_button.clicked.connect(self.settingsRequested.emit)
+        body.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignLeft)
         body.addStretch(2)
 
         centre = QWidget()
@@ -176,7 +192,8 @@ class StartPage(QWidget):
     def set_problem(self, text: str | None) -> None:
         """The database cannot be used: say so in place and keep the form from starting."""
         _fill(self.problem, f"Attune cannot record right now. {text}" if text else "")
-        for widget in (self.code, self.number, self.modality, self.start_button):
+        for widget in (self.code, self.number, self.modality, self.start_button,
+                       self.history_button):
             widget.setEnabled(not text)
 
     def set_restore_offer(self, label: str | None) -> None:

@@ -342,14 +342,13 @@ def test_end_takes_two_inline_steps_then_shows_the_summary(live, store, clock, q
 
     assert taps(store, Kind.END)[0].offset_ms == 90_000
     assert store.sessions()[0].status == "ended"
-    assert live.stack.currentWidget() is live.summary_page
-    text = live.summary_page.text.toPlainText()
-    assert "Session summary (ended)" in text and "unrepaired at end 1" in text
+    assert live.stack.currentWidget() is live.review_page
+    assert "1 unrepaired at the end" in live.review_page.rupture_headline.text()
     assert live.live_page is None
     QTest.keyClick(live, Qt.Key.Key_2)  # the pad's keys left with the session
     assert taps(store, Kind.CLIENT)[-1].value == "ventral"
 
-    qtbot.mouseClick(live.summary_page.new_button, LEFT)
+    qtbot.mouseClick(live.review_page.back_button, LEFT)
     assert live.stack.currentWidget() is live.start_page
 
 
@@ -447,7 +446,7 @@ def test_a_narrow_strip_stacks_the_plot_below_the_pad(live, qtbot):
 
 
 def test_every_control_has_an_accessible_name(live):
-    for page in (live.start_page, live.live_page, live.summary_page):
+    for page in (live.start_page, live.live_page):
         for kind in (QAbstractButton, QLineEdit, QComboBox, QSpinBox, QPlainTextEdit):
             for widget in page.findChildren(kind):
                 if isinstance(widget, QLineEdit) and isinstance(widget.parent(), (QComboBox,

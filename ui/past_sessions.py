@@ -1,0 +1,48 @@
+"""A short list of the last few ended sessions on the start page, each opening its review.
+
+The full history (filters, trends, playback) is `ui.history_page`; this is the way back to a
+review a few minutes after closing it. Light: no plot library is loaded for it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from companion.store import SessionRow
+from ui.review_figures import session_line
+
+SHOWN = 3
+
+
+class PastSessions(QWidget):
+    """Signal: reviewRequested(session_id)."""
+
+    reviewRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Recent sessions")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 6, 0, 0)
+        self._layout.setSpacing(4)
+        title = QLabel("Review a recent session", self)
+        title.setObjectName("section")
+        self._layout.addWidget(title)
+        self.buttons: list[QPushButton] = []
+        self.hide()
+
+    def set_sessions(self, rows: list[SessionRow]) -> None:
+        """Offer the newest ended sessions of `rows` (newest first, as the store lists them)."""
+        for button in self.buttons:
+            self._layout.removeWidget(button)
+            button.deleteLater()
+        self.buttons = []
+        for row in [r for r in rows if r.status == "ended"][:SHOWN]:
+            button = QPushButton(session_line(row), self)
+            button.setProperty("role", "quiet")
+            button.setAccessibleName(f"Review session {row.id}")
+            button.clicked.connect(lambda _=False, i=row.id: self.reviewRequested.emit(i))
+            self._layout.addWidget(button)
+            self.buttons.append(button)
+        self.setVisible(bool(self.buttons))

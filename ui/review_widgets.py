@@ -1,0 +1,244 @@
+"""The review's read-outs: a share bar per lane, the rupture table and the event list.
+
+They lay out what they are given (the core's `Summary`, the effective taps) and hold nothing
+of the session; the review page fills them again after every correction.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from companion.events import Event, Kind
+from companion.export import session_time
+from companion.fold import SessionState
+from companion.scheme import Scheme
+from companion.summary import Summary
+from ui import review_figures as fig
+from ui.live_page import describe_tap
+
+BAR_LABEL_MIN = 0.12
+"""A segment shows its label inside the bar when it is at least this share of the bar."""
+EDITED_MARK = "✎ "
+
+
+class ShareBar(QWidget):
+    """One horizontal bar split by state, each part in the state's scheme colour and labelled
+    with its name and share where it fits (the legend beneath always says it in words)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._segments: list[fig.ShareSegment] = []
+        self.setMinimumHeight(self.fontMetrics().height() + 10)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_segments(self, segments: list[fig.ShareSegment]) -> None:
+        self._segments = segments
+        self.setAccessibleDescription(" · ".join(s.text for s in segments) or "not noted")
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(200, self.minimumHeight())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        if not self._segments:
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawRoundedRect(rect, 4, 4)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "not noted")
+            return
+        x = rect.left()
+        font = QFont(self.font())
+        font.setBold(True)
+        painter.setFont(font)
+        for i, seg in enumerate(self._segments):
+            last = i == len(self._segments) - 1
+            width = rect.right() - x if last else rect.width() * seg.share
+            part = QRectF(x, rect.top(), width, rect.height())
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(seg.colour))
+            painter.drawRect(part)
+            text = f"{seg.label} {seg.share:.0%}"
+            if seg.share >= BAR_LABEL_MIN and painter.fontMetrics().horizontalAdvance(text) < width - 8:
+                painter.setPen(QColor("#1f2328"))  # dark on every scheme colour
+                painter.drawText(part.adjusted(6, 0, -4, 0),
+                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+            x += width
+
+
+class LaneShares(QWidget):
+    """A lane's title, share bar, the shares in words and its detail line."""
+
+    def __init__(self, lane: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lane = lane
+        self.title = QLabel(fig.LANE_TITLES.get(lane, lane), self)
+        self.title.setObjectName("fieldLabel")
+        self.bar = ShareBar(self)
+        self.bar.setAccessibleName(f"Time in each state: {fig.LANE_TITLES.get(lane, lane)}")
+        self.legend = QLabel(self)
+        self.legend.setWordWrap(True)
+        self.detail = QLabel(self)
+        self.detail.setObjectName("hint")
+        self.detail.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        for widget in (self.title, self.bar, self.legend, self.detail):
+            layout.addWidget(widget)
+
+    def show_summary(self, summary: Summary, scheme: Scheme) -> None:
+        segments = fig.lane_segments(summary, scheme, self.lane)
+        self.bar.set_segments(segments)
+        self.legend.setText(" · ".join(s.text for s in segments))
+        self.legend.setVisible(bool(segments))
+        self.detail.setText(fig.lane_detail(summary, scheme, self.lane))
+
+
+class RuptureTable(QTableWidget):
+    """One row per rupture: start, type and markers, time to repair, strategies, the client's
+    state before and after. Sized to its rows, so the page (not the table) scrolls. In a
+    narrow strip (`set_compact`) each rupture is one cell of lines instead of six columns."""
+
+    HEADERS = ("#", "Start", "Type and markers", "Time to repair", "Strategies",
+               "Client before → after")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(self.HEADERS), parent)
+        self.setAccessibleName("Ruptures")
+        self._rows: list[fig.RuptureRow] = []
+        self._compact = False
+        self.verticalHeader().hide()
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setWordWrap(True)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._set_columns()
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self._compact:
+            self._compact = compact
+            self._set_columns()
+            self.show_rows(self._rows)
+
+    def _set_columns(self) -> None:
+        headers = ("Ruptures",) if self._compact else self.HEADERS
+        self.setColumnCount(len(headers))
+        self.setHorizontalHeaderLabels(headers)
+        header = self.horizontalHeader()
+        for column in range(len(headers)):
+            mode = (QHeaderView.ResizeMode.Stretch if self._compact or column in (2, 4)
+                    else QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(column, mode)
+
+    def show_rows(self, rows: list[fig.RuptureRow]) -> None:
+        self._rows = rows
+        self.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            kind = row.kind + (f"\n{row.markers}" if row.markers else "")
+            cells: tuple[str, ...] = (str(row.number), row.start, kind, row.repair,
+                                      row.strategies or "—", row.before_after)
+            if self._compact:
+                repair = f"Time to repair {row.repair}" if row.repaired else row.repair
+                cells = ((f"#{row.number} at {row.start} · {kind}\n{repair}\n"
+                          f"Strategies: {row.strategies or '—'}\nClient: {row.before_after}"),)
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+                self.setItem(r, c, item)
+        self.setVisible(bool(rows))
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """As tall as its rows (wrapped text included)."""
+        self.resizeRowsToContents()
+        rows = sum(self.rowHeight(r) for r in range(self.rowCount()))
+        bar = self.horizontalScrollBar().sizeHint().height() if self.horizontalScrollBar().isVisible() else 0
+        self.setFixedHeight(self.horizontalHeader().height() + rows + 2 * self.frameWidth() + bar)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_height()
+
+
+class EventList(QTreeWidget):
+    """The session's taps (undos and corrections applied), in timeline order; corrected taps
+    are marked. `tapSelected(event_id)` when the clinician picks one to correct."""
+
+    tapSelected = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Taps in this session")
+        self.setColumnCount(2)
+        self.setHeaderLabels(["Time", "Tap"])
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        header = self.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.itemSelectionChanged.connect(self._selected)
+
+    def show_taps(self, taps: list[Event], edited: set[int], scheme: Scheme,
+                  state: SessionState) -> None:
+        """Fill the list; the selection is kept on the same tap when it is still there."""
+        keep = self.selected_id()
+        self.blockSignals(True)
+        self.clear()
+        for tap in taps:
+            if not tap.is_tap:
+                continue
+            mark = EDITED_MARK if tap.id in edited else ""
+            tags = fig.tag_labels(scheme, tap.tags)
+            text = mark + describe_tap(tap, scheme, state) + (f" · {tags}" if tags else "")
+            item = QTreeWidgetItem([session_time(tap.offset_ms), text])
+            item.setData(0, Qt.ItemDataRole.UserRole, tap.id)
+            tip = [text if tap.kind is not Kind.NOTE or not tap.text else tap.text]
+            if tap.id in edited:
+                tip.append("Corrected after the session; the original tap is kept in the log.")
+            item.setToolTip(1, "\n".join(tip))
+            self.addTopLevelItem(item)
+            if tap.id == keep:
+                item.setSelected(True)
+                self.setCurrentItem(item)
+        self.blockSignals(False)
+
+    def selected_id(self) -> int | None:
+        items = self.selectedItems()
+        return int(items[0].data(0, Qt.ItemDataRole.UserRole)) if items else None
+
+    def select(self, event_id: int) -> None:
+        for i in range(self.topLevelItemCount()):
+            item = self.topLevelItem(i)
+            if item.data(0, Qt.ItemDataRole.UserRole) == event_id:
+                self.setCurrentItem(item)
+                self.scrollToItem(item)
+                return
+
+    def row_texts(self) -> list[tuple[str, str]]:
+        """What the list shows, row by row: (time, tap)."""
+        return [(self.topLevelItem(i).text(0), self.topLevelItem(i).text(1))
+                for i in range(self.topLevelItemCount())]
+
+    def _selected(self) -> None:
+        event_id = self.selected_id()
+        if event_id is not None:
+            self.tapSelected.emit(event_id)
