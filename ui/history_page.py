@@ -1,0 +1,413 @@
+"""The session history: every session with its date, client, length, ruptures and status.
+
+A QTableView over `HistoryModel` (one list of rows from `companion.history.history`, whose
+figures are cached per session), so a thousand sessions list at once. Filter by client code
+and a date range; double-click or Enter plays a session back. Sharing for supervision writes
+one bundle (free text left out unless the clinician ticks the box); importing a bundle checks
+everything first, and a refused bundle is explained on the page with the database unchanged.
+
+Only reachable from the start page, never during a live session. The page only lays out and
+asks: the window's `SupervisionFlow` (below) moves between history, playback and trends.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel, QDate, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
+    QLabel, QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+)
+
+from companion.bundle import import_bundle, write_bundle
+from companion.errors import AttuneError
+from companion.history import HistoryRow, history
+from companion.store import Store
+from companion.summary import format_duration
+
+ALL_CLIENTS = "All clients"
+COLUMNS = ("Date", "Client", "No.", "Duration", "Ruptures", "Repaired", "Unrepaired", "Status")
+BUNDLE_FILTER = "Attune session bundle (*.attune);;All files (*)"
+
+
+class HistoryModel(QAbstractTableModel):
+    """Rows of the history table; `rows` is replaced whole on each refresh."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[HistoryRow] = []
+
+    def set_rows(self, rows: list[HistoryRow]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell(row, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and row.problem:
+            return row.problem
+        if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= index.column() <= 6:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def cell(row: HistoryRow, column: int) -> str:
+        def n(value: int | None) -> str:
+            return "–" if value is None else str(value)
+
+        if column == 0:
+            return row.started.strftime("%a %d %b %Y, %H:%M")
+        if column == 1:
+            return row.client_code
+        if column == 2:
+            return n(row.number) if row.number else ""
+        if column == 3:
+            return "–" if row.duration_ms is None else format_duration(row.duration_ms)
+        if column in (4, 5, 6):
+            return n((row.ruptures, row.repaired, row.unrepaired)[column - 4])
+        status = [row.status]
+        status += ["imported"] * row.imported + ["corrected"] * row.edited
+        return " · ".join(status) + (" · cannot be read" if row.problem else "")
+
+
+class HistoryPage(QWidget):
+    """Signals: back(), playRequested(id), reviewRequested(id), trendsRequested(code).
+
+    `ask_save_path(suggested)` and `ask_open_path()` choose files (QFileDialog by default;
+    tests replace them).
+    """
+
+    back = Signal()
+    playRequested = Signal(int)
+    reviewRequested = Signal(int)
+    trendsRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, *, review: bool = False) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Session history")
+        self.store: Store | None = None
+        self.ask_save_path: Callable[[str], str] = self._ask_save_path
+        self.ask_open_path: Callable[[], str] = self._ask_open_path
+
+        back = QPushButton("← Start", self)
+        back.setAccessibleName("Back to the start page")
+        back.clicked.connect(self.back.emit)
+        title = QLabel("Session history", self)
+        title.setObjectName("pageTitle")
+        header = QHBoxLayout()
+        header.addWidget(back)
+        header.addWidget(title, 1)
+
+        self.client = QComboBox(self)
+        self.client.setEditable(True)
+        self.client.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.client.setAccessibleName("Filter by client code")
+        self.client.setToolTip("Pick or type a client code; 'All clients' shows everyone.")
+        self.client.setMinimumContentsLength(10)
+        self.client.activated.connect(self.refresh)
+        self.client.lineEdit().returnPressed.connect(self.refresh)
+        self.since, self.until = _date_edit("From (any)", self), _date_edit("To (any)", self)
+        self.since.setAccessibleName("Sessions from this date")
+        self.until.setAccessibleName("Sessions up to this date")
+        for edit in (self.since, self.until):
+            edit.dateChanged.connect(self.refresh)
+        clear = QPushButton("Any date", self)
+        clear.setProperty("role", "quiet")
+        clear.setAccessibleName("Show sessions of any date")
+        clear.clicked.connect(self.clear_dates)
+        filters = QHBoxLayout()
+        for text, widget in (("Client", self.client), ("From", self.since), ("To", self.until)):
+            label = QLabel(text, self)
+            label.setBuddy(widget)
+            filters.addWidget(label)
+            filters.addWidget(widget)
+        filters.addWidget(clear)
+        filters.addStretch(1)
+
+        self.model = HistoryModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Sessions")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 10)
+        head = self.table.horizontalHeader()
+        head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        head.setResizeContentsPrecision(40)  # size columns from 40 rows, not all 1,000
+        head.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(lambda index: self._emit(self.playRequested))
+
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        wanted = [("play", "Play back", "Play the chosen session back (Enter or double-click)"),
+                  ("review", "Review", "Open the chosen session's review")] if review else [
+                  ("play", "Play back", "Play the chosen session back (Enter or double-click)")]
+        wanted += [("trends", "Trends", "Trends across the sessions of the chosen client"),
+                   ("export", "Export bundle…", "Share the chosen session for supervision"),
+                   ("import", "Import bundle…", "Add a shared session to this database")]
+        for name, text, tip in wanted:
+            button = QPushButton(text, self)
+            button.setAccessibleName(tip)
+            button.setToolTip(tip)
+            actions.addWidget(button)
+            self.buttons[name] = button
+        self.buttons["play"].setObjectName("primary")
+        actions.addStretch(1)
+        self.free_text = QCheckBox("Export with free text (notes, comments, reflections)", self)
+        self.free_text.setAccessibleName("Include free text in the exported bundle")
+        self.free_text.setToolTip("Off by default: a bundle leaves out every typed text.")
+        self.buttons["play"].clicked.connect(lambda: self._emit(self.playRequested))
+        if review:
+            self.buttons["review"].clicked.connect(lambda: self._emit(self.reviewRequested))
+        self.buttons["trends"].clicked.connect(self._trends)
+        self.buttons["export"].clicked.connect(self.export_selected)
+        self.buttons["import"].clicked.connect(self.import_file)
+
+        self.count = QLabel(self)
+        self.count.setObjectName("hint")
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("History message")
+        self.message.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+        layout.addLayout(header)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+        layout.addWidget(self.message)
+        layout.addLayout(actions)
+        layout.addWidget(self.free_text)
+
+    # -- filling -------------------------------------------------------------------------------
+
+    def show_store(self, store: Store) -> None:
+        """Read the client codes and the sessions afresh."""
+        self.store = store
+        text = self.client.currentText() or ALL_CLIENTS
+        self.client.blockSignals(True)
+        self.client.clear()
+        self.client.addItems([ALL_CLIENTS, *store.client_codes()])
+        self.client.setEditText(text)
+        self.client.blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.store is None:
+            return
+        code = self.client.currentText().strip()
+        try:
+            rows = history(self.store, None if code in ("", ALL_CLIENTS) else code,
+                           _day(self.since), _day(self.until))
+        except AttuneError as exc:
+            self.say(str(exc), error=True)
+            return
+        self.model.set_rows(rows)
+        self.count.setText(f"{len(rows)} session{'' if len(rows) == 1 else 's'}")
+        if rows:
+            self.table.selectRow(0)
+
+    def clear_dates(self) -> None:
+        for edit in (self.since, self.until):
+            edit.blockSignals(True)
+            edit.setDate(edit.minimumDate())
+            edit.blockSignals(False)
+        self.refresh()
+
+    def selected(self) -> HistoryRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()] if rows else None
+
+    def say(self, text: str, error: bool = False) -> None:
+        """A calm message under the table (never a dialog)."""
+        self.message.setObjectName("error" if error else "hint")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def _emit(self, signal: Signal) -> None:
+        row = self.selected()
+        if row is None:
+            self.say("Choose a session in the list first.", error=True)
+            return
+        self.say("")
+        signal.emit(row.session_id)
+
+    def _trends(self) -> None:
+        row = self.selected()
+        code = row.client_code if row else self.client.currentText().strip()
+        if not code or code == ALL_CLIENTS:
+            self.say("Choose a session (or a client code) first.", error=True)
+            return
+        self.say("")
+        self.trendsRequested.emit(code)
+
+    def export_selected(self) -> None:
+        row = self.selected()
+        if row is None or self.store is None:
+            self.say("Choose a session in the list first.", error=True)
+            return
+        stem = f"{row.client_code}-{row.started.strftime('%Y%m%d-%H%M')}.attune"
+        path = self.ask_save_path(stem)
+        if not path:
+            return
+        with_text = self.free_text.isChecked()
+        try:
+            write_bundle(self.store, row.session_id, path, include_free_text=with_text)
+        except AttuneError as exc:
+            self.say(str(exc), error=True)
+            return
+        kept = "with its free text" if with_text else "free text left out"
+        self.say(f"Bundle written ({kept}): {path}")
+
+    def import_file(self) -> None:
+        path = self.ask_open_path()
+        if not path or self.store is None:
+            return
+        try:
+            session_id = import_bundle(self.store, path)
+        except AttuneError as exc:
+            self.say(f"{exc} Nothing was imported.", error=True)
+            return
+        self.show_store(self.store)
+        self.say(f"Imported {Path(path).name} as session {session_id}.")
+
+    def _ask_save_path(self, suggested: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, "Export bundle", suggested, BUNDLE_FILTER)
+        return path
+
+    def _ask_open_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self, "Import bundle", "", BUNDLE_FILTER)
+        return path
+
+
+def _date_edit(any_text: str, parent: QWidget) -> QDateEdit:
+    """A date field whose lowest value means 'any date'."""
+    edit = QDateEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd MMM yyyy")
+    edit.setMinimumDate(QDate(2000, 1, 1))
+    edit.setSpecialValueText(any_text)
+    edit.setDate(edit.minimumDate())
+    return edit
+
+
+def _day(edit: QDateEdit) -> Any:
+    return None if edit.date() == edit.minimumDate() else edit.date().toPython()
+
+
+class SupervisionFlow(QObject):
+    """History, playback, trends (and review, where that page exists) in the window's stack.
+
+    Pages that draw plots are built when first asked for (pyqtgraph loads then) and thrown
+    away when left, so each session and client starts fresh.
+    """
+
+    def __init__(self, stack: QStackedWidget, store: Store | None, settings: Any,
+                 plot_style: Callable[[], Any], done: Callable[[], None]) -> None:
+        super().__init__(stack)
+        self._stack, self._store, self._settings = stack, store, settings
+        self._plot_style, self._done = plot_style, done
+        self._has_review = importlib.util.find_spec("ui.review_page") is not None
+        self.history = HistoryPage(review=self._has_review)
+        self.history.back.connect(done)
+        self.history.playRequested.connect(self.play)
+        self.history.trendsRequested.connect(self.trends)
+        self.history.reviewRequested.connect(self.review)
+        stack.addWidget(self.history)
+        self.page: QWidget | None = None
+
+    def show_history(self) -> None:
+        self._drop_page()
+        if self._store is not None:
+            self.history.show_store(self._store)
+        self._stack.setCurrentWidget(self.history)
+        self.history.table.setFocus()
+
+    def play(self, session_id: int) -> None:
+        from ui.playback_page import PlaybackPage
+
+        assert self._store is not None
+        try:
+            page = PlaybackPage(self._store, session_id, self._plot_style(),
+                                tint_minutes=self._settings.rupture_tint_minutes)
+        except (AttuneError, ValueError) as exc:  # ValueError: a log that does not fold
+            self.history.say(f"Session {session_id} cannot be played back: {exc}", error=True)
+            return
+        self._open(page)
+        page.setFocus()
+
+    def trends(self, client_code: str) -> None:
+        from ui.trends_page import TrendsPage
+
+        assert self._store is not None
+        page = TrendsPage(self._plot_style())
+        page.show_client(self._store, client_code)
+        self._open(page)
+
+    def review(self, session_id: int) -> None:
+        from ui.review_page import ReviewPage
+
+        assert self._store is not None
+        page = ReviewPage(self._plot_style())
+        self._open(page)
+        try:
+            page.show_session(self._store, session_id, back_text="Back to history")
+        except AttuneError as exc:
+            self.show_history()
+            self.history.say(str(exc), error=True)
+
+    def set_plot_style(self, style: Any) -> None:
+        if self.page is not None and hasattr(self.page, "set_plot_style"):
+            self.page.set_plot_style(style)
+
+    def close(self) -> None:
+        """Stop playing and drop the open page (the window is closing)."""
+        self._drop_page()
+
+    def _open(self, page: QWidget) -> None:
+        self._drop_page()
+        self.page = page
+        page.back.connect(self.show_history)  # type: ignore[attr-defined]
+        self._stack.addWidget(page)
+        self._stack.setCurrentWidget(page)
+
+    def _drop_page(self) -> None:
+        page, self.page = self.page, None
+        if page is not None:
+            if hasattr(page, "stop"):
+                page.stop()  # playback: the frame timer and any recording
+            reflection = getattr(page, "reflection", None)
+            if reflection is not None:
+                reflection.flush()  # review: keep a half-typed answer
+            self._stack.removeWidget(page)
+            page.deleteLater()

@@ -1,0 +1,389 @@
+"""Supervision playback of a past session: a cursor moving over the whole-session plot.
+
+At the cursor the page shows what the live window showed then: the tap pad's lit states, the
+rupture timer's figures and, in the event list, the newest event so far. Everything comes
+from `Replay.state_at(cursor)` (the one fold, from a checkpoint), so each frame costs O(log n)
+plus at most a checkpoint's worth of events, and the plot is drawn once: a frame only moves
+the cursor line. Comments sit in their own layer; a linked recording follows the cursor.
+
+Keys (shown in the tooltips): Space play/pause; Left/Right previous/next event;
+Shift+Left/Right previous/next rupture; Ctrl+Left/Right previous/next note; [ and ] speed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import (
+    QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal,
+)
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QButtonGroup, QHBoxLayout, QLabel, QListView, QPushButton, QSlider,
+    QScrollArea, QSizePolicy, QSplitter, QVBoxLayout, QWidget,
+)
+
+from companion.clock import Clock
+from companion.events import Event, Kind
+from companion.replay import Replay
+from companion.scheme import Scheme, session_scheme
+from companion.store import Store
+from companion.summary import format_duration
+from ui.actions import Action, ActionRegistry
+from ui.comments_panel import CommentLayer, CommentsPanel
+from ui.live_page import describe_tap
+from ui.media_sync import MediaSync
+from ui.playback_controller import SPEEDS, PlaybackController
+from ui.plot_items import MS_PER_MIN
+from ui.plot_style import PlotStyle
+from ui.rupture_timer import RuptureTimer
+from ui.session_plot import SessionPlot
+from ui.tap_pad import TapPad
+
+WIDE_EM = 80
+"""From this width (in ems) the pad, plot and lists sit side by side; below, the plot is on
+top and the pad and lists share the space under it."""
+RIGHT_EM = 28
+OTHER_KINDS = {Kind.PAUSE: "Pause", Kind.RESUME: "Resume", Kind.END: "Session ended"}
+KEYS = {  # name: (key, what it does)
+    "toggle": ("Space", "Play / pause"),
+    "previous_event": ("Left", "Previous event"),
+    "next_event": ("Right", "Next event"),
+    "previous_rupture": ("Shift+Left", "Previous rupture"),
+    "next_rupture": ("Shift+Right", "Next rupture"),
+    "previous_note": ("Ctrl+Left", "Previous note"),
+    "next_note": ("Ctrl+Right", "Next note"),
+    "slower": ("[", "Slower"),
+    "faster": ("]", "Faster"),
+}
+
+
+class EventListModel(QAbstractListModel):
+    """The session's effective events, one row each: '12:34  Sympathetic (client)'."""
+
+    def __init__(self, replay: Replay, scheme: Scheme, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._events, self._scheme, self._final = replay.events, scheme, replay.final
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._events)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        event = self._events[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{format_duration(event.offset_ms)}   {self.describe(event)}"
+        if role == Qt.ItemDataRole.ToolTipRole and event.text:
+            return event.text
+        return None
+
+    def describe(self, event: Event) -> str:
+        if event.kind in OTHER_KINDS:
+            return OTHER_KINDS[event.kind]
+        return describe_tap(event, self._scheme, self._final)
+
+
+class PlaybackPage(QWidget):
+    """One session's playback; build a new page per session (its scheme may differ).
+
+    `back()` when the clinician leaves. `controller` holds cursor, speed and playing.
+    """
+
+    back = Signal()
+
+    def __init__(self, store: Store, session_id: int, style: PlotStyle, *,
+                 clock: Clock | None = None, tint_minutes: int = 0,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Session playback")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        row = store.session(session_id)
+        self.session = row
+        self.scheme = session_scheme(row.scheme_json, session_id)
+        self.replay = Replay(store.events(session_id), self.scheme)
+        self.controller = PlaybackController(self.replay, clock, self)
+        self._row: int | None = -1
+
+        back = QPushButton("← History", self)
+        back.setAccessibleName("Back to the session history")
+        back.clicked.connect(self._leave)
+        title = QLabel(_title(row), self)
+        title.setObjectName("pageTitle")
+        title.setAccessibleName("Session played back")
+        title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.position = QLabel(self)
+        self.position.setObjectName("sessionClock")
+        self.position.setAccessibleName("Playback position")
+        header = QHBoxLayout()
+        header.addWidget(back)
+        header.addWidget(title, 1)
+        header.addWidget(self.position)
+
+        self.buttons: dict[str, QPushButton] = {}
+        transport = QHBoxLayout()
+        transport.setSpacing(4)
+        for name, text in (("previous_rupture", "◀◀ Rupture"), ("previous_event", "◀ Event"),
+                           ("toggle", "Play"), ("next_event", "Event ▶"),
+                           ("next_rupture", "Rupture ▶▶"), ("previous_note", "◀ Note"),
+                           ("next_note", "Note ▶")):
+            transport.addWidget(self._button(name, text))
+        transport.addStretch(1)
+        speeds = QHBoxLayout()
+        speeds.setSpacing(4)
+        self.speed_group = QButtonGroup(self)
+        speeds.addWidget(QLabel("Speed", self))
+        for speed in SPEEDS:
+            button = QPushButton(f"{speed}×", self)
+            button.setCheckable(True)
+            button.setProperty("role", "quiet")
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setAccessibleName(f"Play at {speed} times speed")
+            button.setToolTip(f"{speed}× speed\nKeys: [ slower, ] faster")
+            self.speed_group.addButton(button, speed)
+            speeds.addWidget(button)
+        self.speed_group.idClicked.connect(self.controller.set_speed)
+        self.status = QLabel(self)
+        self.status.setObjectName("hint")
+        self.status.setAccessibleName("Playback message")
+        speeds.addSpacing(12)
+        speeds.addWidget(self.status, 1)
+
+        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setRange(0, max(1, self.replay.duration_ms))
+        self.slider.setPageStep(60_000)
+        self.slider.setSingleStep(1_000)
+        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrows are event jumps here
+        self.slider.setAccessibleName("Playback position: drag to scrub")
+        self.slider.valueChanged.connect(self.controller.seek)
+
+        self.timer = RuptureTimer(self.scheme, tint_minutes, self)
+        self.pad = _read_only_pad(self.scheme, self)
+        self.media = MediaSync(self)
+        self.left = QScrollArea(self)
+        self.left.setWidget(_column(self.timer, self.pad, self.media))
+        self.left.setWidgetResizable(True)
+        self.left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.left.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self.plot = SessionPlot(self.scheme, style, self)
+        self.plot.setAccessibleName("Session plot with the playback cursor")
+        self.plot.set_window(None)
+        self.plot.show_state(self.replay.final, self.replay.duration_ms)
+        self.plot.hold_still()  # drawn once; a frame only moves the cursor line
+        self.cursor_line = pg.InfiniteLine(0, angle=90, movable=True,
+                                           bounds=(0, self.replay.duration_ms / MS_PER_MIN))
+        self.cursor_line.setZValue(50)
+        self.cursor_line.sigDragged.connect(
+            lambda line: self.controller.seek(round(line.value() * MS_PER_MIN)))
+        self.plot.add_overlay(self.cursor_line)
+        self.comment_layer = CommentLayer(self.plot, style)
+        self.set_plot_style(style)
+
+        self.event_model = EventListModel(self.replay, self.scheme, self)
+        self.events = QListView(self)
+        self.events.setModel(self.event_model)
+        self.events.setUniformItemSizes(True)  # 10,000 rows lay out instantly
+        self.events.setAccessibleName("Events of the session")
+        self.events.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.events.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.events.clicked.connect(self._go_to_row)
+        self.events.activated.connect(self._go_to_row)
+        self.comments = CommentsPanel(lambda: self.controller.cursor_ms, self)
+        self.comments.changed.connect(lambda: self.comment_layer.show(self.comments.comments))
+        self.comments.jumpRequested.connect(self.controller.seek)
+        events_title = QLabel("Events · the current one is highlighted", self)
+        events_title.setObjectName("section")
+        self.right = QSplitter(Qt.Orientation.Vertical, self)
+        self.right.addWidget(_column(events_title, self.events, stretch=False))
+        self.right.addWidget(self.comments)
+        self.right.setSizes([400, 300])
+        self.right.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * RIGHT_EM)
+        self.lower = QSplitter(Qt.Orientation.Horizontal, self)
+        self.body = QSplitter(Qt.Orientation.Horizontal, self)
+        for splitter in (self.lower, self.body):
+            splitter.setChildrenCollapsible(False)
+        self._wide: bool | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 10)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addLayout(transport)
+        layout.addLayout(speeds)
+        layout.addWidget(self.slider)
+        layout.addWidget(self.body, 1)
+
+        for name, (key, _what) in KEYS.items():
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda n=name: self.run(n))
+        self.controller.cursorMoved.connect(self.show_cursor)
+        self.controller.playingChanged.connect(self._show_playing)
+        self.controller.speedChanged.connect(self._show_speed)
+        self.comments.show_session(store, session_id)
+        self.media.show_session(store, session_id)
+        self._show_speed(self.controller.speed)
+        self._show_playing(False)
+        self.show_cursor(0)
+
+    def _button(self, name: str, text: str) -> QPushButton:
+        key, what = KEYS[name]
+        button = QPushButton(text, self)
+        button.setProperty("role", "quiet")
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        button.setAccessibleName(what)
+        button.setToolTip(f"{what}\nKey: {key}")
+        button.clicked.connect(lambda: self.run(name))
+        self.buttons[name] = button
+        return button
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        wide = self.width() >= WIDE_EM * self.fontMetrics().horizontalAdvance("M")
+        if wide == self._wide:
+            return
+        self._wide = wide
+        left = (self.left.widget().sizeHint().width()
+                + self.left.verticalScrollBar().sizeHint().width())
+        self.left.setMinimumWidth(left)  # the pad never clips; the lists give way
+        if wide:
+            for widget in (self.left, self.plot, self.right):
+                self.body.addWidget(widget)
+            self.body.setOrientation(Qt.Orientation.Horizontal)
+            self.lower.hide()
+            right = self.right.minimumWidth()
+            self.body.setSizes([left, max(0, self.width() - left - right), right])
+        else:
+            self.body.setOrientation(Qt.Orientation.Vertical)
+            self.body.addWidget(self.plot)
+            for widget in (self.left, self.right):
+                self.lower.addWidget(widget)
+            self.body.addWidget(self.lower)
+            self.lower.show()
+            self.body.setSizes([self.height() // 2, self.height() // 2])
+            self.lower.setSizes([left, max(0, self.width() - left)])
+        QTimer.singleShot(0, self, self._scroll_to_current)  # once the new layout is in place
+
+    def _scroll_to_current(self) -> None:
+        if self._row is not None and self._row >= 0:
+            self.events.scrollTo(self.event_model.index(self._row),
+                                 QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    # -- what the keys and buttons do ------------------------------------------------------
+
+    def run(self, name: str) -> None:
+        """Run a transport command by name (see KEYS); say so quietly when there is none."""
+        found = getattr(self.controller, name)()
+        if found is False:
+            self.status.setText(f"No {name.replace('_', ' ')} from here.")
+        else:
+            self.status.clear()
+
+    def _go_to_row(self, index: QModelIndex) -> None:
+        self.controller.seek(self.replay.events[index.row()].offset_ms)
+
+    def _leave(self) -> None:
+        self.controller.pause()
+        self.back.emit()
+
+    def stop(self) -> None:
+        """Stop playing for good (before the page is thrown away)."""
+        self.controller.stop()
+        if self.media.available:
+            self.media.follow(self.controller.cursor_ms, False, 1)
+
+    def set_plot_style(self, style: PlotStyle) -> None:
+        self.plot.set_style(style)
+        self.comment_layer.set_style(style)
+        self.cursor_line.setPen(pg.mkPen(style.now_line, width=2.5))
+        self.cursor_line.setHoverPen(pg.mkPen(style.foreground, width=4))
+
+    # -- one frame ---------------------------------------------------------------------------
+
+    def show_cursor(self, t_ms: int) -> None:
+        """Show the session as it was at `t_ms`: pad, timer, cursor, event row, position."""
+        state = self.replay.state_at(t_ms)
+        self.pad.show_state(state)
+        self.timer.show_state(state, t_ms)
+        self.cursor_line.setPos(t_ms / MS_PER_MIN)
+        row = self.replay.event_index_at(t_ms)
+        if row != self._row:
+            self._row = row
+            if row is None:
+                self.events.clearSelection()
+            else:
+                index = self.event_model.index(row)
+                self.events.setCurrentIndex(index)
+                self.events.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        if self.slider.value() != t_ms:
+            self.slider.blockSignals(True)
+            self.slider.setValue(t_ms)
+            self.slider.blockSignals(False)
+        self.position.setText(
+            f"{format_duration(t_ms)} / {format_duration(self.replay.duration_ms)}")
+        self.media.follow(t_ms, self.controller.playing, self.controller.speed)
+
+    def _show_playing(self, playing: bool) -> None:
+        self.buttons["toggle"].setText("Pause" if playing else "Play")
+        self.media.follow(self.controller.cursor_ms, playing, self.controller.speed)
+
+    def _show_speed(self, speed: int) -> None:
+        self.speed_group.button(speed).setChecked(True)
+
+    def current_row(self) -> int | None:
+        """The highlighted event's row (None before the first event)."""
+        return self._row
+
+
+def _read_only_pad(scheme: Scheme, owner: QWidget) -> TapPad:
+    """The live tap pad, showing lit states only: no keys, no clicks, no note field."""
+    actions = ActionRegistry(owner)  # no keys: nothing is bound
+    names = ([f"client:{s.id}" for s in scheme.enabled_states]
+             + [f"self:{s.id}" for s in scheme.enabled_states]
+             + ["rupture", *(f"rupture:{t.id}" for t in scheme.rupture_types),
+                "repair_attempt", "repair", *(f"note:{n.id}" for n in scheme.notes)])
+    for name in names:
+        actions.add(Action(name, name, lambda: None))
+    pad = TapPad(scheme, actions, ())
+    pad.setAccessibleName("Tap pad at the cursor (read-only)")
+    pad.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    pad.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    for button in pad.buttons.values():
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setToolTip("")
+    pad.note_field.hide()
+    for label in pad.findChildren(QLabel):
+        if label.text() in ("Back-date", "Notes"):
+            label.hide()
+    for name, button in pad.buttons.items():
+        if name.startswith("note:"):
+            button.hide()  # notes are never lit; the event list shows them
+    return pad
+
+
+def _column(*widgets: QWidget, stretch: bool = True) -> QWidget:
+    """Widgets stacked top down; with `stretch`, spare room goes below them, else to the last."""
+    column = QWidget()
+    layout = QVBoxLayout(column)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(6)
+    for widget in widgets:
+        layout.addWidget(widget)
+    if stretch:
+        layout.addStretch(1)
+    else:
+        layout.setStretch(len(widgets) - 1, 1)
+    return column
+
+
+def _title(row: Any) -> str:
+    number = f" · session {row.number}" if row.number else ""
+    try:
+        when = datetime.fromisoformat(row.started_utc).astimezone().strftime("%d %b %Y, %H:%M")
+    except ValueError:
+        when = row.started_utc
+    return f"Playback · {row.client_code}{number} · {when}"
