@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QGuiApplication
 
 DEFAULT_WINDOW_MINUTES = 10
 DEFAULT_BACKDATE_CHOICES = (10, 20, 30)
@@ -18,12 +19,25 @@ DEFAULT_TINT_MINUTES = 0
 long a rupture "should" stay open. A clinician who wants the reminder picks the minutes."""
 
 
+def system_theme() -> str:
+    """The system's colour scheme as 'dark' or 'light' (dark, low glare, when it says nothing)."""
+    app = QGuiApplication.instance()
+    hints = app.styleHints() if isinstance(app, QGuiApplication) else None
+    scheme = hints.colorScheme() if hints is not None else Qt.ColorScheme.Unknown
+    return "light" if scheme == Qt.ColorScheme.Light else "dark"
+
+
 class Key(StrEnum):
     THEME = "appearance/theme"
     WINDOW_MINUTES = "plot/window_minutes"
     BACKDATE_CHOICES = "taps/backdate_seconds"
     RUPTURE_TINT_MINUTES = "timer/rupture_tint_minutes"
     GEOMETRY = "window/geometry"
+    COMPACT_GEOMETRY = "compact/geometry"
+    NO_FOCUS_COMPACT = "focus/no_focus_compact"
+    NO_FOCUS_WINDOW = "focus/no_focus_window"
+    GLOBAL_HOTKEYS = "hotkeys/enabled"
+    HOTKEY_BINDINGS = "hotkeys/bindings"
 
 
 class Settings:
@@ -41,9 +55,15 @@ class Settings:
 
     @property
     def theme(self) -> str:
-        """'dark' (the default, low glare) or 'light'."""
+        """'dark' (the default, low glare) or 'light'; 'system' is resolved to one of them."""
+        value = self.theme_choice
+        return system_theme() if value == "system" else value
+
+    @property
+    def theme_choice(self) -> str:
+        """What the user chose: 'dark', 'light' or 'system' (follow the system's scheme)."""
         value = str(self._s.value(Key.THEME, "dark"))
-        return value if value in ("dark", "light") else "dark"
+        return value if value in ("dark", "light", "system") else "dark"
 
     @theme.setter
     def theme(self, value: str) -> None:
@@ -94,6 +114,63 @@ class Settings:
     @geometry.setter
     def geometry(self, value: QByteArray) -> None:
         self._s.setValue(Key.GEOMETRY, value)
+
+    @property
+    def compact_geometry(self) -> QByteArray | None:
+        """Where the compact strip last stood, and its size."""
+        value = self._s.value(Key.COMPACT_GEOMETRY, None)
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    @compact_geometry.setter
+    def compact_geometry(self, value: QByteArray) -> None:
+        self._s.setValue(Key.COMPACT_GEOMETRY, value)
+
+    def _bool(self, key: Key, default: bool) -> bool:
+        value = self._s.value(key, default)
+        if isinstance(value, str):
+            return {"true": True, "false": False}.get(value.lower(), default)
+        return value if isinstance(value, bool) else default
+
+    @property
+    def no_focus_compact(self) -> bool:
+        """The compact strip never takes keyboard focus from the video call (on by default)."""
+        return self._bool(Key.NO_FOCUS_COMPACT, True)
+
+    @no_focus_compact.setter
+    def no_focus_compact(self, value: bool) -> None:
+        self._s.setValue(Key.NO_FOCUS_COMPACT, bool(value))
+
+    @property
+    def no_focus_window(self) -> bool:
+        """The full window never takes keyboard focus during a session (off by default: its
+        keys and note field need focus)."""
+        return self._bool(Key.NO_FOCUS_WINDOW, False)
+
+    @no_focus_window.setter
+    def no_focus_window(self, value: bool) -> None:
+        self._s.setValue(Key.NO_FOCUS_WINDOW, bool(value))
+
+    @property
+    def global_hotkeys(self) -> bool:
+        """Global hotkeys record taps while another application has focus (opt-in)."""
+        return self._bool(Key.GLOBAL_HOTKEYS, False)
+
+    @global_hotkeys.setter
+    def global_hotkeys(self, value: bool) -> None:
+        self._s.setValue(Key.GLOBAL_HOTKEYS, bool(value))
+
+    @property
+    def hotkey_bindings(self) -> dict[str, str]:
+        """Action name → key combination ('Ctrl+Alt+1'); empty means the defaults."""
+        raw = self._s.value(Key.HOTKEY_BINDINGS, "")
+        pairs = (item.split("=", 1) for item in str(raw or "").split(";") if "=" in item)
+        return {name.strip(): combo.strip() for name, combo in pairs
+                if name.strip() and combo.strip()}
+
+    @hotkey_bindings.setter
+    def hotkey_bindings(self, value: dict[str, str]) -> None:
+        self._s.setValue(Key.HOTKEY_BINDINGS,
+                         ";".join(f"{name}={combo}" for name, combo in value.items()))
 
     def sync(self) -> None:
         self._s.sync()
