@@ -12,6 +12,7 @@ Run:  QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/playback_frames.py
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import sys
@@ -100,6 +101,8 @@ def main() -> None:
     print(stats("16× frame: update + paint", painted))
     print(stats("random scrub: update", scrub))
     print(stats("random scrub: update + paint", scrub_painted))
+    print("RESULT " + json.dumps({"playback_frame_p99_ms": percentile(update, 99),
+                                  "playback_frame_painted_p99_ms": percentile(painted, 99)}))
     page.stop()
     page.close()
     store.close()

@@ -38,7 +38,7 @@ EPISODE_KINDS = frozenset({Kind.RUPTURE, Kind.REPAIR_ATTEMPT, Kind.REPAIR})
 EDITABLE_FIELDS = ("offset_ms", "value", "tags", "text", "kind", "removed")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """One row of the log.
 

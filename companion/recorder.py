@@ -275,6 +275,7 @@ class Recorder:
             if saved.kind is Kind.END:
                 self.store.set_status(self.session.id, "ended", saved.wall_utc)
                 self.session = self.store.session(self.session.id)
+                refresh_digest(self.store, self.session.id)
         self.state = fold(self.events)
         return Change(saved, self.state, rebuilt=True)
 

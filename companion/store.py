@@ -44,17 +44,16 @@ class SessionRow:
 _EVENT_COLS = "id, kind, offset_ms, wall_utc, value, tags, text, target, changes"
 
 
+_KINDS = {k.value: k for k in Kind}
+
+
 def _event(row: tuple[Any, ...]) -> Event:
+    eid, kind, offset, wall, value, tags, text, target, changes = row
     return Event(
-        id=row[0],
-        kind=Kind(row[1]),
-        offset_ms=row[2],
-        wall_utc=row[3],
-        value=row[4],
-        tags=tuple(json.loads(row[5])) if row[5] else (),
-        text=row[6],
-        target=row[7],
-        changes=json.loads(row[8]) if row[8] else {},
+        eid, _KINDS[kind], offset, wall, value,
+        tuple(json.loads(tags)) if tags else (),
+        text, target,
+        json.loads(changes) if changes else {},
     )
 
 

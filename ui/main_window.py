@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from companion.clock import Clock
 from companion.errors import AttuneError
@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         self.beside: BesideCall | None = None  # compact strip, blank, no-focus, global keys
         self._close_despite_held = False
 
-        self.stack = QStackedWidget(self)
+        self.stack = PageStack(self)
         self.setCentralWidget(self.stack)
         self.start_page = StartPage()
         self.review_page: ReviewPage | None = None  # built when first needed (pyqtgraph)
@@ -233,6 +233,26 @@ class MainWindow(QMainWindow):
         self._drop_live_page()
         self.supervision.close()
         super().closeEvent(event)
+
+
+class PageStack(QStackedWidget):
+    """The window's pages, asking only for the room the page on show needs.
+
+    A plain QStackedWidget is as large as its largest page, so a wide history table would
+    keep the live session from narrowing to a side strip.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
 
 
 def _app() -> QApplication:
