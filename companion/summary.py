@@ -366,7 +366,7 @@ def format_duration(ms: int) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def _label(find: Any, item_id: str | None, missing: str) -> str:
+def scheme_label(find: Any, item_id: str | None, missing: str = "not yet noted") -> str:
     """A scheme label, `missing` for None, the id itself when the scheme does not know it."""
     if item_id is None:
         return missing
@@ -388,10 +388,10 @@ def format_text(summary: Summary, scheme: Scheme) -> str:
     """The summary as calm plain text in headed sections, with labels from the scheme."""
 
     def state(state_id: str | None) -> str:
-        return _label(scheme.state, state_id, "not yet noted")
+        return scheme_label(scheme.state, state_id, "not yet noted")
 
     def kind(type_id: str | None) -> str:
-        return _label(scheme.rupture_type, None if type_id == UNTYPED else type_id, "Untyped")
+        return scheme_label(scheme.rupture_type, None if type_id == UNTYPED else type_id, "Untyped")
 
     def tags(ids: tuple[str, ...]) -> str:
         return ", ".join(scheme.label_of_tag(t) for t in dict.fromkeys(ids)) or "none"
@@ -469,6 +469,6 @@ def format_text(summary: Summary, scheme: Scheme) -> str:
         out.append(_row(f"You {ventral} meanwhile", format_duration(c.self_ventral_ms),
                         pct(c.share)))
 
-    notes = ", ".join(f"{_label(scheme.note_kind, k, k)} {n}" for k, n in summary.notes.items())
+    notes = ", ".join(f"{scheme_label(scheme.note_kind, k, k)} {n}" for k, n in summary.notes.items())
     out += ["", "Notes", f"  {notes or 'none'}"]
     return "\n".join(out) + "\n"

@@ -30,7 +30,7 @@ from companion.summary import format_duration
 from ui.actions import Action, ActionRegistry, key_sequence
 from ui.controller import SessionController
 from ui.hotkeys import BLANK_ACTION, DEFAULT_BINDINGS, GlobalHotkeys, ListenerFactory
-from ui.live_page import LivePage
+from ui.live_page import LivePage, show_change_on, show_session_on
 from ui.plot_style import PlotStyle
 from ui.privacy_blank import PrivacyBlank
 from ui.rupture_timer import RuptureTimer
@@ -173,20 +173,12 @@ class CompactWindow(QWidget):
     # -- what the controller pushes ----------------------------------------------------------
 
     def show_session(self, state: SessionState, now_ms: int) -> None:
-        self.pad.show_state(state)
-        self.timer.show_state(state, now_ms)
-        self.plot.show_state(state, now_ms)
+        show_session_on(self.pad, self.timer, self.plot, state, now_ms)
         self.tick(now_ms)
 
     def apply_change(self, change: Change) -> None:
-        state = change.state
-        now = max(self._controller.now_ms(), state.last_ms)
-        self.pad.show_state(state)
-        self.timer.show_state(state, now)
-        if change.rebuilt:
-            self.plot.show_state(state, now)
-        else:
-            self.plot.on_change(change.event, state)
+        now = max(self._controller.now_ms(), change.state.last_ms)
+        show_change_on(self.pad, self.timer, self.plot, change, now)
 
     def tick(self, now_ms: int) -> None:
         text = format_duration(now_ms)

@@ -101,6 +101,28 @@ class _PadScroll(QScrollArea):
         return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(), inner.height())
 
 
+def show_session_on(
+    pad: TapPad, timer: RuptureTimer, plot: SessionPlot, state: SessionState, now_ms: int
+) -> None:
+    """Draw a session from scratch on one set of views (the live page, the compact strip)."""
+    pad.show_state(state)
+    timer.show_state(state, now_ms)
+    plot.show_state(state, now_ms)
+
+
+def show_change_on(
+    pad: TapPad, timer: RuptureTimer, plot: SessionPlot, change: Change, now_ms: int
+) -> None:
+    """Show one committed change on one set of views: appended in O(1), or redrawn when the
+    change reached back in time (`change.rebuilt`)."""
+    pad.show_state(change.state)
+    timer.show_state(change.state, now_ms)
+    if change.rebuilt:
+        plot.show_state(change.state, now_ms)
+    else:
+        plot.on_change(change.event, change.state)
+
+
 class LivePage(QWidget):
     """One live session's page; build a new one for each session (its scheme may differ)."""
 
@@ -257,21 +279,14 @@ class LivePage(QWidget):
 
     def show_session(self, state: SessionState, now_ms: int) -> None:
         """Draw a session from scratch (at start or resume)."""
-        self.pad.show_state(state)
-        self.timer.show_state(state, now_ms)
-        self.plot.show_state(state, now_ms)
+        show_session_on(self.pad, self.timer, self.plot, state, now_ms)
         self._show_header(state, now_ms)
 
     def apply_change(self, change: Change) -> None:
         """Show one committed change everywhere it shows."""
         state = change.state
         now = max(self._controller.now_ms(), state.last_ms)
-        self.pad.show_state(state)
-        self.timer.show_state(state, now)
-        if change.rebuilt:
-            self.plot.show_state(state, now)
-        else:
-            self.plot.on_change(change.event, state)
+        show_change_on(self.pad, self.timer, self.plot, change, now)
         self._show_header(state, now)
         self._cancel_end()  # a tap while asking means the session carries on
         self._say(describe_change(change, self._scheme), "recorded", RECORDED_MS)

@@ -26,6 +26,7 @@ from ui.start_page import StartPage
 from ui.theme import Theme, apply_theme
 
 if TYPE_CHECKING:
+    from ui.history_page import SupervisionFlow
     from ui.compact_window import BesideCall
     from ui.live_page import LivePage
     from ui.review_page import ReviewPage
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else Settings()
         self.theme = Theme(self.settings.theme)
         self._plot_style = apply_theme(_app(), self.theme)
+        _app().styleHints().colorSchemeChanged.connect(self._follow_system_theme)
         self.controller = SessionController(store, scheme, clock, self) if store else None
         self.live_page: LivePage | None = None
         self.beside: BesideCall | None = None  # compact strip, blank, no-focus, global keys
@@ -72,11 +74,8 @@ class MainWindow(QMainWindow):
         self.start_page.tintChosen.connect(self._set_tint)
         self.start_page.settingsRequested.connect(self.open_settings)
         self.start_page.past_sessions.reviewRequested.connect(self.show_review)
-        from ui.history_page import SupervisionFlow  # history, playback, trends: never live
-
-        self.supervision = SupervisionFlow(self.stack, store, self.settings,
-                                           lambda: self._plot_style, self.show_start)
-        self.start_page.historyRequested.connect(self.supervision.show_history)
+        self._supervision: SupervisionFlow | None = None
+        self.start_page.historyRequested.connect(lambda: self.supervision.show_history())
         if self.controller is not None:
             self.controller.opened.connect(self._on_opened)
             self.controller.ended.connect(self._on_ended)
@@ -188,15 +187,35 @@ class MainWindow(QMainWindow):
 
     # -- preferences -------------------------------------------------------------------------
 
-    def set_theme(self, theme: str) -> None:
+    def set_theme(self, theme: str, remember: bool = True) -> None:
+        """Show the window in `theme` ('dark' or 'light'); `remember` stores it as the choice
+        (not when applying 'follow the system', which stays the choice)."""
         self.theme = Theme(theme)
-        self.settings.theme = self.theme.value
+        if remember:
+            self.settings.theme = self.theme.value
         self._plot_style = apply_theme(_app(), self.theme)
         if self.live_page is not None:
             self.live_page.set_plot_style(self._plot_style)
         if self.review_page is not None:
             self.review_page.set_plot_style(self._plot_style)
-        self.supervision.set_plot_style(self._plot_style)
+        if self._supervision is not None:
+            self._supervision.set_plot_style(self._plot_style)
+
+    @property
+    def supervision(self) -> SupervisionFlow:
+        """History, playback and trends: built when first asked for (never during a session),
+        so start-up does not pay for them."""
+        if self._supervision is None:
+            from ui.history_page import SupervisionFlow
+
+            self._supervision = SupervisionFlow(self.stack, self.store, self.settings,
+                                                lambda: self._plot_style, self.show_start)
+        return self._supervision
+
+    def _follow_system_theme(self) -> None:
+        """With 'follow the system' chosen, change when the system's colour scheme does."""
+        if self.settings.theme_choice == "system":
+            self.set_theme(self.settings.theme, remember=False)
 
     def _set_tint(self, minutes: int) -> None:
         self.settings.rupture_tint_minutes = minutes
@@ -231,7 +250,8 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         self._drop_live_page()
-        self.supervision.close()
+        if self._supervision is not None:
+            self._supervision.close()
         super().closeEvent(event)
 
 

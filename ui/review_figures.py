@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from companion.ratings import ALLIANCE
 from companion.scheme import Scheme
 from companion.store import SessionRow
-from companion.summary import UNTYPED, Summary, format_duration
+from companion.summary import UNTYPED, Summary, format_duration, scheme_label
 
 LANE_TITLES = {"client": "Client (perceived)", "self": "Self (you)"}
 RATING_LABELS = {
@@ -61,12 +61,7 @@ class RuptureRow:
 
 def label(find: Callable[[str], Any], item_id: str | None, missing: str = NOT_NOTED) -> str:
     """A scheme label for an id; `missing` for None; the id itself if the scheme lost it."""
-    if item_id is None:
-        return missing
-    try:
-        return str(find(item_id).label)
-    except KeyError:
-        return item_id
+    return scheme_label(find, item_id, missing)
 
 
 def tag_labels(scheme: Scheme, ids: tuple[str, ...] | list[str]) -> str:

@@ -205,9 +205,7 @@ def open_settings(window: MainWindow, scheme_path: Path | None = None) -> Settin
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def apply(new_scheme: Scheme) -> None:
-        choice = window.settings.theme_choice
-        window.set_theme(window.settings.theme)
-        window.settings.theme = choice  # set_theme stores the resolved one; keep "system"
+        window.set_theme(window.settings.theme, remember=False)  # "system" stays the choice
         window.start_page.set_preferences(window.theme.value, window.settings.rupture_tint_minutes)
         if controller is not None:
             controller.scheme = new_scheme  # the next session's scheme
