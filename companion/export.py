@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
+from companion.comments import comments
 from companion.events import Event, Kind, effective_taps
 from companion.fold import SessionState, fold
 from companion.scheme import Scheme, session_scheme
@@ -125,8 +126,9 @@ def events_csv(store: Store, session_id: int, *, redact: bool = True) -> bytes:
 
 
 def session_json(store: Store, session_id: int, *, redact: bool = True) -> bytes:
-    """The session as one JSON document: metadata, summary, pauses, effective taps and
-    ratings (and, unredacted, the reflection answers)."""
+    """The session as one JSON document: metadata, summary, pauses, effective taps, the
+    supervision comments (their text only unredacted) and ratings (and, unredacted, the
+    reflection answers)."""
     s = _load(store, session_id, redact)
     doc: dict[str, Any] = {
         "format": FORMAT,
@@ -137,6 +139,11 @@ def session_json(store: Store, session_id: int, *, redact: bool = True) -> bytes
         "summary": summarise(s.state, s.scheme).to_dict(),
         "pauses": [{"start_ms": p.start_ms, "end_ms": p.end_ms} for p in s.state.pauses],
         "events": [_event_dict(s, e, redact) for e in s.taps],
+        "comments": [
+            {"start_ms": c.start_ms, "end_ms": c.end_ms, "author": c.author,
+             "text": None if redact else c.text}
+            for c in comments(store, session_id)
+        ],
         "ratings": store.ratings(session_id),
     }
     if not redact:

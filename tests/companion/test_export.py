@@ -144,3 +144,27 @@ def test_unknown_session_is_refused(fresh_store: Store) -> None:
 def test_session_time_counts_minutes_past_the_hour() -> None:
     assert [session_time(ms) for ms in (0, 999, 65_000, 3_725_000)] == [
         "0:00", "0:00", "1:05", "62:05"]
+
+
+def test_json_export_lists_supervision_comments_with_their_text_only_when_asked():
+    from companion.comments import add_comment
+    from companion.clock import FakeClock
+    from companion.recorder import Recorder
+    from companion.scheme import default_scheme
+    from companion.store import Store
+
+    store = Store.memory()
+    clock = FakeClock()
+    rec = Recorder.start(store, default_scheme(), clock, "K-07")
+    rec.client("ventral")
+    clock.advance(120)
+    rec.end()
+    add_comment(store, rec.session.id, 60_000, "SENTINEL-comment", author="supervisor",
+                end_ms=90_000)
+    redacted = json.loads(session_json(store, rec.session.id))
+    assert redacted["comments"] == [
+        {"start_ms": 60_000, "end_ms": 90_000, "author": "supervisor", "text": None}
+    ]
+    assert b"SENTINEL-comment" not in session_json(store, rec.session.id)
+    full = json.loads(session_json(store, rec.session.id, redact=False))
+    assert full["comments"][0]["text"] == "SENTINEL-comment"

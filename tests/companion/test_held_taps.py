@@ -3,6 +3,8 @@ memory, reported as not saved, retried, and saved in order once the database rec
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from companion.clock import FakeClock
@@ -99,3 +101,15 @@ def test_ending_while_held_marks_the_session_ended_once_saved(live):
 def test_flush_with_nothing_held_does_nothing(live):
     _, _, rec = live
     assert rec.flush_pending() is None
+
+
+def test_a_database_locked_by_another_program_holds_taps_until_it_lets_go(live, tmp_path):
+    store, clock, rec = live
+    other = sqlite3.connect(store.path, timeout=0)
+    other.execute("BEGIN IMMEDIATE")  # e.g. a backup tool or a DB browser writing
+    with pytest.raises(TapHeld, match="another program is using the database"):
+        rec.client("ventral")
+    other.rollback()
+    other.close()
+    rec.flush_pending()
+    assert saved_kinds(store, rec) == ["client_state"]

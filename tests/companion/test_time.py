@@ -1,0 +1,44 @@
+"""Session time is a monotonic offset: sleep, clock jumps and DST never make a duration wrong."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from companion.clock import FakeClock, SystemClock
+from companion.recorder import Recorder
+from companion.scheme import default_scheme
+from companion.store import Store
+from companion.summary import summarise
+
+
+def test_a_twenty_minute_sleep_mid_rupture_counts_as_the_time_that_passed():
+    """A laptop lid closed for 20 minutes: the client's hour went on, so the rupture and the
+    state held through it are 20 minutes longer; nothing is negative or lost."""
+    store, clock = Store.memory(), FakeClock()
+    rec = Recorder.start(store, default_scheme(), clock, "K-07")
+    rec.client("sympathetic")
+    clock.advance(60)
+    rec.rupture("withdrawal")
+    clock.advance(20 * 60)  # asleep: both the monotonic and the wall clock move on
+    clock.jump_wall(-3600)  # and the wall clock is corrected by an hour on waking
+    clock.advance(30)
+    rec.repair()
+    clock.advance(30)
+    state = rec.end().state
+    episode = state.episodes[0]
+    assert state.episode_active_ms(episode, state.ended_ms) == (20 * 60 + 30) * 1000
+    summary = summarise(state, default_scheme())
+    assert summary.duration.total_ms == (60 + 20 * 60 + 30 + 30) * 1000
+    assert summary.lanes["client"].states["sympathetic"].active_ms == summary.duration.total_ms
+
+
+@pytest.mark.skipif(not hasattr(time, "CLOCK_BOOTTIME"), reason="Linux only")
+def test_the_real_clock_counts_suspended_time_on_linux():
+    """CLOCK_BOOTTIME, not CLOCK_MONOTONIC (which stops while the machine sleeps)."""
+    clock = SystemClock()
+    before = time.clock_gettime_ns(time.CLOCK_BOOTTIME) // 1_000_000
+    now = clock.monotonic_ms()
+    after = time.clock_gettime_ns(time.CLOCK_BOOTTIME) // 1_000_000
+    assert before <= now <= after
