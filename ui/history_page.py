@@ -406,8 +406,7 @@ class SupervisionFlow(QObject):
         if page is not None:
             if hasattr(page, "stop"):
                 page.stop()  # playback: the frame timer and any recording
-            reflection = getattr(page, "reflection", None)
-            if reflection is not None:
-                reflection.flush()  # review: keep a half-typed answer
+            if hasattr(page, "flush"):
+                page.flush()  # review: keep a half-typed answer
             self._stack.removeWidget(page)
             page.deleteLater()

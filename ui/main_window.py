@@ -246,6 +246,8 @@ class MainWindow(QMainWindow):
                 return
         if self.controller is not None:
             self.controller.pause_before_closing()
+        if self.review_page is not None:
+            self.review_page.flush()  # an answer typed a moment ago is saved, not dropped
         self._ticker.stop()
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()

@@ -387,8 +387,12 @@ class ReviewPage(QWidget):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _back(self) -> None:
+    def flush(self) -> None:
+        """Save a reflection answer still being typed (before the page goes away)."""
         self.reflection.flush()
+
+    def _back(self) -> None:
+        self.flush()
         self.back.emit()
 
     def _store(self) -> Store:

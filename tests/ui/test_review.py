@@ -212,3 +212,15 @@ def test_a_narrow_strip_stacks_the_review_without_clipping(page, qtbot):
 
 def qtbot_click(button) -> None:
     QTest.mouseClick(button, LEFT)
+
+
+def test_closing_the_window_right_after_typing_keeps_the_answer(
+    store, session_id, make_window, qtbot
+):
+    window = make_window(store)
+    window.show_review(session_id)
+    answer = window.review_page.reflection.answers["bring_next"]
+    answer.setFocus()
+    QTest.keyClicks(answer, "Ask about the weekend")
+    window.close()  # before the typing pause would have saved it
+    assert store.reflections(session_id) == {"bring_next": "Ask about the weekend"}
