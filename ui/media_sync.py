@@ -21,10 +21,12 @@ from companion import comments as core
 from companion.errors import AttuneError
 from companion.store import Store
 
+_missing: ImportError | None = None
 try:
     from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-except ImportError:  # PySide6-Essentials only
+except ImportError as exc:  # PySide6-Essentials only, or a system library missing
     QAudioOutput = QMediaPlayer = None
+    _missing = exc
 try:
     from PySide6.QtMultimediaWidgets import QVideoWidget
 except ImportError:
@@ -32,6 +34,9 @@ except ImportError:
 
 DRIFT_MS = 300
 ENABLE_HINT = ("Recording sync needs the optional 'media' extra: pip install 'attune[media]'")
+if _missing is not None and ".so" in str(_missing):  # Addons installed, a library is not
+    ENABLE_HINT = (f"Recording sync needs a system library Qt's player uses ({_missing}); on "
+                   "Debian or Ubuntu: sudo apt-get install libpulse0")
 MEDIA_FILTER = "Recordings (*.mp3 *.m4a *.wav *.ogg *.mp4 *.mov *.mkv *.webm);;All files (*)"
 
 
