@@ -6,13 +6,35 @@ review a few minutes after closing it. Light: no plot library is loaded for it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from companion.store import SessionRow
 from ui.review_figures import session_line
 
 SHOWN = 3
+
+
+class ElidedButton(QPushButton):
+    """A button whose text is cut with an ellipsis to its width (the whole text in the
+    tooltip), instead of being clipped at both ends."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self._full = text
+        self.setToolTip(text)
+        self.setStyleSheet("text-align: left; padding-left: 10px; padding-right: 10px;")
+
+    def minimumSizeHint(self):  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        hint.setWidth(self.fontMetrics().horizontalAdvance("M") * 8)
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        room = max(0, event.size().width() - 24)
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room))
+        super().resizeEvent(event)
 
 
 class PastSessions(QWidget):
@@ -29,7 +51,7 @@ class PastSessions(QWidget):
         title = QLabel("Review a recent session", self)
         title.setObjectName("section")
         self._layout.addWidget(title)
-        self.buttons: list[QPushButton] = []
+        self.buttons: list[ElidedButton] = []
         self.hide()
 
     def set_sessions(self, rows: list[SessionRow]) -> None:
@@ -39,7 +61,7 @@ class PastSessions(QWidget):
             button.deleteLater()
         self.buttons = []
         for row in [r for r in rows if r.status == "ended"][:SHOWN]:
-            button = QPushButton(session_line(row), self)
+            button = ElidedButton(session_line(row), self)
             button.setProperty("role", "quiet")
             button.setAccessibleName(f"Review session {row.id}")
             button.clicked.connect(lambda _=False, i=row.id: self.reviewRequested.emit(i))
