@@ -38,6 +38,14 @@ def store(db_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture
+def mem_store() -> Iterator[Store]:
+    """An in-memory store, for views that need no file (history, playback, trends)."""
+    store = Store.memory()
+    yield store
+    store.close()
+
+
+@pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Preferences in a file of this test's own, never the user's."""
     return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from companion.comments import comments
-from companion.store import Store
 from ui.comments_panel import HIDDEN_TEXT
 from ui.playback_page import PlaybackPage
 from ui.plot_style import DARK
@@ -16,13 +15,6 @@ from ui.plot_style import DARK
 from tests.ui.test_playback import record
 
 S = 1000
-
-
-@pytest.fixture
-def mem_store():
-    store = Store.memory()
-    yield store
-    store.close()
 
 
 @pytest.fixture

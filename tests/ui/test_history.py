@@ -33,13 +33,6 @@ def _scheme():
 
 
 @pytest.fixture
-def mem_store():
-    store = Store.memory()
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def page(qtbot, mem_store):
     fill(mem_store)
     made = HistoryPage()

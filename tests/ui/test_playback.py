@@ -39,13 +39,6 @@ def record(store: Store) -> int:
 
 
 @pytest.fixture
-def mem_store():
-    store = Store.memory()
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def page(qtbot, mem_store):
     made = PlaybackPage(mem_store, record(mem_store), DARK, clock=FakeClock())
     qtbot.addWidget(made)

@@ -15,13 +15,6 @@ from ui.plot_style import DARK
 from ui.trends_page import NOT_ENOUGH, TrendsPage
 
 
-@pytest.fixture
-def mem_store():
-    store = Store.memory()
-    yield store
-    store.close()
-
-
 def page_for(qtbot, store: Store, code: str) -> TrendsPage:
     page = TrendsPage(DARK)
     qtbot.addWidget(page)
