@@ -46,7 +46,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
 
 
-def _session_id(text: str) -> int:
+def session_id_arg(text: str) -> int:
+    """An argparse type for a session id (also used by the window package's `report`)."""
     try:
         value = int(text)
     except ValueError:
@@ -87,7 +88,7 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
         description="Print the post-session summary: time in each state for client and self, "
         "ruptures, time to repair and repair strategies.",
     )
-    p.add_argument("id", type=_session_id, metavar="ID", help="the session id (see 'sessions')")
+    p.add_argument("id", type=session_id_arg, metavar="ID", help="the session id (see 'sessions')")
     p.add_argument("--json", action="store_true",
                    help="print it as JSON, with the session's details, for other programs")
     p.set_defaults(run=_cmd_summary)
@@ -101,7 +102,7 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
         "database is in its hands, so the file is still written but the audit entry is "
         "skipped, with a note saying so.",
     )
-    p.add_argument("id", type=_session_id, metavar="ID", help="the session id (see 'sessions')")
+    p.add_argument("id", type=session_id_arg, metavar="ID", help="the session id (see 'sessions')")
     p.add_argument("--format", required=True, choices=("csv", "json"),
                    help="csv: one row per tap, for spreadsheets; json: the session, its "
                    "summary and its taps")
@@ -141,7 +142,7 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
         "can import. Free text (note texts, comment texts, reflection answers) is left out "
         "unless you add --include-free-text. Needs Attune to be closed.",
     )
-    p.add_argument("id", type=_session_id, metavar="ID", help="the session id (see 'sessions')")
+    p.add_argument("id", type=session_id_arg, metavar="ID", help="the session id (see 'sessions')")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="the bundle file to write (e.g. session.attune)")
     p.add_argument("--include-free-text", action="store_true",
@@ -190,12 +191,12 @@ def main(argv: list[str] | None = None, extra: Extra | None = None) -> int:
     try:
         return run(args, resolve_db_path(args.db))
     except AttuneError as err:
-        return _fail(str(err))
+        return fail(str(err))
     except sqlite3.Error as err:
-        return _fail(f"The database could not be read ({err}).")
+        return fail(f"The database could not be read ({err}).")
     except OSError as err:
         where = f" {err.filename}" if err.filename else ""
-        return _fail(f"Cannot use{where}: {err.strerror or err}.")
+        return fail(f"Cannot use{where}: {err.strerror or err}.")
     except KeyboardInterrupt:
         return 130
 
@@ -249,7 +250,7 @@ def _cmd_export(args: argparse.Namespace, db: Path) -> int:
     try:
         atomic_write(out, data)
     except OSError as err:
-        return _fail(f"Cannot write {out}: {err.strerror or err}.")
+        return fail(f"Cannot write {out}: {err.strerror or err}.")
     what = "free text left out" if redact else "including notes: not for sharing"
     print(f"Wrote session {args.id} to {out} ({what}).")
     detail = {"format": args.format, "redacted": redact, "file": out.name}
@@ -333,7 +334,8 @@ def _cmd_restore(args: argparse.Namespace, db: Path) -> int:
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _fail(message: str) -> int:
+def fail(message: str) -> int:
+    """Say what went wrong on one line of stderr; returns the exit status 1."""
     print(f"{PROG}: {' '.join(message.split())}", file=sys.stderr)
     return 1
 

@@ -47,19 +47,19 @@ def main(argv: list[str] | None = None) -> int:
         notices.append(f"{exc} Attune is using its default coding scheme until the file is "
                        "fixed.")
 
-    session = _Session(paths.resolve_db_path(args.db), scheme, notices)
+    opened = _DatabaseWindow(paths.resolve_db_path(args.db), scheme, notices)
     try:
-        session.open_window()
+        opened.open_window()
         # Load the plot library once the first frame is up, so the first session opens fast;
         # then take what start-up made out of the garbage collector's sight, so its sweeps
         # during a session scan only what the session makes.
         QTimer.singleShot(0, lambda: (importlib.import_module("ui.live_page"), gc.freeze()))
         return app.exec()
     finally:
-        session.close_store()
+        opened.close_store()
 
 
-class _Session:
+class _DatabaseWindow:
     """The open database and its window; replaced whole when a backup is restored."""
 
     def __init__(self, db_path: Path, scheme: Scheme, notices: list[str]) -> None:

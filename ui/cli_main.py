@@ -31,7 +31,7 @@ def add_report_command(sub: argparse._SubParsersAction) -> None:
         "you give is used as it is; the default name holds the session id and date, never "
         "the client code.",
     )
-    p.add_argument("id", type=cli._session_id, metavar="ID", help="the session id (see 'sessions')")
+    p.add_argument("id", type=cli.session_id_arg, metavar="ID", help="the session id (see 'sessions')")
     p.add_argument("--format", required=True, choices=("html", "pdf"),
                    help="html: one file for a browser; pdf: for printing or filing")
     p.add_argument("--include-notes", action="store_true",
@@ -57,7 +57,7 @@ def _cmd_report(args: argparse.Namespace, db: Path) -> int:
     try:
         atomic_write(out, content)
     except OSError as err:
-        return cli._fail(f"Cannot write {out}: {err.strerror or err}.")
+        return cli.fail(f"Cannot write {out}: {err.strerror or err}.")
     what = "free text left out" if redact else "including notes: not for sharing"
     print(f"Wrote the review of session {args.id} to {out} ({what}).")
     try:
