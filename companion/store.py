@@ -4,6 +4,12 @@ Opening checks the file before anything is written (a corrupt or foreign file is
 left untouched), takes a lock so a second running Attune is told so instead of interleaving
 writes, applies schema migrations and refuses a database from a newer Attune. Events are
 append-only: triggers in the database refuse UPDATE and DELETE on them.
+
+The connection runs in SQLite's own autocommit mode (`isolation_level=None`): a statement
+outside an explicit transaction is durable when `execute` returns. The store's own queries go
+straight to it; `Store.db` wraps the same connection in sqlite-utils for the rest of the app,
+created on first use so that opening a database and recording a session need not import
+sqlite-utils (about 40 ms of start-up).
 """
 
 from __future__ import annotations
@@ -14,17 +20,19 @@ import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, Iterable
 
 from companion import clients
 from companion.errors import CorruptDatabase, DatabaseLocked, NewerDatabase, NotFound, StoreError
 from companion.events import Event, Kind
 from companion.lockfile import LockFile, LockHeld
 from companion.paths import ensure_private_dir
-from companion.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 STATUSES = ("live", "ended", "interrupted")
 
@@ -65,10 +73,18 @@ def now_utc() -> str:
 class Store:
     """An open Attune database. Use `Store.open`; close it (or use `with`) when done."""
 
-    def __init__(self, db: Database, path: Path | None, lock: LockFile | None) -> None:
-        self.db = db
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, lock: LockFile | None) -> None:
+        self.conn = conn
         self.path = path
         self._lock = lock
+
+    @cached_property
+    def db(self) -> Database:
+        """sqlite-utils over this store's connection, without third-party sqlite-utils plugins:
+        no code we did not ship runs on a connection to clinical data."""
+        from sqlite_utils import Database
+
+        return Database(self.conn, execute_plugins=False)
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -86,7 +102,7 @@ class Store:
             conn = _connect(f"file:{path}?mode=ro", uri=True, path=path)
             _check_existing(conn, path)
             _check_version(conn, path)
-            return cls(_database(conn), path, None)
+            return cls(conn, path, None)
 
         ensure_private_dir(path.parent)
         lock = LockFile(lock_path(path))
@@ -106,7 +122,7 @@ class Store:
                 _check_existing(conn, path)
                 _check_version(conn, path)
             os.chmod(path, 0o600)
-            store = cls(_database(conn), path, lock)
+            store = cls(conn, path, lock)
             store._prepare(created)
             return store
         except BaseException:
@@ -116,24 +132,26 @@ class Store:
     @classmethod
     def memory(cls) -> Store:
         """An in-memory database with the full schema (for tests and previews)."""
-        store = cls(_database(sqlite3.connect(":memory:")), None, None)
+        store = cls(sqlite3.connect(":memory:", isolation_level=None), None, None)
         store._prepare(True)
         return store
 
     def _prepare(self, created: bool) -> None:
-        db = self.db
+        conn = self.conn
         if created:
-            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         if self.path is not None:
-            db.enable_wal()
-        db.execute("PRAGMA synchronous = FULL")
-        db.execute("PRAGMA foreign_keys = ON")
-        MIGRATIONS.apply(db)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        db.execute("UPDATE sessions SET status = 'interrupted' WHERE status = 'live'")
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            migrations().apply(self.db)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("UPDATE sessions SET status = 'interrupted' WHERE status = 'live'")
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -163,16 +181,25 @@ class Store:
             raise StoreError("A session number is a whole number from 1.")
         if modality not in (None, "telehealth", "in person"):
             raise StoreError("Modality is 'telehealth' or 'in person'.")
-        with self.db.atomic():
-            self.db.execute(
+        # A savepoint commits on release at the top level, and nests inside a caller's
+        # transaction (a bundle import creates its session inside one).
+        self.conn.execute("SAVEPOINT create_session")
+        try:
+            self.conn.execute(
                 "INSERT OR IGNORE INTO clients (key, code, created_utc) VALUES (?, ?, ?)",
                 [key, code, now_utc()],
             )
-            cur = self.db.execute(
+            cur = self.conn.execute(
                 "INSERT INTO sessions (client_key, number, modality, started_utc, time_zone,"
                 " status, scheme_json) VALUES (?, ?, ?, ?, ?, 'live', ?)",
                 [key, number, modality, started_utc, time_zone, scheme_json],
             )
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO create_session")
+                self.conn.execute("RELEASE create_session")
+            raise
+        self.conn.execute("RELEASE create_session")
         return self.session(int(cur.lastrowid or 0))
 
     def session(self, session_id: int) -> SessionRow:
@@ -196,7 +223,7 @@ class Store:
 
     def client_codes(self) -> list[str]:
         """Known client codes, most recently seen first."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT c.code FROM clients c LEFT JOIN sessions s ON s.client_key = c.key "
             "GROUP BY c.key ORDER BY MAX(s.started_utc) DESC, c.code"
         ).fetchall()
@@ -205,13 +232,13 @@ class Store:
     def set_status(self, session_id: int, status: str, ended_utc: str | None = None) -> None:
         if status not in STATUSES:
             raise ValueError(status)
-        self.db.execute(
+        self.conn.execute(
             "UPDATE sessions SET status = ?, ended_utc = COALESCE(?, ended_utc) WHERE id = ?",
             [status, ended_utc, session_id],
         )
 
     def _sessions(self, where: str, params: list[Any]) -> list[SessionRow]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT s.id, c.code, s.number, s.modality, s.started_utc, s.time_zone, "
             "s.ended_utc, s.status, s.scheme_json FROM sessions s "
             f"JOIN clients c ON c.key = s.client_key {where}",
@@ -236,7 +263,7 @@ class Store:
     ) -> Event:
         """Append one event and commit it; returns only once it is durable."""
         tag_tuple = tuple(tags)
-        cur = self.db.execute(
+        cur = self.conn.execute(
             "INSERT INTO events (session_id, kind, offset_ms, wall_utc, value, tags, text,"
             " target, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -265,7 +292,7 @@ class Store:
 
     def events(self, session_id: int) -> list[Event]:
         """A session's whole log in recording order."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f"SELECT {_EVENT_COLS} FROM events WHERE session_id = ? ORDER BY id", [session_id]
         ).fetchall()
         # Thousands of new objects set off collections that scan the app's whole heap (10-18 ms
@@ -281,7 +308,7 @@ class Store:
     # -- reflections, ratings, audit -------------------------------------------------------
 
     def set_reflection(self, session_id: int, prompt_id: str, text: str) -> None:
-        self.db.execute(
+        self.conn.execute(
             "INSERT INTO reflections (session_id, prompt_id, text, updated_utc) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (session_id, prompt_id) "
             "DO UPDATE SET text = excluded.text, updated_utc = excluded.updated_utc",
@@ -289,7 +316,7 @@ class Store:
         )
 
     def reflections(self, session_id: int) -> dict[str, str]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT prompt_id, text FROM reflections WHERE session_id = ?", [session_id]
         ).fetchall()
         return dict(rows)
@@ -297,13 +324,13 @@ class Store:
     def set_rating(self, session_id: int, name: str, value: int | None) -> None:
         """Store (or with None, clear) a 0–10 rating."""
         if value is None:
-            self.db.execute(
+            self.conn.execute(
                 "DELETE FROM ratings WHERE session_id = ? AND name = ?", [session_id, name]
             )
             return
         if not 0 <= value <= 10:
             raise StoreError("A rating is a whole number from 0 to 10.")
-        self.db.execute(
+        self.conn.execute(
             "INSERT INTO ratings (session_id, name, value, updated_utc) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (session_id, name) DO UPDATE SET value = excluded.value, "
             "updated_utc = excluded.updated_utc",
@@ -311,14 +338,14 @@ class Store:
         )
 
     def ratings(self, session_id: int) -> dict[str, int]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT name, value FROM ratings WHERE session_id = ?", [session_id]
         ).fetchall()
         return dict(rows)
 
     def audit(self, action: str, session_id: int | None, detail: dict[str, Any]) -> None:
         """Log an export, import or edit (what and when, never clinical free text)."""
-        self.db.execute(
+        self.conn.execute(
             "INSERT INTO audit (at_utc, action, session_id, detail) VALUES (?, ?, ?, ?)",
             [now_utc(), action, session_id, json.dumps(detail, sort_keys=True)],
         )
@@ -329,7 +356,7 @@ class Store:
         if session_id is not None:
             sql += " WHERE session_id = ?"
             params.append(session_id)
-        rows = self.db.execute(sql + " ORDER BY id", params).fetchall()
+        rows = self.conn.execute(sql + " ORDER BY id", params).fetchall()
         return [
             {"at_utc": r[0], "action": r[1], "session_id": r[2], "detail": json.loads(r[3])}
             for r in rows
@@ -339,17 +366,12 @@ class Store:
 
     def verify(self) -> list[str]:
         """Problems found by SQLite's integrity and foreign-key checks ([] when healthy)."""
-        problems = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall()]
+        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
         problems = [p for p in problems if p != "ok"]
-        fk = self.db.execute("PRAGMA foreign_key_check").fetchall()
+        fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
         problems += [f"foreign key: {tuple(r)}" for r in fk]
         return problems
 
-
-def _database(conn: sqlite3.Connection) -> Database:
-    """sqlite-utils over our connection, without loading third-party sqlite-utils plugins:
-    no code we did not ship runs on a connection to clinical data (and it saves ~9 ms)."""
-    return Database(conn, execute_plugins=False)
 
 
 def lock_path(db_path: Path) -> Path:
@@ -360,7 +382,7 @@ def lock_path(db_path: Path) -> Path:
 def _connect(target: str, *, path: Path, uri: bool = False) -> sqlite3.Connection:
     conn = None
     try:
-        conn = sqlite3.connect(target, uri=uri, timeout=0.5)
+        conn = sqlite3.connect(target, uri=uri, timeout=0.5, isolation_level=None)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
     except sqlite3.DatabaseError as exc:

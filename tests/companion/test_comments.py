@@ -22,7 +22,7 @@ from companion.comments import (
 from companion.errors import NotFound
 from companion.fold import fold
 from companion.recorder import Recorder
-from companion.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 from companion.scheme import default_scheme
 from companion.store import Store
 
@@ -114,7 +114,7 @@ def test_a_version_1_database_is_migrated_with_its_sessions_kept(tmp_path):
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db = Database(conn)
-    MIGRATIONS.apply(db, stop_before="m002_supervision")
+    migrations().apply(db, stop_before="m002_supervision")
     db.execute("PRAGMA user_version = 1")
     db.execute("INSERT INTO clients VALUES ('k-07', 'K-07', '2026-01-01T00:00:00+00:00')")
     db.execute("INSERT INTO sessions (client_key, started_utc, time_zone, status, scheme_json)"

@@ -195,6 +195,30 @@ def test_second_instance_while_another_process_holds_it_is_refused(db_path: Path
         pass
 
 
+def test_opening_an_up_to_date_database_and_recording_do_not_import_sqlite_utils(
+    db_path: Path,
+) -> None:
+    """sqlite-utils costs ~40 ms of start-up; only an upgrade or a later feature needs it."""
+    make_db(db_path)
+    probe = subprocess.run(
+        [sys.executable, "-c",
+         "import sys\n"
+         "from companion.clock import FakeClock\n"
+         "from companion.recorder import Recorder\n"
+         "from companion.scheme import default_scheme\n"
+         "from companion.store import Store\n"
+         f"store = Store.open({str(db_path)!r})\n"
+         "store.sessions(); store.interrupted_sessions(); store.client_codes()\n"
+         "rec = Recorder.start(store, default_scheme(), FakeClock(), 'K-08')\n"
+         "rec.client('ventral')\n"
+         "print(sorted(m for m in sys.modules if m.startswith('sqlite_utils')))"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )
+    assert probe.stdout.strip() == "[]"
+    with Store.open(db_path) as store:
+        assert [e.value for e in store.events(store.sessions()[0].id)][-1:] == ["ventral"]
+
+
 @pytest.mark.parametrize("code", ["", "   ", "K/07", "x" * 40])
 def test_bad_client_code_is_refused_and_nothing_is_written(db_path: Path, code: str) -> None:
     with Store.open(db_path) as store:
