@@ -155,14 +155,14 @@ def main() -> None:
         in_use = Path(tmp) / "in-use.db"
         seed_database(in_use)
         for run in range(args.runs + 1):
-            for kind in results:
+            for kind, kept in results.items():
                 folder = Path(tmp) / f"{kind}-{run}"
                 folder.mkdir(mode=0o700)
                 if kind == "app":
                     shutil.copy(in_use, folder / "attune.db")
                 result = spawn("floor" if kind == "floor" else "app", folder)
                 if run > 0:  # run 0 warms the disk cache
-                    results[kind].append(result)
+                    kept.append(result)
     app_ms = statistics.median(r["ms"] for r in results["app"])
     first_ms = statistics.median(r["ms"] for r in results["first"])
     floor_ms = statistics.median(r["ms"] for r in results["floor"])
