@@ -12,10 +12,8 @@ import argparse
 import json
 import sqlite3
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Callable, NoReturn
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from companion import backup, clients
 from companion.bundle import import_bundle, write_bundle
@@ -235,7 +233,7 @@ def _cmd_summary(args: argparse.Namespace, db: Path) -> int:
     number = f" · session {row.number}" if row.number else ""
     modality = f" · {row.modality}" if row.modality else ""
     print(f"Session {row.id} · client {row.client_code}{number}{modality}")
-    print(f"{_local_start(row)} ({row.time_zone}) · {row.status}")
+    print(f"{row.local_start('%Y-%m-%d %H:%M')} ({row.time_zone}) · {row.status}")
     print()
     print(format_text(summary, scheme))
     return 0
@@ -377,22 +375,13 @@ def _session_line(store: Store, row: SessionRow, running: bool) -> list[str]:
         status = "INTERRUPTED"
     return [
         str(row.id),
-        _local_start(row),
+        row.local_start("%Y-%m-%d %H:%M"),
         row.client_code,
         str(row.number) if row.number else "–",
         f"{round(state.active_ms(0, end) / 60_000)} min",
         ", ".join(ruptures) or "none",
         status,
     ]
-
-
-def _local_start(row: SessionRow) -> str:
-    """When the session started, on the clock of the place it was recorded."""
-    started = datetime.fromisoformat(row.started_utc)
-    try:
-        return started.astimezone(ZoneInfo(row.time_zone)).strftime("%Y-%m-%d %H:%M")
-    except (ZoneInfoNotFoundError, ValueError):
-        return started.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _table(rows: list[list[str]]) -> str:

@@ -106,3 +106,10 @@ def local_zone_name() -> str:
         if name:
             return name
     return "UTC"
+
+
+def format_duration(ms: int) -> str:
+    """A duration as m:ss, or h:mm:ss from an hour (whole seconds, rounded down)."""
+    h, rest = divmod(max(0, ms) // 1000, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"

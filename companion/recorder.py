@@ -16,7 +16,6 @@ from companion.clock import Clock, SessionClock, local_zone_name
 from companion.errors import TapHeld, TapRefused
 from companion.events import EPISODE_KINDS, Event, Kind, last_undoable
 from companion.fold import SessionState, fold
-from companion.history import refresh_digest
 from companion.scheme import Scheme, session_scheme
 from companion.store import SessionRow, Store
 
@@ -114,7 +113,7 @@ class Recorder:
         last_ms, last_wall = _last_moment(row, events)
         events.append(store.append(session_id, Kind.END, last_ms, _iso(last_wall)))
         store.set_status(session_id, "ended", _iso(last_wall))
-        refresh_digest(store, session_id)  # a cache for the history list; never raises
+        _refresh_digest(store, session_id)
         return fold(events)
 
     # -- taps ------------------------------------------------------------------------------
@@ -189,7 +188,7 @@ class Recorder:
         event = self._commit(Kind.END, max(self.now_ms(), self.state.last_ms))
         self.store.set_status(self.session.id, "ended", event.wall_utc)
         self.session = self.store.session(self.session.id)
-        refresh_digest(self.store, self.session.id)  # a cache for the history list; never raises
+        _refresh_digest(self.store, self.session.id)
         return self._append_in_order(event)
 
     # -- internals -------------------------------------------------------------------------
@@ -275,7 +274,7 @@ class Recorder:
             if saved.kind is Kind.END:
                 self.store.set_status(self.session.id, "ended", saved.wall_utc)
                 self.session = self.store.session(self.session.id)
-                refresh_digest(self.store, self.session.id)
+                _refresh_digest(self.store, self.session.id)
         self.state = fold(self.events)
         return Change(saved, self.state, rebuilt=True)
 
@@ -325,3 +324,14 @@ def _last_moment(row: SessionRow, events: list[Event]) -> tuple[int, datetime]:
         return 0, datetime.fromisoformat(row.started_utc)
     last_ms = max(e.offset_ms for e in events)
     return last_ms, datetime.fromisoformat(events[-1].wall_utc)
+
+
+def _refresh_digest(store: Store, session_id: int) -> None:
+    """Write an ended session's figures for the history list (a cache; never raises).
+
+    Imported here, not at the top: history brings in the summary, which recording a
+    session does not need until it ends (a few ms of every start).
+    """
+    from companion.history import refresh_digest
+
+    refresh_digest(store, session_id)

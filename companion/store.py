@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from companion import clients
 from companion.errors import CorruptDatabase, DatabaseLocked, NewerDatabase, NotFound, StoreError
@@ -49,6 +50,27 @@ class SessionRow:
     ended_utc: str | None
     status: str
     scheme_json: str
+
+    def local_start(self, fmt: str = "%d %b %Y, %H:%M") -> str:
+        """When the session started, on the clock of the place it was recorded."""
+        try:
+            started = datetime.fromisoformat(self.started_utc)
+        except ValueError:
+            return self.started_utc
+        try:
+            return started.astimezone(ZoneInfo(self.time_zone)).strftime(fmt)
+        except (ZoneInfoNotFoundError, ValueError):
+            return started.strftime(fmt) + " UTC"
+
+    def describe(self) -> str:
+        """'K-07 · session 3 · telehealth · 12 Mar 2025, 14:02' (where it was recorded)."""
+        parts = [self.client_code]
+        if self.number:
+            parts.append(f"session {self.number}")
+        if self.modality:
+            parts.append(self.modality)
+        parts.append(self.local_start())
+        return " · ".join(parts)
 
 
 _EVENT_COLS = "id, kind, offset_ms, wall_utc, value, tags, text, target, changes"

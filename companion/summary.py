@@ -64,6 +64,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from companion.clock import format_duration
 from companion.fold import LANES, Episode, Interval, SessionState
 from companion.scheme import Scheme
 
@@ -357,13 +358,6 @@ def _ordered_counts(
 
 
 # -- plain text ------------------------------------------------------------------------------
-
-
-def format_duration(ms: int) -> str:
-    """A duration as m:ss, or h:mm:ss from an hour (whole seconds, rounded down)."""
-    h, rest = divmod(max(0, ms) // 1000, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 def scheme_label(find: Any, item_id: str | None, missing: str = "not yet noted") -> str:

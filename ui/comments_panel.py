@@ -23,7 +23,7 @@ from companion import comments as core
 from companion.comments import Comment
 from companion.errors import AttuneError
 from companion.store import Store
-from companion.summary import format_duration
+from companion.clock import format_duration
 from ui.plot_items import MS_PER_MIN
 from ui.plot_style import PlotStyle
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from companion.fold import SessionState
 from companion.recorder import Change
 from companion.scheme import Scheme
-from companion.summary import format_duration
+from companion.clock import format_duration
 from ui.actions import Action, ActionRegistry, key_sequence
 from ui.controller import SessionController
 from ui.hotkeys import BLANK_ACTION, DEFAULT_BINDINGS, GlobalHotkeys, ListenerFactory

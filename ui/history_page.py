@@ -29,7 +29,7 @@ from companion.bundle import import_bundle, write_bundle
 from companion.errors import AttuneError
 from companion.history import HistoryRow, history
 from companion.store import Store
-from companion.summary import format_duration
+from companion.clock import format_duration
 
 ALL_CLIENTS = "All clients"
 COLUMNS = ("Date", "Client", "No.", "Duration", "Ruptures", "Repaired", "Unrepaired", "Status")

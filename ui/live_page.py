@@ -23,7 +23,7 @@ from companion.events import Event, Kind
 from companion.fold import SessionState
 from companion.recorder import Change
 from companion.scheme import Scheme
-from companion.summary import format_duration
+from companion.clock import format_duration
 from ui.actions import ActionRegistry, session_actions
 from ui.controller import SessionController
 from ui.plot_style import PlotStyle

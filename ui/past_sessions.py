@@ -11,7 +11,6 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from companion.store import SessionRow
-from ui.review_figures import session_line
 
 SHOWN = 3
 
@@ -61,7 +60,7 @@ class PastSessions(QWidget):
             button.deleteLater()
         self.buttons = []
         for row in [r for r in rows if r.status == "ended"][:SHOWN]:
-            button = ElidedButton(session_line(row), self)
+            button = ElidedButton(row.describe(), self)
             button.setProperty("role", "quiet")
             button.setAccessibleName(f"Review session {row.id}")
             button.clicked.connect(lambda _=False, i=row.id: self.reviewRequested.emit(i))

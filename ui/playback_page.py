@@ -25,12 +25,11 @@ from PySide6.QtWidgets import (
     QScrollArea, QSizePolicy, QSplitter, QVBoxLayout, QWidget,
 )
 
-from companion.clock import Clock
+from companion.clock import Clock, format_duration
 from companion.events import Event, Kind
 from companion.replay import Replay
 from companion.scheme import Scheme, session_scheme
 from companion.store import Store
-from companion.summary import format_duration
 from ui.actions import Action, ActionRegistry
 from ui.comments_panel import CommentLayer, CommentsPanel
 from ui.live_page import describe_tap

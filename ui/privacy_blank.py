@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from companion.summary import format_duration
+from companion.clock import format_duration
 
 
 class PrivacyBlank(QWidget):

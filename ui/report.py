@@ -176,7 +176,7 @@ def _fill(d: ReportData, plot_src: str, plot_width: str) -> str:
     values = {
         "title": f"Attune session review · session {d.row.id}",
         "css": _text("report.css"),
-        "session": escape(fig.session_line(d.row) + status),
+        "session": escape(d.row.describe() + status),
         "edited": edited,
         "privacy": escape(privacy),
         "plot_src": escape(plot_src),

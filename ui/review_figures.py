@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from companion.ratings import ALLIANCE
 from companion.scheme import Scheme
 from companion.store import SessionRow
-from companion.summary import UNTYPED, Summary, format_duration, scheme_label
+from companion.clock import format_duration
+from companion.summary import UNTYPED, Summary, scheme_label
 
 LANE_TITLES = {"client": "Client (perceived)", "self": "Self (you)"}
 RATING_LABELS = {
@@ -175,29 +174,8 @@ def notes_line(summary: Summary, scheme: Scheme) -> str:
     return " · ".join(f"{label(scheme.note_kind, k, k)} {n}" for k, n in summary.notes.items())
 
 
-def session_line(row: SessionRow) -> str:
-    """'K-07 · session 3 · telehealth · 12 Mar 2025, 14:02' (where it was recorded)."""
-    parts = [row.client_code]
-    if row.number:
-        parts.append(f"session {row.number}")
-    if row.modality:
-        parts.append(row.modality)
-    parts.append(local_start(row))
-    return " · ".join(parts)
-
-
-def local_start(row: SessionRow, fmt: str = "%d %b %Y, %H:%M") -> str:
-    """When the session started, on the clock of the place it was recorded."""
-    try:
-        started = datetime.fromisoformat(row.started_utc)
-    except ValueError:
-        return row.started_utc
-    try:
-        return started.astimezone(ZoneInfo(row.time_zone)).strftime(fmt)
-    except (ZoneInfoNotFoundError, ValueError):
-        return started.strftime(fmt) + " UTC"
 
 
 def default_file_name(row: SessionRow, extension: str) -> str:
     """'attune-session-12-2025-03-12.html': the id and date, never the client code."""
-    return f"attune-session-{row.id}-{local_start(row, '%Y-%m-%d')}.{extension}".replace(" ", "-")
+    return f"attune-session-{row.id}-{row.local_start('%Y-%m-%d')}.{extension}".replace(" ", "-")

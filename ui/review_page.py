@@ -229,7 +229,7 @@ class ReviewPage(QWidget):
             self._new_plot(scheme)
         self.store, self.row, self.scheme = store, row, scheme
         self.back_button.setText(back_text)
-        self.session_line.setText(f"Session {row.id} · {fig.session_line(row)}")
+        self.session_line.setText(f"Session {row.id} · {row.describe()}")
         self.message.hide()
         self.editor.hide()
         self.tabs.setCurrentIndex(0)

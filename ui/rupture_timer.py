@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from companion.fold import Episode, SessionState
 from companion.scheme import Scheme
-from companion.summary import format_duration
+from companion.clock import format_duration
 
 IDLE_DIGITS = "–:––"
 

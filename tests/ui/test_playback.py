@@ -7,13 +7,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from companion.clock import FakeClock
+from companion.clock import FakeClock, format_duration
 from companion.fold import SessionState
 from companion.recorder import Recorder
 from companion.replay import Replay
 from companion.scheme import default_scheme
 from companion.store import Store
-from companion.summary import format_duration
 from ui.playback_page import PlaybackPage
 from ui.plot_style import DARK
 from ui.rupture_timer import IDLE_DIGITS

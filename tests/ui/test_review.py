@@ -10,13 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QBoxLayout, QScrollArea
 
-from companion.clock import FakeClock
+from companion.clock import FakeClock, format_duration
 from companion.events import Kind
 from companion.fold import fold
 from companion.recorder import Recorder
 from companion.scheme import Scheme
 from companion.store import Store
-from companion.summary import format_duration, summarise
+from companion.summary import summarise
 from ui.plot_style import DARK
 from ui.review_page import ReviewPage
 from ui.review_widgets import EDITED_MARK
