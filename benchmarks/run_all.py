@@ -42,9 +42,14 @@ class Figure:
 SCRIPTS: list[tuple[str, list[str], list[str], list[Figure]]] = [
     # (script, full arguments, quick arguments, figures)
     ("startup.py", [], ["--runs", "3"], [
-        Figure("Start-up to first plot paint, median of 10 (app)", "startup_app_ms", "ms"),
+        Figure("Start-up to first plot paint, median of 10 (app, database in use)",
+               "startup_app_ms", "ms"),
         Figure("Start-up floor: PySide6 + pyqtgraph, 2 points", "startup_floor_ms", "ms"),
         Figure("Start-up ratio app / floor", "startup_ratio", "×", 1.6),
+        Figure("Start-up ratio, first start on a new database / floor", "startup_first_ratio",
+               "×"),
+        Figure("Start-up ratio app / floor with the collector paused as in Attune",
+               "startup_paused_ratio", "×"),
         Figure("Peak memory (RSS) after start", "startup_rss_mb", "MB", 160),
     ]),
     ("tap_latency.py", [], ["--taps", "300"], [

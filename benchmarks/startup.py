@@ -2,15 +2,16 @@
 
 Spawns a fresh Python process per run (offscreen) and measures from the moment it was spawned
 (passed in $ATTUNE_BENCH_SPAWNED) to the end of the first paint of the session plot. The app
-run does what `attune` does (ui.app: scheme, database, MainWindow, show, the deferred plot
-import) with its own copy of a database already in use (40 demo sessions of 5 clients) and
-temporary settings, then starts a session at once, so the live page with its plot is built and
-painted. The same run on a new, empty database (the first start after installing, which also
+run is `attune` itself (ui.launch then ui.app.main) on its own copy of a database already in
+use (40 demo sessions of 5 clients), with fresh settings; it starts a session as soon as the
+app's first-frame work is done, so the live page with its plot is built and painted. The same run on a new, empty database (the first start after installing, which also
 creates the schema) is shown for information. The floor is the least a PySide6 + pyqtgraph
-window can do: one PlotWidget with 2 points. Runs are interleaved (app, first start, floor,
-app, …) after one discarded warm-up of each (so all find the files in the disk cache); prints
-medians, the ratio app / floor (target ≤ 1.6) and the app's peak RSS after start (target ≤
-160 MB), then `RESULT {json}`.
+window can do: one PlotWidget with 2 points. `attune` pauses the garbage collector while it
+loads (ui.launch), which saves the floor's libraries time too, so the floor is also run that
+way and the ratio to it shown: Attune's own cost, like for like. Runs are interleaved (app,
+first start, floor, paused floor, app, …) after one discarded warm-up of each (so all find the
+files in the disk cache); prints medians, the ratio app / floor (target ≤ 1.6) and the app's
+peak RSS after start (target ≤ 160 MB), then `RESULT {json}`.
 
     .venv/bin/python benchmarks/startup.py [--runs 10]
 """
@@ -61,42 +62,43 @@ def _report_after_first_paint(app, target) -> None:
 
 
 def child_app(folder: Path) -> None:
-    """Attune as `attune` starts it, then a session started at once."""
-    import importlib
+    """`attune --db FOLDER/attune.db` as the command runs it (the parent points
+    $XDG_CONFIG_HOME at the folder, so settings and scheme are fresh), then a session started
+    as soon as the app's own first-frame work is done."""
+    import gc
 
-    from PySide6.QtCore import QSettings, QTimer
+    gc.disable()  # as ui.launch does before anything is loaded
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     sys.path.insert(0, str(ROOT))
-    from companion import paths
-    from companion.scheme import load_scheme
-    from companion.store import Store
+    from ui import app as attune
     from ui.main_window import MainWindow
-    from ui.settings import Settings
 
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("Attune")
-    app.setOrganizationName("attune")
-    scheme = load_scheme(paths.user_scheme_path())
-    store = Store.open(folder / "attune.db")
-    settings = Settings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(store, scheme, settings=settings)
+    qapp = QApplication(sys.argv[:1])  # ui.app.main uses this one
 
-    def plot():
-        assert window.live_page is not None
-        return window.live_page.plot
+    def start_session() -> None:
+        [window] = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow)]
 
-    window.controller.opened.connect(lambda _r: _report_after_first_paint(app, plot))
-    window.show()
-    QTimer.singleShot(0, lambda: importlib.import_module("ui.live_page"))  # as ui.app does
-    QTimer.singleShot(0, lambda: window.controller.start("BENCH-1", None, None))
-    app.exec()
-    window.close()
-    store.close()
+        def plot():
+            assert window.live_page is not None
+            return window.live_page.plot
+
+        window.controller.opened.connect(lambda _r: _report_after_first_paint(qapp, plot))
+        window.controller.start("BENCH-1", None, None)
+
+    # Queued inside a first timer, so it runs after the one ui.app.main queues.
+    QTimer.singleShot(0, lambda: QTimer.singleShot(0, start_session))
+    attune.main(["--db", str(folder / "attune.db")])
 
 
-def child_floor() -> None:
-    """The least a PySide6 + pyqtgraph window with a plot can do."""
+def child_floor(paused: bool) -> None:
+    """The least a PySide6 + pyqtgraph window with a plot can do; `paused`: with the garbage
+    collector paused while it loads, as `attune` does, to compare like with like."""
+    import gc
+
+    if paused:
+        gc.disable()
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
@@ -105,6 +107,7 @@ def child_floor() -> None:
     widget.plot([0, 1], [0, 1])
     _report_after_first_paint(app, lambda: widget)
     widget.show()
+    gc.enable()
     app.exec()
 
 
@@ -125,7 +128,8 @@ def seed_database(path: Path) -> None:
 
 
 def spawn(kind: str, folder: Path) -> dict[str, float]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT),
+               XDG_CONFIG_HOME=str(folder), XDG_DATA_HOME=str(folder))
     env[SPAWNED] = repr(time.time())
     done = subprocess.run(
         [sys.executable, __file__, "--child", kind, "--folder", str(folder)],
@@ -137,20 +141,28 @@ def spawn(kind: str, folder: Path) -> dict[str, float]:
     return json.loads(lines[-1])
 
 
+KINDS = {  # kind: (child, label)
+    "app": ("app", "Attune: window + session started (database in use)"),
+    "first": ("app", "Attune: the same, first start (new database)"),
+    "floor": ("floor", "floor: PySide6 + pyqtgraph, 2 points"),
+    "paused": ("floor-paused", "floor, collector paused while loading (as Attune)"),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--child", choices=("app", "floor"))
+    parser.add_argument("--child", choices=("app", "floor", "floor-paused"))
     parser.add_argument("--folder", type=Path)
     args = parser.parse_args()
     if args.child == "app":
         return child_app(args.folder)
-    if args.child == "floor":
-        return child_floor()
+    if args.child:
+        return child_floor(paused=args.child == "floor-paused")
 
     import tempfile
 
-    results: dict[str, list[dict[str, float]]] = {"app": [], "first": [], "floor": []}
+    results: dict[str, list[dict[str, float]]] = {kind: [] for kind in KINDS}
     with tempfile.TemporaryDirectory() as tmp:
         in_use = Path(tmp) / "in-use.db"
         seed_database(in_use)
@@ -160,32 +172,32 @@ def main() -> None:
                 folder.mkdir(mode=0o700)
                 if kind == "app":
                     shutil.copy(in_use, folder / "attune.db")
-                result = spawn("floor" if kind == "floor" else "app", folder)
+                result = spawn(KINDS[kind][0], folder)
                 if run > 0:  # run 0 warms the disk cache
                     kept.append(result)
-    app_ms = statistics.median(r["ms"] for r in results["app"])
-    first_ms = statistics.median(r["ms"] for r in results["first"])
-    floor_ms = statistics.median(r["ms"] for r in results["floor"])
+    ms = {kind: statistics.median(r["ms"] for r in runs) for kind, runs in results.items()}
     app_rss = max(r["rss_mb"] for r in results["app"] + results["first"])
     floor_rss = max(r["rss_mb"] for r in results["floor"])
     print(f"Start-up, process spawn → first plot painted, median of {args.runs} fresh "
           "processes each, interleaved, offscreen\n")
     print("| | median | min | max | peak RSS |\n|---|---:|---:|---:|---:|")
-    for kind, label in (("app", "Attune: window + session started (database in use)"),
-                        ("first", "Attune: the same, first start (new database)"),
-                        ("floor", "floor: PySide6 + pyqtgraph, 2 points")):
-        ms = [r["ms"] for r in results[kind]]
+    for kind, (_child, label) in KINDS.items():
+        times = [r["ms"] for r in results[kind]]
         rss = max(r["rss_mb"] for r in results[kind])
-        print(f"| {label} | {statistics.median(ms):.0f} ms | {min(ms):.0f} ms "
-              f"| {max(ms):.0f} ms | {rss:.0f} MB |")
-    print(f"\nratio app / floor: {app_ms / floor_ms:.2f} (target ≤ 1.6; first start "
-          f"{first_ms / floor_ms:.2f}); app peak RSS {app_rss:.0f} MB (target ≤ 160 MB)")
+        print(f"| {label} | {ms[kind]:.0f} ms | {min(times):.0f} ms "
+              f"| {max(times):.0f} ms | {rss:.0f} MB |")
+    ratio = ms["app"] / ms["floor"]
+    print(f"\nratio app / floor: {ratio:.2f} (target ≤ 1.6); first start "
+          f"{ms['first'] / ms['floor']:.2f}; app / paused floor {ms['app'] / ms['paused']:.2f}; "
+          f"app peak RSS {app_rss:.0f} MB (target ≤ 160 MB)")
     print("RESULT " + json.dumps({
-        "startup_app_ms": round(app_ms, 1), "startup_floor_ms": round(floor_ms, 1),
-        "startup_first_ms": round(first_ms, 1),
-        "startup_first_ratio": round(first_ms / floor_ms, 3),
-        "startup_ratio": round(app_ms / floor_ms, 3), "startup_rss_mb": round(app_rss, 1),
-        "startup_floor_rss_mb": round(floor_rss, 1),
+        "startup_app_ms": round(ms["app"], 1), "startup_floor_ms": round(ms["floor"], 1),
+        "startup_ratio": round(ratio, 3),
+        "startup_first_ms": round(ms["first"], 1),
+        "startup_first_ratio": round(ms["first"] / ms["floor"], 3),
+        "startup_paused_floor_ms": round(ms["paused"], 1),
+        "startup_paused_ratio": round(ms["app"] / ms["paused"], 3),
+        "startup_rss_mb": round(app_rss, 1), "startup_floor_rss_mb": round(floor_rss, 1),
     }))
 
 

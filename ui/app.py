@@ -50,13 +50,19 @@ def main(argv: list[str] | None = None) -> int:
     opened = _DatabaseWindow(paths.resolve_db_path(args.db), scheme, notices)
     try:
         opened.open_window()
-        # Load the plot library once the first frame is up, so the first session opens fast;
-        # then take what start-up made out of the garbage collector's sight, so its sweeps
-        # during a session scan only what the session makes.
-        QTimer.singleShot(0, lambda: (importlib.import_module("ui.live_page"), gc.freeze()))
+        QTimer.singleShot(0, _after_first_frame)
         return app.exec()
     finally:
         opened.close_store()
+
+
+def _after_first_frame() -> None:
+    """Load the plot library, so the first session opens fast; then take what start-up made
+    out of the garbage collector's sight, so its sweeps during a session scan only what the
+    session makes, and resume it (`ui.launch` pauses it while the app loads)."""
+    importlib.import_module("ui.live_page")
+    gc.freeze()
+    gc.enable()
 
 
 class _DatabaseWindow:
