@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 TICK_MS = 250
 DEFAULT_SIZE = (1100, 760)
+FRAME_ALLOWANCE = 40
+"""Pixels kept free below a first window that fills the screen's height, for the title bar
+the window manager adds (not known before the window is shown)."""
 
 
 class MainWindow(QMainWindow):
@@ -86,8 +89,23 @@ class MainWindow(QMainWindow):
 
         geometry = self.settings.geometry
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(*DEFAULT_SIZE)
+            self._fit_default_size()
         self.show_start()
+
+    def _fit_default_size(self) -> None:
+        """The first size: DEFAULT_SIZE, but never more than the screen holds (a side monitor
+        is often small); then placed at its top left, so all of it is in sight."""
+        width, height = DEFAULT_SIZE
+        screen = self.screen()
+        if screen is None:
+            self.resize(width, height)
+            return
+        area = screen.availableGeometry()
+        if width <= area.width() and height + FRAME_ALLOWANCE <= area.height():
+            self.resize(width, height)
+            return
+        self.resize(min(width, area.width()), min(height, area.height() - FRAME_ALLOWANCE))
+        self.move(area.topLeft())
 
     # -- pages -------------------------------------------------------------------------------
 

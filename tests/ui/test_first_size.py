@@ -1,0 +1,33 @@
+"""The first window (no saved place) is never larger than the screen, as on a small side
+monitor; a saved place is restored as it was."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+from ui.main_window import DEFAULT_SIZE, FRAME_ALLOWANCE, MainWindow
+
+
+def test_the_first_window_fits_a_screen_smaller_than_its_default_size(
+    store, settings, clock, scheme, qtbot
+) -> None:
+    area = QApplication.primaryScreen().availableGeometry()
+    assert area.width() < DEFAULT_SIZE[0], "the offscreen screen is the small one here"
+    window = MainWindow(store, scheme, clock=clock, settings=settings)
+    qtbot.addWidget(window)
+
+    assert window.width() <= area.width()
+    assert window.height() <= area.height() - FRAME_ALLOWANCE
+    assert area.contains(window.geometry().topLeft())
+
+
+def test_a_saved_window_place_is_restored(store, settings, clock, scheme, qtbot) -> None:
+    first = MainWindow(store, scheme, clock=clock, settings=settings)
+    qtbot.addWidget(first)
+    first.resize(520, 400)
+    first.show()
+    first.close()  # saves its place
+
+    again = MainWindow(store, scheme, clock=clock, settings=settings)
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (520, 400)
