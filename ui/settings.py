@@ -49,7 +49,7 @@ class Settings:
     def _int(self, key: Key, default: int, low: int, high: int) -> int:
         try:
             value = int(self._s.value(key, default))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: "inf" in the file
             return default
         return value if low <= value <= high else default
 
@@ -163,7 +163,9 @@ class Settings:
     def hotkey_bindings(self) -> dict[str, str]:
         """Action name → key combination ('Ctrl+Alt+1'); empty means the defaults."""
         raw = self._s.value(Key.HOTKEY_BINDINGS, "")
-        pairs = (item.split("=", 1) for item in str(raw or "").split(";") if "=" in item)
+        # A hand edit with commas reads back as a list: each item is then one binding.
+        items = [str(i) for i in raw] if isinstance(raw, list) else str(raw or "").split(";")
+        pairs = (item.split("=", 1) for item in items if "=" in item)
         return {name.strip(): combo.strip() for name, combo in pairs
                 if name.strip() and combo.strip()}
 
