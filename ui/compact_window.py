@@ -10,7 +10,7 @@ views listen to the one controller; neither holds session state of its own.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -227,10 +227,10 @@ class BesideCall(QObject):
                                 "hide every detail behind a plain panel; taps still record"))
         page.actions.add(Action(COMPACT_ACTION, "Compact strip", self.toggle_compact,
                                 COMPACT_KEY, "a narrow always-on-top strip, and back"))
-        self.blank_button = self._header_button("Blank", "Privacy blank", BLANK_ACTION)
-        self.compact_button = self._header_button("Compact", "Compact strip", COMPACT_ACTION)
-        self._full_header_width = 0
-        page.installEventFilter(self)  # a narrow window shortens these two buttons
+        self.blank_button = self._header_button("Blank", "Privacy blank", BLANK_ACTION,
+                                                short=page.actions.key_text(BLANK_ACTION))
+        self.compact_button = self._header_button("Compact", "Compact strip", COMPACT_ACTION,
+                                                  short=None)  # F11 still works
         self.blank = PrivacyBlank(page, [page.body, page.message_area], reveal_hint=BLANK_KEY)
         self.blank.reveal_button.clicked.connect(self.toggle_blank)
         ticker.timeout.connect(self._tick)
@@ -241,7 +241,8 @@ class BesideCall(QObject):
             if problem:
                 page.show_refusal(f"Global keys are off: {problem}")
 
-    def _header_button(self, text: str, accessible: str, action: str) -> QPushButton:
+    def _header_button(self, text: str, accessible: str, action: str,
+                       short: str | None) -> QPushButton:
         page = self._page
         button = QPushButton(f"{text}  {page.actions.key_text(action)}", page)
         button.setProperty("role", "quiet")
@@ -249,31 +250,8 @@ class BesideCall(QObject):
         button.setToolTip(page.actions.tooltip(action))
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         button.clicked.connect(lambda: page.actions.trigger(action))
-        button.setProperty("fullText", button.text())
-        button.setMinimumWidth(1)  # never what holds the window wide; see _fit_header
-        page.header.insertWidget(page.header.indexOf(page.plot_toggle), button)
+        page.add_header_button(button, short)
         return button
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._page and event.type() == QEvent.Type.Resize:
-            self._fit_header()
-        return False
-
-    def _fit_header(self) -> None:
-        """In a narrow window Blank shows only its key and Compact steps aside (F11 still
-        works), so the header never holds the window wider than the pad needs."""
-        page = self._page
-        margins = page.layout().contentsMargins()
-        if self.compact_button.isVisibleTo(page):
-            self._full_header_width = (page.header.sizeHint().width() + margins.left()
-                                       + margins.right())
-        short = page.width() < self._full_header_width
-        self.compact_button.setVisible(not short)
-        blank = self.blank_button
-        text = page.actions.key_text(BLANK_ACTION) if short else blank.property("fullText")
-        if blank.text() != text:
-            blank.setText(text)
-            blank.setMinimumWidth(blank.sizeHint().width() if short else 1)
 
     # -- the blank ---------------------------------------------------------------------------
 

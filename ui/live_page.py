@@ -36,6 +36,7 @@ RECORDED_MS = 4_000
 REFUSED_MS = 7_000
 CONFIRM_MS = 6_000
 WIDE_EXTRA_EM = 26
+HEADER_SPACING = 6
 """A window is wide when it fits the pad plus this many ems of plot beside it."""
 COMPACT_EM = 34
 """Below this width (in ems) the self lane shows check marks and keys only."""
@@ -100,6 +101,12 @@ class _PadScroll(QScrollArea):
         inner = self.widget().sizeHint() if self.widget() else QSize()
         return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(), inner.height())
 
+    def minimumSizeHint(self) -> QSize:
+        """As wide as the pad's narrowest form (it never scrolls sideways), short as needed."""
+        inner = self.widget().minimumSizeHint() if self.widget() else QSize()
+        return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(),
+                     super().minimumSizeHint().height())
+
 
 def show_session_on(
     pad: TapPad, timer: RuptureTimer, plot: SessionPlot, state: SessionState, now_ms: int
@@ -135,7 +142,9 @@ class LivePage(QWidget):
         self._scheme = scheme
         self._settings = settings
         self._fitted = False
+        self._fit_width = self.width()
         self._compact = False
+        self._paused = False
         self._now_ms = 0
 
         self.actions = ActionRegistry(self)
@@ -168,13 +177,20 @@ class LivePage(QWidget):
         self._confirm_timer.timeout.connect(self._cancel_end)
 
         header = QHBoxLayout()
-        header.setSpacing(6)
-        self.header = header  # other views of the session add their buttons here
+        header.setSpacing(HEADER_SPACING)
+        self.header = header
         header.addWidget(self.clock_label)
         header.addWidget(self.paused_badge)
         header.addStretch(1)
-        for button in (self.plot_toggle, self.pause_button, self.end_button):
+        self._header_full_width = 0  # what the header takes with every label in full
+        self._header_aside_width = 0  # of that, the buttons that step aside in a narrow window
+        pause_key = "  " + self.actions.key_text("pause")
+        self._header_labels: dict[QPushButton, tuple[str, str | None]] = {}
+        for button, full, short in ((self.plot_toggle, "Plot", "Plot"),
+                                    (self.pause_button, "Resume" + pause_key, "Resume"),
+                                    (self.end_button, "End session", "End")):
             header.addWidget(button)
+            self._measure_header_button(button, full, short)
         self.confirm_bar = QWidget(self)
         confirm = QHBoxLayout(self.confirm_bar)
         confirm.setContentsMargins(0, 0, 0, 0)
@@ -325,12 +341,55 @@ class LivePage(QWidget):
         self._status_timer.start(ms)
 
     def _show_header(self, state: SessionState | None, now_ms: int = 0) -> None:
-        paused = state is not None and state.paused
-        self.paused_badge.setVisible(paused)
-        text = ("Resume" if paused else "Pause") + "  " + self.actions.key_text("pause")
-        if self.pause_button.text() != text:
-            self.pause_button.setText(text)
+        self._paused = state is not None and state.paused
+        self.paused_badge.setVisible(self._paused)
+        self._label_header_buttons()
         self._set_clock(now_ms)
+
+    def add_header_button(self, button: QPushButton, short: str | None) -> None:
+        """Put another view's button in the header, before Plot, labelled as it is now.
+        Where the full header does not fit, it shows `short` instead, or with None it steps
+        aside (its key still works)."""
+        self.header.insertWidget(self.header.indexOf(self.plot_toggle), button)
+        self._measure_header_button(button, button.text(), short)
+        self._label_header_buttons()
+
+    def _measure_header_button(self, button: QPushButton, full: str, short: str | None) -> None:
+        """Note `button`'s width with its full label, and let it shrink to its short one: a
+        header button is never what holds the window wide."""
+        self._header_labels[button] = (full, short)
+        button.ensurePolished()  # the style sheet's font and padding
+        shown = button.text()
+        button.setText(full)
+        self._header_full_width += button.sizeHint().width() + HEADER_SPACING
+        if short is None:
+            self._header_aside_width += button.sizeHint().width() + HEADER_SPACING
+            button.setMinimumWidth(1)
+        else:
+            button.setText(short)
+            button.setMinimumWidth(button.sizeHint().width())
+        button.setText(shown)
+
+    def _label_header_buttons(self) -> None:
+        """Every label in full with its key where the full header fits; else the buttons that
+        can step aside do; where even that does not fit, the short words (the keys stay in the
+        tooltips), so the header fits a 360-pixel side screen."""
+        margins = self.layout().contentsMargins()
+        clock = self.clock_label.fontMetrics().horizontalAdvance("Session 0:00:00")
+        badge = self.paused_badge.sizeHint().width() + HEADER_SPACING
+        full_width = (self._header_full_width + clock + badge
+                      + margins.left() + margins.right())
+        aside = self._fit_width < full_width
+        narrow = self._fit_width < full_width - self._header_aside_width
+        for button, (full, short) in self._header_labels.items():
+            if button is self.pause_button:
+                word = "Resume" if self._paused else "Pause"
+                full, short = word + "  " + self.actions.key_text("pause"), word
+            if short is None:
+                button.setVisible(not aside)
+            text = short if narrow and short is not None else full
+            if button.text() != text:
+                button.setText(text)
 
     def _set_clock(self, now_ms: int) -> None:
         self._now_ms = now_ms
@@ -387,18 +446,29 @@ class LivePage(QWidget):
         super().showEvent(event)
         self._fit_layout()  # the style sheet's fonts are known now
 
+    def fit_width(self, width: int) -> None:
+        """Lay the page out for `width` before it is shown, so a narrow window gets the narrow
+        pad and header at once and is never widened by the full ones first."""
+        self._fit_width = width
+        self.ensurePolished()  # the style sheet's font sets the em
+        self._fit_layout()
+
     def _fit_layout(self) -> None:
         """Pad beside the plot when both fit, else stacked; a narrow strip compacts the self
         lane and the session clock."""
+        if self.isVisible():
+            self._fit_width = self.width()
         em = self.fontMetrics().horizontalAdvance("M")
-        self._compact = self.width() < COMPACT_EM * em
+        self._compact = self._fit_width < COMPACT_EM * em
         self.pad.set_compact(self._compact)
+        self.pad_scroll.updateGeometry()  # the scroll area does not pass the pad's change up
+        self._label_header_buttons()
         # The clock never holds the window wide: "Session" drops out in a narrow strip.
         self.clock_label.setMinimumWidth(self.clock_label.fontMetrics().horizontalAdvance("00:00"))
         self._set_clock(self._now_ms)
         pad_width = (self.pad.sizeHint().width()
                      + self.pad_scroll.verticalScrollBar().sizeHint().width())
-        wide = self.width() >= pad_width + WIDE_EXTRA_EM * em
+        wide = self._fit_width >= pad_width + WIDE_EXTRA_EM * em
         orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
         if self.body.orientation() != orientation or not self._fitted:
             self._fitted = True
@@ -415,6 +485,19 @@ class LivePage(QWidget):
         else:
             first, total = need.height(), self.body.height()
         self.body.setSizes([first, max(0, total - first - self.body.handleWidth())])
+
+    def minimumSizeHint(self) -> QSize:
+        """What the stacked, narrow layout needs, even while pad and plot stand side by side:
+        the window can narrow to a strip in one step (a window manager's tiling, say), and
+        the page then lays itself out for it."""
+        hint = super().minimumSizeHint()
+        if not self.wide:
+            return hint
+        margins = self.layout().contentsMargins()
+        parts = (self.header.minimumSize(), self.message_area.minimumSizeHint(),
+                 self.left.minimumSizeHint(), self.plot_panel.minimumSizeHint())
+        width = max(part.width() for part in parts) + margins.left() + margins.right()
+        return QSize(width, hint.height())
 
     @property
     def wide(self) -> bool:

@@ -93,18 +93,20 @@ class MainWindow(QMainWindow):
         self.show_start()
 
     def _fit_default_size(self) -> None:
-        """The first size: DEFAULT_SIZE, but never more than the screen holds (a side monitor
-        is often small); then placed at its top left, so all of it is in sight."""
+        """The first size: DEFAULT_SIZE where the screen holds it. A screen narrower than that
+        is most often a tall side monitor: the window takes its width and all of its height
+        (the live page stacks the plot under the pad there), placed at its top left."""
         width, height = DEFAULT_SIZE
         screen = self.screen()
         if screen is None:
             self.resize(width, height)
             return
         area = screen.availableGeometry()
-        if width <= area.width() and height + FRAME_ALLOWANCE <= area.height():
+        room = area.height() - FRAME_ALLOWANCE
+        if width <= area.width() and height <= room:
             self.resize(width, height)
             return
-        self.resize(min(width, area.width()), min(height, area.height() - FRAME_ALLOWANCE))
+        self.resize(min(width, area.width()), room if width > area.width() else min(height, room))
         self.move(area.topLeft())
 
     # -- pages -------------------------------------------------------------------------------
@@ -156,6 +158,7 @@ class MainWindow(QMainWindow):
         self._drop_live_page()
         self.live_page = LivePage(self.controller, recorder.scheme, self.settings,
                                   self._plot_style)
+        self.live_page.fit_width(self.stack.width())
         self.stack.addWidget(self.live_page)
         self.stack.setCurrentWidget(self.live_page)
         from ui.compact_window import BesideCall

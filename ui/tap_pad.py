@@ -32,11 +32,12 @@ class TapButton(QPushButton):
     """
 
     def __init__(self, label: str, key: str, role: str, colour: str | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, compactable: bool = False) -> None:
         super().__init__(parent)
         self._label_text = label
         self._lit = False
         self._compact = False
+        self.compactable = compactable  # in a narrow strip, only its check mark and key
         self.setProperty("role", role)
         self.setProperty("lit", False)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves keyboard focus alone
@@ -59,18 +60,24 @@ class TapButton(QPushButton):
 
     def sizeHint(self) -> QSize:
         """Wide enough for the lit (bold, checked) label, so lighting never shifts the layout."""
-        bold = QFont(self.label.font())
-        bold.setBold(True)
-        text = LIT_MARK if self._compact else LIT_MARK + self._label_text
-        row = self.layout()
-        margins = row.contentsMargins()
-        width = (margins.left() + QFontMetrics(bold).horizontalAdvance(text) + row.spacing()
-                 + self.key.sizeHint().width() + margins.right())
-        height = max(super().sizeHint().height(), row.sizeHint().height())
-        return QSize(width, height)
+        return self._size_for(LIT_MARK if self._compact else LIT_MARK + self._label_text)
 
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
+
+    def _size_for(self, text: str) -> QSize:
+        self.label.ensurePolished()  # its font comes from the style sheet
+        bold = QFont(self.label.font())
+        bold.setBold(True)
+        row = self.layout()
+        margins = row.contentsMargins()
+        # the bold text, what the label adds around its text, and the gap before the key
+        label = (QFontMetrics(bold).horizontalAdvance(text) + self.label.sizeHint().width()
+                 - self.label.fontMetrics().horizontalAdvance(self.label.text()))
+        width = (margins.left() + label + 2 * row.spacing() + self.key.sizeHint().width()
+                 + margins.right())
+        height = max(super().sizeHint().height(), row.sizeHint().height())
+        return QSize(width, height)
 
     def set_compact(self, compact: bool) -> None:
         """Show only the check mark and key (the row and column say which state it is)."""
@@ -135,6 +142,8 @@ class TapPad(QWidget):
         self.setAccessibleName("Tap pad")
         self._actions = actions
         self.buttons: dict[str, TapButton] = {}
+        self._compact = False
+        self._compact_width: int | None = None  # the compact form's minimum, once measured
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -219,7 +228,8 @@ class TapPad(QWidget):
 
     def _button(self, name: str, label: str, role: str, colour: str | None,
                 accessible: str) -> TapButton:
-        button = TapButton(label, self._actions.key_text(name), role, colour, self)
+        button = TapButton(label, self._actions.key_text(name), role, colour, self,
+                           compactable=name.startswith("self:"))
         button.setToolTip(self._actions.tooltip(name))
         button.setAccessibleName(accessible)
         button.setAccessibleDescription(self._actions.tooltip(name))
@@ -255,9 +265,28 @@ class TapPad(QWidget):
 
     def set_compact(self, compact: bool) -> None:
         """In a narrow strip the self lane shows check marks and keys only."""
-        for name, button in self.buttons.items():
-            if name.startswith("self:"):
+        self._compact = compact
+        for button in self.buttons.values():
+            if button.compactable:
                 button.set_compact(compact)
+        self.layout().activate()  # the nested rows' sizes now, not at the next event
+
+    def minimumSizeHint(self) -> QSize:
+        """The compact form's, whichever is shown: a window can narrow to a strip in one
+        step (maximised on a narrow side screen, say), and the page then compacts the pad."""
+        hint = super().minimumSizeHint()
+        if self._compact:
+            return hint
+        if self._compact_width is None:
+            self.set_compact(True)
+            self._compact_width = super().minimumSizeHint().width()
+            self.set_compact(False)
+        return QSize(self._compact_width, hint.height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._compact_width = None  # measured again with the new fonts
+        super().changeEvent(event)
 
     def lit_names(self) -> list[str]:
         """The actions shown lit now (for tests and accessibility checks)."""

@@ -113,6 +113,17 @@ def test_lighting_a_button_never_changes_its_size(make_pad, scheme):
     assert button.sizeHint() == before
 
 
+def test_a_lit_label_at_the_pads_own_width_is_never_cut(make_pad, scheme, qtbot):
+    pad, _ = make_pad(scheme)
+    pad.parentWidget().resize(pad.sizeHint().width(), 800)  # as the wide window gives it
+    for button in pad.buttons.values():
+        button.set_lit(True)
+    qtbot.waitUntil(lambda: pad.width() == pad.sizeHint().width())
+    for name, button in pad.buttons.items():
+        label = button.label
+        assert label.width() >= label.sizeHint().width(), f"{name}: {label.text()!r} cut"
+
+
 def test_an_ended_session_lights_nothing(make_pad, scheme):
     pad, _ = make_pad(scheme)
     pad.show_state(fold(events((Kind.CLIENT, 0, "dorsal"), (Kind.RUPTURE, 5, None),
