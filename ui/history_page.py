@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from companion.bundle import import_bundle, write_bundle
+from companion.clock import format_duration
 from companion.errors import AttuneError
 from companion.history import HistoryRow, history
 from companion.store import Store
-from companion.clock import format_duration
+from ui.flow_layout import flow_of, labelled
 
 ALL_CLIENTS = "All clients"
 COLUMNS = ("Date", "Client", "No.", "Duration", "Ruptures", "Repaired", "Unrepaired", "Status")
@@ -136,14 +137,9 @@ class HistoryPage(QWidget):
         clear.setProperty("role", "quiet")
         clear.setAccessibleName("Show sessions of any date")
         clear.clicked.connect(self.clear_dates)
-        filters = QHBoxLayout()
-        for text, widget in (("Client", self.client), ("From", self.since), ("To", self.until)):
-            label = QLabel(text, self)
-            label.setBuddy(widget)
-            filters.addWidget(label)
-            filters.addWidget(widget)
-        filters.addWidget(clear)
-        filters.addStretch(1)
+        # Each filter keeps its label beside it; a narrow window wraps them onto more lines.
+        filters = flow_of(*(labelled(text, widget, self) for text, widget in (
+            ("Client", self.client), ("From", self.since), ("To", self.until))), clear)
 
         self.model = HistoryModel(self)
         self.table = QTableView(self)
@@ -163,7 +159,6 @@ class HistoryPage(QWidget):
         self.table.activated.connect(lambda index: self._emit(self.playRequested))
 
         self.buttons: dict[str, QPushButton] = {}
-        actions = QHBoxLayout()
         wanted = [("play", "Play back", "Play the chosen session back (Enter or double-click)"),
                   ("review", "Review", "Open the chosen session's review")] if review else [
                   ("play", "Play back", "Play the chosen session back (Enter or double-click)")]
@@ -174,13 +169,13 @@ class HistoryPage(QWidget):
             button = QPushButton(text, self)
             button.setAccessibleName(tip)
             button.setToolTip(tip)
-            actions.addWidget(button)
             self.buttons[name] = button
         self.buttons["play"].setObjectName("primary")
-        actions.addStretch(1)
-        self.free_text = QCheckBox("Export with free text (notes, comments, reflections)", self)
+        actions = flow_of(*self.buttons.values())
+        self.free_text = QCheckBox("Include free text in the bundle", self)
         self.free_text.setAccessibleName("Include free text in the exported bundle")
-        self.free_text.setToolTip("Off by default: a bundle leaves out every typed text.")
+        self.free_text.setToolTip("Notes, comments and reflections. Off by default: a bundle "
+                                  "leaves out every typed text.")
         self.buttons["play"].clicked.connect(lambda: self._emit(self.playRequested))
         if review:
             self.buttons["review"].clicked.connect(lambda: self._emit(self.reviewRequested))
@@ -310,6 +305,7 @@ class HistoryPage(QWidget):
         return path
 
 
+
 def _date_edit(any_text: str, parent: QWidget) -> QDateEdit:
     """A date field whose lowest value means 'any date'."""
     edit = QDateEdit(parent)
@@ -398,6 +394,8 @@ class SupervisionFlow(QObject):
         self._drop_page()
         self.page = page
         page.back.connect(self.show_history)  # type: ignore[attr-defined]
+        if hasattr(page, "fit_width"):
+            page.fit_width(self._stack.width())  # playback: laid out for the room it has
         self._stack.addWidget(page)
         self._stack.setCurrentWidget(page)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import (
-    QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal,
+    QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal,
 )
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
@@ -32,6 +32,7 @@ from companion.scheme import Scheme, session_scheme
 from companion.store import Store
 from ui.actions import Action, ActionRegistry
 from ui.comments_panel import CommentLayer, CommentsPanel
+from ui.flow_layout import flow_of
 from ui.live_page import describe_tap
 from ui.media_sync import MediaSync
 from ui.playback_controller import SPEEDS, PlaybackController
@@ -122,18 +123,12 @@ class PlaybackPage(QWidget):
         header.addWidget(self.position)
 
         self.buttons: dict[str, QPushButton] = {}
-        transport = QHBoxLayout()
-        transport.setSpacing(4)
-        for name, text in (("previous_rupture", "◀◀ Rupture"), ("previous_event", "◀ Event"),
-                           ("toggle", "Play"), ("next_event", "Event ▶"),
-                           ("next_rupture", "Rupture ▶▶"), ("previous_note", "◀ Note"),
-                           ("next_note", "Note ▶")):
-            transport.addWidget(self._button(name, text))
-        transport.addStretch(1)
-        speeds = QHBoxLayout()
-        speeds.setSpacing(4)
+        transport = flow_of(*(self._button(name, text) for name, text in (
+            ("previous_rupture", "◀◀ Rupture"), ("previous_event", "◀ Event"), ("toggle", "Play"),
+            ("next_event", "Event ▶"), ("next_rupture", "Rupture ▶▶"),
+            ("previous_note", "◀ Note"), ("next_note", "Note ▶"))), spacing=4)
         self.speed_group = QButtonGroup(self)
-        speeds.addWidget(QLabel("Speed", self))
+        speed_buttons: list[QWidget] = [QLabel("Speed", self)]
         for speed in SPEEDS:
             button = QPushButton(f"{speed}×", self)
             button.setCheckable(True)
@@ -142,13 +137,13 @@ class PlaybackPage(QWidget):
             button.setAccessibleName(f"Play at {speed} times speed")
             button.setToolTip(f"{speed}× speed\nKeys: [ slower, ] faster")
             self.speed_group.addButton(button, speed)
-            speeds.addWidget(button)
+            speed_buttons.append(button)
         self.speed_group.idClicked.connect(self.controller.set_speed)
         self.status = QLabel(self)
         self.status.setObjectName("hint")
         self.status.setAccessibleName("Playback message")
-        speeds.addSpacing(12)
-        speeds.addWidget(self.status, 1)
+        self.status.setWordWrap(True)
+        speeds = flow_of(*speed_buttons, spacing=4)
 
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setRange(0, max(1, self.replay.duration_ms))
@@ -204,13 +199,15 @@ class PlaybackPage(QWidget):
         self.body = QSplitter(Qt.Orientation.Horizontal, self)
         for splitter in (self.lower, self.body):
             splitter.setChildrenCollapsible(False)
-        self._wide: bool | None = None
+        self._mode: str | None = None
+        self._pad_width = self.pad.sizeHint().width()  # the full pad, before any compacting
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 10)
         layout.setSpacing(6)
         layout.addLayout(header)
         layout.addLayout(transport)
         layout.addLayout(speeds)
+        layout.addWidget(self.status)
         layout.addWidget(self.slider)
         layout.addWidget(self.body, 1)
 
@@ -242,20 +239,33 @@ class PlaybackPage(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        wide = self.width() >= WIDE_EM * self.fontMetrics().horizontalAdvance("M")
-        if wide == self._wide:
+        self._fit_layout(self.width())
+
+    def _fit_layout(self, width: int) -> None:
+        """Wide: pad, plot and lists side by side. Stacked: the plot over the pad beside the
+        lists. Narrow (a side screen): the plot, then the compact pad, then the lists."""
+        em = self.fontMetrics().horizontalAdvance("M")
+        scrollbar = self.left.verticalScrollBar().sizeHint().width()
+        if width >= WIDE_EM * em:
+            mode = "wide"
+        elif width >= self._pad_width + scrollbar + RIGHT_EM * em + 40:
+            mode = "stacked"
+        else:
+            mode = "narrow"
+        if mode == self._mode:
             return
-        self._wide = wide
-        left = (self.left.widget().sizeHint().width()
-                + self.left.verticalScrollBar().sizeHint().width())
+        self._mode = mode
+        self.pad.set_compact(mode == "narrow")
+        left = self.pad.sizeHint().width() + scrollbar
         self.left.setMinimumWidth(left)  # the pad never clips; the lists give way
-        if wide:
+        self.right.setMinimumWidth(0 if mode == "narrow" else RIGHT_EM * em)
+        if mode == "wide":
             for widget in (self.left, self.plot, self.right):
                 self.body.addWidget(widget)
             self.body.setOrientation(Qt.Orientation.Horizontal)
             self.lower.hide()
             right = self.right.minimumWidth()
-            self.body.setSizes([left, max(0, self.width() - left - right), right])
+            self.body.setSizes([left, max(0, width - left - right), right])
         else:
             self.body.setOrientation(Qt.Orientation.Vertical)
             self.body.addWidget(self.plot)
@@ -264,8 +274,32 @@ class PlaybackPage(QWidget):
             self.body.addWidget(self.lower)
             self.lower.show()
             self.body.setSizes([self.height() // 2, self.height() // 2])
-            self.lower.setSizes([left, max(0, self.width() - left)])
+            if mode == "stacked":
+                self.lower.setOrientation(Qt.Orientation.Horizontal)
+                self.lower.setSizes([left, max(0, width - left)])
+            else:
+                self.lower.setOrientation(Qt.Orientation.Vertical)
+                half = self.lower.height() // 2
+                self.lower.setSizes([half, half])
         QTimer.singleShot(0, self, self._scroll_to_current)  # once the new layout is in place
+
+    def fit_width(self, width: int) -> None:
+        """Lay the page out for `width` before it is shown, so a narrow window is never
+        widened by the wide layout first."""
+        self.ensurePolished()  # the style sheet's font sets the em
+        self._fit_layout(width)
+
+    def minimumSizeHint(self) -> QSize:
+        """The narrow layout's, whichever is shown: a window can narrow to a side strip in
+        one step, and the page then stacks itself for it."""
+        hint = super().minimumSizeHint()
+        layout = self.layout()
+        margins = layout.contentsMargins()
+        rows = [layout.itemAt(i).minimumSize().width() for i in range(layout.count() - 1)]
+        pad = (self.pad.minimumSizeHint().width()
+               + self.left.verticalScrollBar().sizeHint().width())
+        narrow = max(*rows, pad) + margins.left() + margins.right()
+        return QSize(min(hint.width(), narrow), hint.height())
 
     def _scroll_to_current(self) -> None:
         if self._row is not None and self._row >= 0:

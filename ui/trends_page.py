@@ -17,11 +17,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QComboBox, QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
 from companion.history import TrendPoint, trends
 from companion.store import Store
+from ui.flow_layout import flow_of, labelled
 from ui.plot_style import PlotStyle
 
 NOT_ENOUGH = ("Not enough sessions yet: trends need at least two ended sessions of "
@@ -84,11 +85,7 @@ class TrendsPage(QWidget):
         self.client = QComboBox(self)
         self.client.setAccessibleName("Client whose trends are shown")
         self.client.activated.connect(lambda _i: self._load(self.client.currentText()))
-        header = QHBoxLayout()
-        header.addWidget(back)
-        header.addWidget(self.title, 1)
-        header.addWidget(QLabel("Client", self))
-        header.addWidget(self.client)
+        header = flow_of(back, self.title, labelled("Client", self.client, self), spacing=12)
         self.message = QLabel(self)
         self.message.setObjectName("hint")
         self.message.setWordWrap(True)
