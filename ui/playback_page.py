@@ -166,6 +166,7 @@ class PlaybackPage(QWidget):
         self.plot.setAccessibleName("Session plot with the playback cursor")
         self.plot.set_window(None)
         self.plot.show_state(self.replay.final, self.replay.duration_ms)
+        self.plot.clickedAt.connect(self.controller.seek)  # a click moves the cursor there
         self.plot.hold_still()  # drawn once; a frame only moves the cursor line
         self.cursor_line = pg.InfiniteLine(0, angle=90, movable=True,
                                            bounds=(0, self.replay.duration_ms / MS_PER_MIN))

@@ -49,6 +49,8 @@ from ui.session_plot import SessionPlot
 WIDE_PX = 920
 """From this width the figures and the reflection sit side by side."""
 PLOT_HEIGHT = 260
+CLICK_PX = 8
+"""How near (in pixels of the timeline) a click must fall to a tap to pick it."""
 EVENT_LIST_HEIGHT = 300
 EXPORTS = (
     ("html", "Report (HTML)…"),
@@ -276,7 +278,19 @@ class ReviewPage(QWidget):
         self.plot.setAccessibleName("Timeline of the whole session")
         self.plot.setMinimumHeight(PLOT_HEIGHT)
         self.plot.set_window(None)
+        self.plot.clickedAt.connect(self._pick_near)
         self.plot_holder.addWidget(self.plot)
+
+    def _pick_near(self, ms: int) -> None:
+        """A click on the timeline picks the tap nearest it in time to correct, when one is
+        within CLICK_PX of it; a click on an empty stretch picks nothing."""
+        assert self.plot is not None
+        taps = [t for t in self.taps if t.is_tap]
+        if not taps:
+            return
+        nearest = min(taps, key=lambda t: abs(t.offset_ms - ms))
+        if abs(nearest.offset_ms - ms) <= CLICK_PX * self.plot.ms_per_pixel():
+            self._edit_tap_again(nearest.id)
 
     # -- corrections -----------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
 from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QVBoxLayout, QWidget
@@ -38,10 +39,12 @@ class SessionPlot(QWidget):
 
     Drive it with `show_state` (whole redraw), `on_change` (one in-order event) and `tick`
     (time passes). `following` is True while the view keeps now in sight; a pan or zoom by
-    mouse stops that (followingChanged(False)) until `follow_now` or `set_window`.
+    mouse stops that (followingChanged(False)) until `follow_now` or `set_window`. A click
+    in the plot says when it fell: clickedAt(ms), with `ms_per_pixel` for a tolerance.
     """
 
     followingChanged = Signal(bool)
+    clickedAt = Signal(int)
 
     def __init__(self, scheme: Scheme, style: PlotStyle = DARK, parent: QWidget | None = None):
         super().__init__(parent)
@@ -70,6 +73,7 @@ class SessionPlot(QWidget):
         self._build_items()
         self.set_style(style)
         self._apply_x_range()
+        self._view.scene().sigMouseClicked.connect(self._on_click)
 
     # -- building and styling ----------------------------------------------------------------
 
@@ -391,6 +395,21 @@ class SessionPlot(QWidget):
     def y_range(self) -> tuple[float, float]:
         """The plot's fixed vertical extent (bottom, top): the ladder plus the marker rows."""
         return self._y_range
+
+    def _on_click(self, event: MouseClickEvent) -> None:
+        """A left click (not a drag) inside the plotting area: when it fell, in session ms."""
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        box = self._plot.getViewBox()
+        pos = event.scenePos()
+        if box.sceneBoundingRect().contains(pos):
+            self.clickedAt.emit(max(0, round(box.mapSceneToView(pos).x() * MS_PER_MIN)))
+
+    def ms_per_pixel(self) -> float:
+        """How much session time one pixel of the plot's width spans now."""
+        box = self._plot.getViewBox()
+        (left, right), _y = box.viewRange()
+        return (right - left) * MS_PER_MIN / max(1.0, box.sceneBoundingRect().width())
 
     def add_overlay(self, item: pg.GraphicsObject) -> None:
         """Draw `item` over the session (playback's cursor, supervision comments) without

@@ -129,3 +129,19 @@ def run_main(monkeypatch, settings, tmp_path):
         return app.main(args)
 
     return run
+
+
+@pytest.fixture
+def click_plot(qtbot):
+    """Click a SessionPlot with the mouse at `minutes` into the session (mid-height)."""
+    from PySide6.QtCore import QPointF
+
+    def click(plot, minutes: float) -> None:
+        box = plot._plot.getViewBox()
+        (_x0, _x1), (y0, y1) = box.viewRange()
+        scene = box.mapViewToScene(QPointF(minutes, (y0 + y1) / 2))
+        view = plot._view
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                         pos=view.mapFromScene(scene))
+
+    return click

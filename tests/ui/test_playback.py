@@ -165,6 +165,13 @@ def test_scrubbing_by_slider_and_by_dragging_the_cursor_line(page):
     assert_shows_the_moment(page)
 
 
+def test_a_click_on_the_plot_moves_the_cursor_there(page, click_plot):
+    click_plot(page.plot, 2.5)  # minutes
+    assert abs(page.controller.cursor_ms - 150 * S) <= 2 * page.plot.ms_per_pixel()
+    assert page.slider.value() == page.controller.cursor_ms
+    assert_shows_the_moment(page)
+
+
 def test_choosing_an_event_in_the_list_moves_the_cursor_there(page, qtbot):
     index = page.event_model.index(2)  # the rupture at 60 s
     page.events.scrollTo(index)

@@ -108,6 +108,17 @@ def test_a_correction_updates_the_summary_and_keeps_the_original_tap(page, store
     assert row == ("0:05", EDITED_MARK + "Dorsal (client)")
 
 
+def test_a_click_on_the_timeline_picks_the_nearest_tap_to_correct(page, store, session_id,
+                                                                  click_plot):
+    click_plot(page.plot, 2.02)  # a second after the rupture at 2:00
+    rupture = tap_id(store, session_id, Kind.RUPTURE, "withdrawal")
+    assert page.events.selected_id() == rupture
+    assert page.editor.isVisible()
+    page.editor.hide()
+    click_plot(page.plot, 4.3)  # nothing within reach: an empty stretch picks nothing
+    assert page.events.selected_id() == rupture and not page.editor.isVisible()
+
+
 def test_markers_and_strategies_can_be_tagged_afterwards(page, store, session_id):
     second_rupture = [e.id for e in store.events(session_id) if e.kind is Kind.RUPTURE][1]
     page.events.select(second_rupture)
