@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QDate, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal,
+    QAbstractTableModel, QDate, QModelIndex, QObject, QPersistentModelIndex,
+    QSortFilterProxyModel, Qt, Signal,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
@@ -35,6 +36,7 @@ from ui.flow_layout import flow_of, labelled
 ALL_CLIENTS = "All clients"
 COLUMNS = ("Date", "Client", "No.", "Duration", "Ruptures", "Repaired", "Unrepaired", "Status")
 BUNDLE_FILTER = "Attune session bundle (*.attune);;All files (*)"
+SORT_ROLE = Qt.ItemDataRole.UserRole
 
 
 class HistoryModel(QAbstractTableModel):
@@ -70,7 +72,22 @@ class HistoryModel(QAbstractTableModel):
             return row.problem
         if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= index.column() <= 6:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == SORT_ROLE:
+            return self.sort_key(row, index.column())
         return None
+
+    @staticmethod
+    def sort_key(row: HistoryRow, column: int) -> Any:
+        """What a column sorts by: times and counts as numbers (unknown first), text folded."""
+        if column == 0:
+            return row.started.timestamp()
+        if column == 1:
+            return row.client_code.casefold()
+        numbers = (row.number, row.duration_ms, row.ruptures, row.repaired, row.unrepaired)
+        if column <= 6:
+            value = numbers[column - 2]
+            return -1 if value is None else value
+        return HistoryModel.cell(row, column)
 
     @staticmethod
     def cell(row: HistoryRow, column: int) -> str:
@@ -142,8 +159,13 @@ class HistoryPage(QWidget):
             ("Client", self.client), ("From", self.since), ("To", self.until))), clear)
 
         self.model = HistoryModel(self)
+        self.sorted = QSortFilterProxyModel(self)  # a click on a heading sorts by it
+        self.sorted.setSourceModel(self.model)
+        self.sorted.setSortRole(SORT_ROLE)
         self.table = QTableView(self)
-        self.table.setModel(self.model)
+        self.table.setModel(self.sorted)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.setAccessibleName("Sessions")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -237,7 +259,7 @@ class HistoryPage(QWidget):
 
     def selected(self) -> HistoryRow | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.rows[rows[0].row()] if rows else None
+        return self.model.rows[self.sorted.mapToSource(rows[0]).row()] if rows else None
 
     def say(self, text: str, error: bool = False) -> None:
         """A calm message under the table (never a dialog)."""

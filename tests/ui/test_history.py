@@ -8,7 +8,7 @@ import time
 from datetime import date, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -16,7 +16,7 @@ from companion.bundle import read_bundle
 from companion.demo import make_demo_session
 from companion.history import HistoryRow
 from companion.store import Store
-from ui.history_page import ALL_CLIENTS, HistoryModel, HistoryPage
+from ui.history_page import ALL_CLIENTS, COLUMNS, HistoryModel, HistoryPage
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -72,6 +72,33 @@ def test_enter_or_double_click_asks_for_playback_of_the_chosen_session(page, qtb
     with qtbot.waitSignal(page.playRequested) as played:
         QTest.keyClick(page.table, Qt.Key.Key_Return)
     assert played.args == [page.model.rows[1].session_id]
+
+
+def shown_ids(page: HistoryPage) -> list[int]:
+    """Session ids in the order the table shows them."""
+    view = page.table.model()
+    return [page.model.rows[page.sorted.mapToSource(view.index(r, 0)).row()].session_id
+            for r in range(view.rowCount())]
+
+
+def test_a_click_on_a_heading_sorts_by_it_as_numbers_and_the_choice_follows(page, qtbot):
+    rows = [HistoryRow(i, datetime(2025, 1, 1) + timedelta(days=i), code, 1, "ended", False,
+                       3_000_000, 3_000_000, ruptures, 0, ruptures, False, None)
+            for i, (code, ruptures) in enumerate([("b-2", 9), ("A-1", 10), ("c-3", 2)], 1)]
+    page.model.set_rows(rows)
+    assert shown_ids(page) == [3, 2, 1], "newest first"
+    head = page.table.horizontalHeader()
+    ruptures = COLUMNS.index("Ruptures")
+    qtbot.mouseClick(head.viewport(), LEFT,
+                     pos=QPoint(head.sectionViewportPosition(ruptures) + 5, 5))
+    assert shown_ids(page) == [3, 1, 2], "2, 9, 10: as numbers"
+    qtbot.mouseClick(head.viewport(), LEFT,
+                     pos=QPoint(head.sectionViewportPosition(COLUMNS.index("Client")) + 5, 5))
+    assert shown_ids(page) == [2, 1, 3], "A-1, b-2, c-3"
+    page.table.selectRow(0)
+    with qtbot.waitSignal(page.playRequested) as played:
+        page.buttons["play"].click()
+    assert played.args == [2], "the session shown chosen is the one played"
 
 
 def test_review_is_offered_only_when_the_review_page_exists(page):
