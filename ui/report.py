@@ -17,8 +17,8 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF, QUrl
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
 from companion.corrections import edited_ids
 from companion.events import Kind, effective_taps
@@ -113,14 +113,30 @@ def build_pdf(data: ReportData, png: bytes) -> bytes:
     doc = QTextDocument()
     # Lay out in the writer's own pixels, one page per page, so the plot's width is known
     # (QTextDocument has no percentage widths for images). An image's width is taken in
-    # 96-dpi pixels and scaled to the device, hence the factor.
+    # 96-dpi pixels and scaled to the device, hence the factor. Each page keeps a band at
+    # its foot for the page number.
     doc.documentLayout().setPaintDevice(writer)
-    doc.setPageSize(QSizeF(writer.width(), writer.height()))
+    footer = writer.logicalDpiY() // 3  # a third of an inch
+    width, height = writer.width(), writer.height() - footer
+    doc.setPageSize(QSizeF(width, height))
     doc.setDocumentMargin(0)
     image = QImage.fromData(QByteArray(png), "PNG")
     doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(PLOT_RESOURCE), image)
-    doc.setHtml(_fill(data, PLOT_RESOURCE, str(writer.width() * 96 // writer.logicalDpiX())))
-    doc.print_(writer)
+    doc.setHtml(_fill(data, PLOT_RESOURCE, str(width * 96 // writer.logicalDpiX())))
+    painter = QPainter(writer)
+    painter.setFont(doc.defaultFont())
+    pages = doc.pageCount()
+    for page in range(pages):
+        if page:
+            writer.newPage()
+        painter.save()
+        painter.translate(0, -page * height)
+        doc.drawContents(painter, QRectF(0, page * height, width, height))
+        painter.restore()
+        painter.drawText(QRectF(0, height, width, footer),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                         f"Attune · session {data.row.id} · page {page + 1} of {pages}")
+    painter.end()
     del writer  # finishes the file
     buffer.close()
     return bytes(buffer.data())

@@ -128,6 +128,18 @@ def test_a_redacted_pdf_reads_without_the_free_text_an_unredacted_one_has(qtbot,
     assert SENTINEL not in text(redact=True)
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_every_pdf_page_says_which_page_of_how_many_it_is(qtbot, store, session_id, tmp_path):
+    path = tmp_path / "r.pdf"
+    report.write_report(store, session_id, "pdf", path, redact=False)
+    pdf = path.read_bytes()
+    pages = _pdf_pages(pdf)
+    for page in range(1, pages + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+                              capture_output=True, text=True, check=True, timeout=60).stdout
+        assert f"session {session_id} · page {page} of {pages}" in text
+
+
 def test_file_names_hold_the_session_and_date_never_the_client_code(qtbot, store, session_id):
     row = store.session(session_id)
     for fmt in report.FORMATS:
