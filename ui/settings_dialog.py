@@ -11,7 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal,
+)
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,7 +23,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
+    QKeySequenceEdit,
     QLabel,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -232,10 +238,58 @@ def _check(text: str, checked: bool) -> QCheckBox:
     return box
 
 
+REMOVE_KEYS = ("Backspace", "Del")
+"""Pressed alone in a global key's cell, these remove its key."""
+
+
+class _PressedKey(QStyledItemDelegate):
+    """A global key is pressed, not typed: the cell's editor records one combination
+    ('Ctrl+Alt+1'); Backspace or Delete alone removes the key."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        editor = QKeySequenceEdit(parent)
+        editor.setMaximumSequenceLength(1)
+        editor.setAccessibleName("Press the global key combination; Backspace removes it")
+        editor.setToolTip("Press the combination, e.g. Ctrl+Alt+1. Backspace removes the key.")
+        # Done as soon as a whole combination is in (recording begins by emptying it).
+        editor.keySequenceChanged.connect(
+            lambda sequence: None if sequence.isEmpty() else self._done(editor))
+        return editor
+
+    def _done(self, editor: QKeySequenceEdit) -> None:
+        if editor.property("done") or not editor.isVisible():  # committed, or closed by Qt
+            return
+        editor.setProperty("done", True)
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor)
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut and editor.property("done"):
+            return False  # already committed: not again as a refusal's message moves it
+        return super().eventFilter(editor, event)
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, QKeySequenceEdit)
+        editor.blockSignals(True)  # showing the key it has is not choosing one
+        editor.setKeySequence(QKeySequence(str(index.data() or "")))
+        editor.blockSignals(False)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel,
+                     index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, QKeySequenceEdit)
+        text = editor.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+        model.setData(index, "" if text in REMOVE_KEYS else text)
+
+
 def _hotkey_table(bindings: dict[str, str], titles: dict[str, str]) -> QTableWidget:
     table = QTableWidget(len(bindings), 2)
+    table.setItemDelegateForColumn(1, _PressedKey(table))
     table.setAccessibleName("Global keys for each tap")
     table.setHorizontalHeaderLabels(["Tap", "Global key"])
+    how = "Double-click a key, then press the new combination; Backspace removes it."
+    table.horizontalHeaderItem(1).setToolTip(how)
+    table.setAccessibleDescription(how)
     table.verticalHeader().hide()
     table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QKeySequenceEdit
 
 from companion.scheme import default_scheme, load_scheme
 from ui.settings import Settings
@@ -72,6 +73,35 @@ def test_a_key_clash_is_refused_naming_the_action_that_has_it(dialog):
     keys.set_key(row, "k")
     assert keys.item(row, 1).text() == "K"
     assert {a: k for a, _t, k in dialog.draft.key_rows()}["client:dorsal"] == "K"
+
+
+def key_editor(table, row: int) -> QKeySequenceEdit:
+    """Open the global-key cell of `row` for editing; its editor (closed ones linger a while)."""
+    table.editItem(table.item(row, 1))
+    [editor] = [e for e in table.findChildren(QKeySequenceEdit) if e.isVisible()]
+    return editor
+
+
+def test_a_global_key_is_set_by_pressing_it_and_removed_with_backspace(dialog, qtbot):
+    table = dialog.hotkey_table
+    row = row_of(table, "repair")
+    editor = key_editor(table, row)
+    assert editor.keySequence().toString() == "Ctrl+Alt+F"
+    qtbot.keyClick(editor, Qt.Key.Key_7,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: table.item(row, 1).text() == "Ctrl+Alt+7")
+    assert dialog.hotkey_bindings()["repair"] == "Ctrl+Alt+7"
+    qtbot.keyClick(key_editor(table, row), Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: table.item(row, 1).text() == "")
+    assert "repair" not in dialog.hotkey_bindings()
+
+
+def test_a_pressed_key_without_a_modifier_is_refused(dialog, qtbot):
+    table = dialog.hotkey_table
+    row = row_of(table, "repair")
+    qtbot.keyClick(key_editor(table, row), Qt.Key.Key_7)
+    qtbot.waitUntil(lambda: "cannot be used" in dialog.problem.text())
+    assert table.item(row, 1).text() == "Ctrl+Alt+F"
 
 
 def test_a_duplicate_global_key_is_refused(dialog):
