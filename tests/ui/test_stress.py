@@ -3,6 +3,7 @@ every tap is recorded, in order, and the window stays responsive throughout."""
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 
@@ -73,6 +74,22 @@ def test_a_minute_at_fifty_taps_a_second_is_all_recorded_in_order_and_stays_resp
 
     counter = CountPaints()
     page.plot.findChild(QGraphicsView).viewport().installEventFilter(counter)
+    # As Attune does once its window is up (ui.app): what exists now is out of the
+    # collector's sight. Here that is every earlier test's leftovers too, whose full sweeps
+    # would otherwise land inside a tap (one took 105 ms once, late in a full run).
+    gc.collect()
+    gc.freeze()
+    pauses_ms: list[float] = []
+    gc_began = 0.0
+
+    def time_collections(phase: str, _info: dict) -> None:
+        nonlocal gc_began
+        if phase == "start":
+            gc_began = time.perf_counter()
+        else:
+            pauses_ms.append((time.perf_counter() - gc_began) * 1000)
+
+    gc.callbacks.append(time_collections)
     began = time.perf_counter()
 
     def fire_due_taps() -> None:
@@ -102,6 +119,8 @@ def test_a_minute_at_fifty_taps_a_second_is_all_recorded_in_order_and_stays_resp
         qtbot.waitUntil(lambda: done >= TAPS, timeout=int(TAPS * TAP_S * 1000) + 15_000)
     finally:
         schedule.stop()
+        gc.callbacks.remove(time_collections)
+        gc.unfreeze()
     took_s = time.perf_counter() - began
 
     events = store.events(store.sessions()[0].id)
@@ -109,5 +128,7 @@ def test_a_minute_at_fifty_taps_a_second_is_all_recorded_in_order_and_stays_resp
     assert done == TAPS, f"only {done} taps in {took_s:.1f} s"
     assert took_s < TAPS * TAP_S + 2, f"{TAPS} taps took {took_s:.1f} s: fell behind 50 a second"
     assert max(lateness_ms) < LATE_MS, f"a tap was handled {max(lateness_ms):.0f} ms late"
-    assert max(tap_ms) < LONGEST_TAP_MS, f"the slowest tap took {max(tap_ms):.0f} ms"
+    assert max(tap_ms) < LONGEST_TAP_MS, (
+        f"the slowest tap took {max(tap_ms):.0f} ms (longest collection "
+        f"{max(pauses_ms, default=0):.0f} ms of {len(pauses_ms)})")
     assert paints >= took_s * 4, f"the plot painted only {paints} times in {took_s:.0f} s"
