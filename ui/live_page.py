@@ -36,8 +36,8 @@ RECORDED_MS = 4_000
 REFUSED_MS = 7_000
 CONFIRM_MS = 6_000
 WIDE_EXTRA_EM = 26
-HEADER_SPACING = 6
 """A window is wide when it fits the pad plus this many ems of plot beside it."""
+HEADER_SPACING = 6
 COMPACT_EM = 34
 """Below this width (in ems) the self lane shows check marks and keys only."""
 
@@ -184,6 +184,7 @@ class LivePage(QWidget):
         header.addStretch(1)
         self._header_full_width = 0  # what the header takes with every label in full
         self._header_aside_width = 0  # of that, the buttons that step aside in a narrow window
+        self._header_aside = self._header_short = False  # as `_fit_header` last found
         pause_key = "  " + self.actions.key_text("pause")
         self._header_labels: dict[QPushButton, tuple[str, str | None]] = {}
         for button, full, short in ((self.plot_toggle, "Plot", "Plot"),
@@ -352,7 +353,7 @@ class LivePage(QWidget):
         aside (its key still works)."""
         self.header.insertWidget(self.header.indexOf(self.plot_toggle), button)
         self._measure_header_button(button, button.text(), short)
-        self._label_header_buttons()
+        self._fit_header()
 
     def _measure_header_button(self, button: QPushButton, full: str, short: str | None) -> None:
         """Note `button`'s width with its full label, and let it shrink to its short one: a
@@ -370,24 +371,28 @@ class LivePage(QWidget):
             button.setMinimumWidth(button.sizeHint().width())
         button.setText(shown)
 
-    def _label_header_buttons(self) -> None:
+    def _fit_header(self) -> None:
         """Every label in full with its key where the full header fits; else the buttons that
         can step aside do; where even that does not fit, the short words (the keys stay in the
-        tooltips), so the header fits a 360-pixel side screen."""
+        tooltips), so the header fits a 360-pixel side screen. Run when the width changes."""
         margins = self.layout().contentsMargins()
         clock = self.clock_label.fontMetrics().horizontalAdvance("Session 0:00:00")
         badge = self.paused_badge.sizeHint().width() + HEADER_SPACING
         full_width = (self._header_full_width + clock + badge
                       + margins.left() + margins.right())
-        aside = self._fit_width < full_width
-        narrow = self._fit_width < full_width - self._header_aside_width
+        self._header_aside = self._fit_width < full_width
+        self._header_short = self._fit_width < full_width - self._header_aside_width
+        self._label_header_buttons()
+
+    def _label_header_buttons(self) -> None:
+        """Label the header's buttons as `_fit_header` decided (and Pause as the state is)."""
         for button, (full, short) in self._header_labels.items():
             if button is self.pause_button:
                 word = "Resume" if self._paused else "Pause"
                 full, short = word + "  " + self.actions.key_text("pause"), word
             if short is None:
-                button.setVisible(not aside)
-            text = short if narrow and short is not None else full
+                button.setVisible(not self._header_aside)
+            text = short if self._header_short and short is not None else full
             if button.text() != text:
                 button.setText(text)
 
@@ -462,7 +467,7 @@ class LivePage(QWidget):
         self._compact = self._fit_width < COMPACT_EM * em
         self.pad.set_compact(self._compact)
         self.pad_scroll.updateGeometry()  # the scroll area does not pass the pad's change up
-        self._label_header_buttons()
+        self._fit_header()
         # The clock never holds the window wide: "Session" drops out in a narrow strip.
         self.clock_label.setMinimumWidth(self.clock_label.fontMetrics().horizontalAdvance("00:00"))
         self._set_clock(self._now_ms)

@@ -46,6 +46,8 @@ WIDE_EM = 80
 """From this width (in ems) the pad, plot and lists sit side by side; below, the plot is on
 top and the pad and lists share the space under it."""
 RIGHT_EM = 28
+STACKED_SLACK_PX = 40
+"""Room for the splitter handle and the page margins beside the pad and the lists."""
 OTHER_KINDS = {Kind.PAUSE: "Pause", Kind.RESUME: "Resume", Kind.END: "Session ended"}
 KEYS = {  # name: (key, what it does)
     "toggle": ("Space", "Play / pause"),
@@ -249,7 +251,7 @@ class PlaybackPage(QWidget):
         scrollbar = self.left.verticalScrollBar().sizeHint().width()
         if width >= WIDE_EM * em:
             mode = "wide"
-        elif width >= self._pad_width + scrollbar + RIGHT_EM * em + 40:
+        elif width >= self._pad_width + scrollbar + RIGHT_EM * em + STACKED_SLACK_PX:
             mode = "stacked"
         else:
             mode = "narrow"

@@ -60,12 +60,7 @@ class TapButton(QPushButton):
 
     def sizeHint(self) -> QSize:
         """Wide enough for the lit (bold, checked) label, so lighting never shifts the layout."""
-        return self._size_for(LIT_MARK if self._compact else LIT_MARK + self._label_text)
-
-    def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
-
-    def _size_for(self, text: str) -> QSize:
+        text = LIT_MARK if self._compact else LIT_MARK + self._label_text
         self.label.ensurePolished()  # its font comes from the style sheet
         bold = QFont(self.label.font())
         bold.setBold(True)
@@ -78,6 +73,9 @@ class TapButton(QPushButton):
                  + margins.right())
         height = max(super().sizeHint().height(), row.sizeHint().height())
         return QSize(width, height)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
 
     def set_compact(self, compact: bool) -> None:
         """Show only the check mark and key (the row and column say which state it is)."""
