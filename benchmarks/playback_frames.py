@@ -58,8 +58,8 @@ def stats(name: str, samples: list[float]) -> str:
 
 def main() -> None:
     app = QApplication.instance() or QApplication([])
-    from ui.playback_page import PlaybackPage
-    from ui.plot_style import DARK
+    from ui.supervision.playback_page import PlaybackPage
+    from ui.plot.plot_style import DARK
 
     store = Store.memory()
     session_id = build(store)

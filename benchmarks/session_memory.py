@@ -37,8 +37,8 @@ from companion.scheme import default_scheme  # noqa: E402
 from companion.store import Store  # noqa: E402
 from companion.summary import format_text, summarise  # noqa: E402
 from tap_latency import tap_plan  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.settings import Settings  # noqa: E402
+from ui.shell.main_window import MainWindow  # noqa: E402
+from ui.shell.settings import Settings  # noqa: E402
 
 
 def rss_mb() -> float:

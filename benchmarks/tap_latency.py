@@ -27,8 +27,8 @@ from companion.clock import FakeClock
 from companion.events import Event
 from companion.scheme import default_scheme
 from companion.store import Store
-from ui.main_window import MainWindow
-from ui.settings import Settings
+from ui.shell.main_window import MainWindow
+from ui.shell.settings import Settings
 
 
 def tap_plan(n: int) -> list[str]:

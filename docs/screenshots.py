@@ -21,8 +21,8 @@ from companion.comments import add_comment  # noqa: E402
 from companion.demo import make_demo_session  # noqa: E402
 from companion.scheme import default_scheme  # noqa: E402
 from companion.store import Store  # noqa: E402
-from ui.main_window import MainWindow  # noqa: E402
-from ui.settings import Settings  # noqa: E402
+from ui.shell.main_window import MainWindow  # noqa: E402
+from ui.shell.settings import Settings  # noqa: E402
 
 OUT = Path(__file__).with_name("img")
 

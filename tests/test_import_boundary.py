@@ -1,4 +1,5 @@
-"""The core (``companion``) never imports Qt, pyqtgraph or ``ui``.
+"""The core (``companion``) never imports Qt, pyqtgraph or ``ui``; the shared plot room imports no
+other room of ``ui``.
 
 The contract lives in pyproject.toml (``[tool.importlinter]``) and is checked here
 with import-linter, so a Qt import creeping into the core fails the test suite.
@@ -43,8 +44,7 @@ def test_companion_imports_no_qt_pyqtgraph_or_ui():
 
 def test_the_check_reports_a_core_that_imports_qt(tmp_path):
     shutil.copy(REPO / "pyproject.toml", tmp_path)
-    (tmp_path / "ui").mkdir()
-    (tmp_path / "ui" / "__init__.py").write_text("")
+    _ui_rooms(tmp_path)
     core = tmp_path / "companion"
     (core / "live").mkdir(parents=True)
     (core / "__init__.py").write_text("")
@@ -61,7 +61,28 @@ def test_the_check_reports_a_core_that_imports_qt(tmp_path):
 
     out = result.stdout
     assert result.returncode != 0, out
-    assert "0 kept, 1 broken" in out, out + result.stderr
+    assert "1 kept, 1 broken" in out, out + result.stderr
     for forbidden in ("PySide6", "pyqtgraph", "shiboken6", "ui"):
         assert f"companion.live.plot -> {forbidden}" in out, out
     assert "companion.clock" not in out, out
+
+
+def test_the_check_reports_a_plot_room_that_imports_another_room(tmp_path):
+    shutil.copy(REPO / "pyproject.toml", tmp_path)
+    (tmp_path / "companion").mkdir()
+    (tmp_path / "companion" / "__init__.py").write_text("")
+    _ui_rooms(tmp_path)
+    (tmp_path / "ui" / "plot" / "session_plot.py").write_text("from ui.live import tap_pad\n")
+    (tmp_path / "ui" / "live" / "tap_pad.py").write_text("from ui.plot import session_plot\n")
+
+    out = lint_imports(tmp_path).stdout
+
+    assert "1 kept, 1 broken" in out, out
+    assert "ui.plot.session_plot -> ui.live.tap_pad" in out, out
+
+
+def _ui_rooms(root: Path) -> None:
+    """An empty ui package with the rooms the contracts name."""
+    for room in ("", "shell", "live", "review", "supervision", "plot"):
+        (root / "ui" / room).mkdir(parents=True, exist_ok=True)
+        (root / "ui" / room / "__init__.py").write_text("")

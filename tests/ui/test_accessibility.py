@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.session_plot import SessionPlot
-from ui.settings_dialog import open_settings
+from ui.plot.session_plot import SessionPlot
+from ui.shell.settings_dialog import open_settings
 
 INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QAbstractItemView,
                QPlainTextEdit, QSlider, QKeySequenceEdit, SessionPlot)

@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from companion.comments import comments
-from ui.comments_panel import HIDDEN_TEXT
-from ui.playback_page import PlaybackPage
-from ui.plot_style import DARK
+from ui.supervision.comments_panel import HIDDEN_TEXT
+from ui.supervision.playback_page import PlaybackPage
+from ui.plot.plot_style import DARK
 
 from tests.ui.test_playback import record
 

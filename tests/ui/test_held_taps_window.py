@@ -70,7 +70,7 @@ def test_a_damaged_database_offers_its_latest_backup_and_restores_it(run_main, d
     from companion.recorder import Recorder
     from companion.scheme import default_scheme
     from companion.store import Store
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     with Store.open(db_path) as store:
         Recorder.start(store, default_scheme(), FakeClock(), "K-07").end()

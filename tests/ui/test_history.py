@@ -16,7 +16,7 @@ from companion.bundle import read_bundle
 from companion.demo import make_demo_session
 from companion.history import HistoryRow
 from companion.store import Store
-from ui.history_page import ALL_CLIENTS, COLUMNS, HistoryModel, HistoryPage
+from ui.supervision.history_page import ALL_CLIENTS, COLUMNS, HistoryModel, HistoryPage
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -103,7 +103,7 @@ def test_a_click_on_a_heading_sorts_by_it_as_numbers_and_the_choice_follows(page
 
 def test_review_is_offered_only_when_the_review_page_exists(page):
     assert ("review" in page.buttons) is False  # this page was built without it
-    has_review = importlib.util.find_spec("ui.review_page") is not None
+    has_review = importlib.util.find_spec("ui.review.review_page") is not None
     assert HistoryPage(review=has_review).buttons.keys() >= {"play", "trends"}
 
 

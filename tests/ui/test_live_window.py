@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 from companion.events import Kind
 from companion.recorder import Recorder
 from companion.store import Store
-from ui.main_window import MainWindow
-from ui.settings import Settings
+from ui.shell.main_window import MainWindow
+from ui.shell.settings import Settings
 
 LEFT = Qt.MouseButton.LeftButton
 

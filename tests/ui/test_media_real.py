@@ -19,7 +19,7 @@ from companion import comments  # noqa: E402
 from companion.clock import FakeClock  # noqa: E402
 from companion.recorder import Recorder  # noqa: E402
 from companion.scheme import default_scheme  # noqa: E402
-from ui.media_sync import MediaSync  # noqa: E402
+from ui.supervision.media_sync import MediaSync  # noqa: E402
 
 
 def make_wav(path, seconds: int = 30, rate: int = 8000) -> None:

@@ -13,9 +13,9 @@ from companion.recorder import Recorder
 from companion.replay import Replay
 from companion.scheme import default_scheme
 from companion.store import Store
-from ui.playback_page import PlaybackPage
-from ui.plot_style import DARK
-from ui.rupture_timer import IDLE_DIGITS
+from ui.supervision.playback_page import PlaybackPage
+from ui.plot.plot_style import DARK
+from ui.live.rupture_timer import IDLE_DIGITS
 
 S = 1000
 
@@ -226,7 +226,7 @@ class FakePlayer:
 
 
 def test_without_qtmultimedia_the_page_says_how_to_enable_recording_sync(page):
-    from ui.media_sync import ENABLE_HINT, multimedia_available
+    from ui.supervision.media_sync import ENABLE_HINT, multimedia_available
 
     if multimedia_available():
         pytest.skip("QtMultimedia is installed here")
@@ -237,7 +237,7 @@ def test_without_qtmultimedia_the_page_says_how_to_enable_recording_sync(page):
 def test_a_linked_recording_follows_the_cursor_and_seeks_only_past_300_ms(qtbot, mem_store,
                                                                            tmp_path):
     from companion.comments import media_link
-    from ui.media_sync import MediaSync
+    from ui.supervision.media_sync import MediaSync
 
     session_id = record(mem_store)
     recording = tmp_path / "session.m4a"

@@ -20,9 +20,10 @@ from companion.clock import FakeClock
 from companion.recorder import Recorder
 from companion.scheme import Scheme
 from companion.store import Store
-from ui import cli_main, report
-from ui.plot_style import DARK
-from ui.review_page import ReviewPage
+from ui.shell import cli_main
+from ui.review import report
+from ui.plot.plot_style import DARK
+from ui.review.review_page import ReviewPage
 
 SENTINEL = "ZEBRA-7341-sentinel"
 CODE = "QZ-41"
@@ -187,7 +188,7 @@ def test_attune_cli_report_writes_a_pdf(qtbot, store, session_id, db_path, tmp_p
 
 def test_the_other_commands_never_load_qt(store, session_id, db_path):
     probe = (
-        "import sys; from ui.cli_main import main; "
+        "import sys; from ui.shell.cli_main import main; "
         f"code = main(['--db', {str(db_path)!r}, 'sessions']); "
         "assert code == 0; "
         "assert not [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))]"

@@ -17,9 +17,9 @@ from companion.recorder import Recorder
 from companion.scheme import Scheme
 from companion.store import Store
 from companion.summary import summarise
-from ui.plot_style import DARK
-from ui.review_page import ReviewPage
-from ui.review_widgets import EDITED_MARK
+from ui.plot.plot_style import DARK
+from ui.review.review_page import ReviewPage
+from ui.review.review_widgets import EDITED_MARK
 
 LEFT = Qt.MouseButton.LeftButton
 

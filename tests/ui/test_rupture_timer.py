@@ -7,7 +7,7 @@ import pytest
 
 from companion.events import Event, Kind
 from companion.fold import fold
-from ui.rupture_timer import IDLE_DIGITS, RuptureTimer
+from ui.live.rupture_timer import IDLE_DIGITS, RuptureTimer
 
 S = 1000
 

@@ -23,9 +23,9 @@ from companion.errors import TapRefused
 from companion.recorder import Change, Recorder
 from companion.scheme import Scheme, default_scheme, parse_scheme
 from companion.store import Store
-from ui.plot_items import format_minutes
-from ui.plot_style import DARK, LIGHT
-from ui.session_plot import SessionPlot
+from ui.plot.plot_items import format_minutes
+from ui.plot.plot_style import DARK, LIGHT
+from ui.plot.session_plot import SessionPlot
 
 MARKERS = ("repair_attempt", "repair", "note:glimmer", "note:trigger", "note:note")
 

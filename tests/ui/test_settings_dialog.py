@@ -11,8 +11,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QKeySequenceEdit
 
 from companion.scheme import default_scheme, load_scheme
-from ui.settings import Settings
-from ui.settings_dialog import SettingsDialog, open_settings
+from ui.shell.settings import Settings
+from ui.shell.settings_dialog import SettingsDialog, open_settings
 
 LEFT = Qt.MouseButton.LeftButton
 

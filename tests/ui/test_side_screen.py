@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 
 from companion.demo import make_demo_session
-from ui.main_window import DEFAULT_SIZE, FRAME_ALLOWANCE, MainWindow
+from ui.shell.main_window import DEFAULT_SIZE, FRAME_ALLOWANCE, MainWindow
 
 
 def test_the_first_window_fits_a_screen_smaller_than_its_default_size(

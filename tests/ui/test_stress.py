@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QGraphicsView
 
 from companion.events import Kind
-from ui.actions import key_sequence
+from ui.live.actions import key_sequence
 
 TAPS = int(os.environ.get("STRESS_TAPS", 3_000))
 """A minute at 50 taps a second."""
@@ -74,7 +74,7 @@ def test_a_minute_at_fifty_taps_a_second_is_all_recorded_in_order_and_stays_resp
 
     counter = CountPaints()
     page.plot.findChild(QGraphicsView).viewport().installEventFilter(counter)
-    # As Attune does once its window is up (ui.app): what exists now is out of the
+    # As Attune does once its window is up (ui.shell.app): what exists now is out of the
     # collector's sight. Here that is every earlier test's leftovers too, whose full sweeps
     # would otherwise land inside a tap (one took 105 ms once, late in a full run).
     gc.collect()

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from companion.events import Event, Kind
 from companion.fold import fold
 from companion.scheme import Scheme, parse_scheme
-from ui.actions import ActionRegistry, session_actions
-from ui.tap_pad import LIT_MARK, TapPad
-from ui.theme import Theme, apply_theme
+from ui.live.actions import ActionRegistry, session_actions
+from ui.live.tap_pad import LIT_MARK, TapPad
+from ui.shell.theme import Theme, apply_theme
 
 
 class FakeController:

@@ -11,8 +11,8 @@ from companion.demo import make_demo_session
 from companion.history import trends
 from companion.scheme import default_scheme
 from companion.store import Store
-from ui.plot_style import DARK
-from ui.trends_page import NOT_ENOUGH, TrendsPage
+from ui.plot.plot_style import DARK
+from ui.supervision.trends_page import NOT_ENOUGH, TrendsPage
 
 
 def page_for(qtbot, store: Store, code: str) -> TrendsPage:

@@ -30,17 +30,17 @@ from companion.events import Event, Kind
 from companion.replay import Replay
 from companion.scheme import Scheme, session_scheme
 from companion.store import Store
-from ui.actions import Action, ActionRegistry
-from ui.comments_panel import CommentLayer, CommentsPanel
-from ui.flow_layout import flow_of
-from ui.live_page import describe_tap
-from ui.media_sync import MediaSync
-from ui.playback_controller import SPEEDS, PlaybackController
-from ui.plot_items import MS_PER_MIN
-from ui.plot_style import PlotStyle
-from ui.rupture_timer import RuptureTimer
-from ui.session_plot import SessionPlot
-from ui.tap_pad import TapPad
+from ui.live.actions import Action, ActionRegistry
+from ui.supervision.comments_panel import CommentLayer, CommentsPanel
+from ui.supervision.flow_layout import flow_of
+from ui.live.live_page import describe_tap
+from ui.supervision.media_sync import MediaSync
+from ui.supervision.playback_controller import SPEEDS, PlaybackController
+from ui.plot.plot_items import MS_PER_MIN
+from ui.plot.plot_style import PlotStyle
+from ui.live.rupture_timer import RuptureTimer
+from ui.plot.session_plot import SessionPlot
+from ui.live.tap_pad import TapPad
 
 WIDE_EM = 80
 """From this width (in ems) the pad, plot and lists sit side by side; below, the plot is on

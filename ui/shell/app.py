@@ -21,8 +21,8 @@ from companion import backup, paths
 from companion.errors import AttuneError, CorruptDatabase, SchemeError, StoreError
 from companion.scheme import Scheme, default_scheme, load_scheme
 from companion.store import Store
-from ui.main_window import MainWindow
-from ui.settings import Settings
+from ui.shell.main_window import MainWindow
+from ui.shell.settings import Settings
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -59,8 +59,8 @@ def main(argv: list[str] | None = None) -> int:
 def _after_first_frame() -> None:
     """Load the plot library, so the first session opens fast; then take what start-up made
     out of the garbage collector's sight, so its sweeps during a session scan only what the
-    session makes, and resume it (`ui.launch` pauses it while the app loads)."""
-    importlib.import_module("ui.live_page")
+    session makes, and resume it (`ui.shell.launch` pauses it while the app loads)."""
+    importlib.import_module("ui.live.live_page")
     gc.freeze()
     gc.enable()
 

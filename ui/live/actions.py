@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 from companion.scheme import Scheme
-from ui.controller import SessionController
+from ui.live.controller import SessionController
 
 UNDO_KEY = "Ctrl+Z"
 PAUSE_KEY = "P"

@@ -24,13 +24,13 @@ from companion.fold import SessionState
 from companion.recorder import Change
 from companion.scheme import Scheme
 from companion.clock import format_duration
-from ui.actions import ActionRegistry, session_actions
-from ui.controller import SessionController
-from ui.plot_style import PlotStyle
-from ui.rupture_timer import RuptureTimer
-from ui.session_plot import SessionPlot
-from ui.settings import DEFAULT_WINDOW_MINUTES, Settings
-from ui.tap_pad import TapPad
+from ui.live.actions import ActionRegistry, session_actions
+from ui.live.controller import SessionController
+from ui.plot.plot_style import PlotStyle
+from ui.live.rupture_timer import RuptureTimer
+from ui.plot.session_plot import SessionPlot
+from ui.shell.settings import DEFAULT_WINDOW_MINUTES, Settings
+from ui.live.tap_pad import TapPad
 
 RECORDED_MS = 4_000
 REFUSED_MS = 7_000

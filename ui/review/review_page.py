@@ -38,13 +38,13 @@ from companion.fold import SessionState, fold
 from companion.scheme import Scheme, session_scheme
 from companion.store import SessionRow, Store
 from companion.summary import Summary, summarise
-from ui import report
-from ui import review_figures as fig
-from ui.correction_editor import CorrectionEditor
-from ui.plot_style import DARK, PlotStyle
-from ui.reflection_panel import ReflectionPanel
-from ui.review_widgets import EventList, LaneShares, RuptureTable
-from ui.session_plot import SessionPlot
+from ui.review import report
+from ui.review import review_figures as fig
+from ui.review.correction_editor import CorrectionEditor
+from ui.plot.plot_style import DARK, PlotStyle
+from ui.review.reflection_panel import ReflectionPanel
+from ui.review.review_widgets import EventList, LaneShares, RuptureTable
+from ui.plot.session_plot import SessionPlot
 
 WIDE_PX = 920
 """From this width the figures and the reflection sit side by side."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from companion.fold import SessionState
 from companion.recorder import MAX_NOTE
 from companion.scheme import Scheme
-from ui.actions import ActionRegistry
+from ui.live.actions import ActionRegistry
 
 LIT_MARK = "✓ "
 

@@ -27,16 +27,16 @@ from companion.fold import SessionState
 from companion.recorder import Change
 from companion.scheme import Scheme
 from companion.clock import format_duration
-from ui.actions import Action, ActionRegistry, key_sequence
-from ui.controller import SessionController
-from ui.hotkeys import BLANK_ACTION, DEFAULT_BINDINGS, GlobalHotkeys, ListenerFactory
-from ui.live_page import LivePage, show_change_on, show_session_on
-from ui.plot_style import PlotStyle
-from ui.privacy_blank import PrivacyBlank
-from ui.rupture_timer import RuptureTimer
-from ui.session_plot import SessionPlot
-from ui.settings import Settings
-from ui.tap_pad import TapPad
+from ui.live.actions import Action, ActionRegistry, key_sequence
+from ui.live.controller import SessionController
+from ui.live.hotkeys import BLANK_ACTION, DEFAULT_BINDINGS, GlobalHotkeys, ListenerFactory
+from ui.live.live_page import LivePage, show_change_on, show_session_on
+from ui.plot.plot_style import PlotStyle
+from ui.live.privacy_blank import PrivacyBlank
+from ui.live.rupture_timer import RuptureTimer
+from ui.plot.session_plot import SessionPlot
+from ui.shell.settings import Settings
+from ui.live.tap_pad import TapPad
 
 BLANK_KEY = "B"
 COMPACT_ACTION = "compact"

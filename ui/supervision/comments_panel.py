@@ -24,8 +24,8 @@ from companion.comments import Comment
 from companion.errors import AttuneError
 from companion.store import Store
 from companion.clock import format_duration
-from ui.plot_items import MS_PER_MIN
-from ui.plot_style import PlotStyle
+from ui.plot.plot_items import MS_PER_MIN
+from ui.plot.plot_style import PlotStyle
 
 COMMENT_COLOURS = {"dark": "#c7a6e8", "light": "#7a4fa6"}
 """One hue no tap uses, per palette; the flag shape and the band say 'comment' as well."""
@@ -43,7 +43,7 @@ def describe(comment: Comment) -> str:
 class CommentLayer:
     """The comments drawn on a SessionPlot: flags at moments, bars over spans, in a top band."""
 
-    def __init__(self, plot, style: PlotStyle) -> None:  # plot: ui.session_plot.SessionPlot
+    def __init__(self, plot, style: PlotStyle) -> None:  # plot: ui.plot.session_plot.SessionPlot
         bottom, top = plot.y_range
         self.band_y = top - 0.035 * (top - bottom)
         self._flags = pg.ScatterPlotItem(symbol="t", size=14, hoverable=True,

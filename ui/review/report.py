@@ -1,7 +1,7 @@
 """The session review as a report: one self-contained HTML file, or a PDF from Qt's own writer.
 
 Both are filled from one template (`resources/report.html` and `report.css`) with the figures
-the review page shows (`ui.review_figures`), every value HTML-escaped, and the whole-session
+the review page shows (`ui.review.review_figures`), every value HTML-escaped, and the whole-session
 plot drawn by the live plot's own code (`SessionPlot.render_png`, light palette) as a PNG.
 Redaction, the default, leaves out everything typed: note texts and reflection answers. Write
 the bytes with `write_report` (an atomic write), under `default_file_name`, which never holds
@@ -29,7 +29,7 @@ from companion.ratings import ALLIANCE, SRS_MAX, SRS_SCALES, srs_total
 from companion.scheme import Scheme, session_scheme
 from companion.store import SessionRow, Store
 from companion.summary import Summary, summarise
-from ui import review_figures as fig
+from ui.review import review_figures as fig
 
 FORMATS = ("html", "pdf")
 PLOT_PX = (1150, 420)
@@ -80,8 +80,8 @@ def gather(store: Store, session_id: int, *, redact: bool = True) -> ReportData:
 
 def plot_png(scheme: Scheme, state: SessionState, size: tuple[int, int] = PLOT_PX) -> bytes:
     """The whole session drawn by the live plot's code, in the light (print) palette."""
-    from ui.plot_style import LIGHT  # pyqtgraph loads only when a picture is made
-    from ui.session_plot import SessionPlot
+    from ui.plot.plot_style import LIGHT  # pyqtgraph loads only when a picture is made
+    from ui.plot.session_plot import SessionPlot
 
     plot = SessionPlot(scheme, LIGHT)
     try:

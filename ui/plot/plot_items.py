@@ -1,6 +1,6 @@
 """Building blocks of the session plot: the minutes axis, growable arrays, shaded spans, legend.
 
-Kept apart from `ui.session_plot` so that module reads as what is drawn, and this one as how.
+Kept apart from `ui.plot.session_plot` so that module reads as what is drawn, and this one as how.
 """
 
 from __future__ import annotations

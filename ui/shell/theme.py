@@ -14,7 +14,7 @@ from importlib import resources
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from ui.plot_style import DARK, LIGHT, PlotStyle
+from ui.plot.plot_style import DARK, LIGHT, PlotStyle
 
 
 class Theme(StrEnum):

@@ -1,6 +1,6 @@
 """A short list of the last few ended sessions on the start page, each opening its review.
 
-The full history (filters, trends, playback) is `ui.history_page`; this is the way back to a
+The full history (filters, trends, playback) is `ui.supervision.history_page`; this is the way back to a
 review a few minutes after closing it. Light: no plot library is loaded for it.
 """
 

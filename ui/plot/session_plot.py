@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QVBoxLayout, QWidget
 from companion.events import Event, Kind
 from companion.fold import LANE_OF, LANES, SessionState
 from companion.scheme import Scheme
-from ui.plot_items import MS_PER_MIN, Legend, MinutesAxis, Points, Spans, Swatch
-from ui.plot_style import DARK, PlotStyle
+from ui.plot.plot_items import MS_PER_MIN, Legend, MinutesAxis, Points, Spans, Swatch
+from ui.plot.plot_style import DARK, PlotStyle
 
 DEFAULT_WINDOW_MIN = 10
 LANE_LABELS = {"client": "Client (perceived)", "self": "Self"}

@@ -31,7 +31,7 @@ from companion.clock import format_duration
 from companion.errors import AttuneError
 from companion.history import HistoryRow, history
 from companion.store import Store
-from ui.flow_layout import flow_of, labelled
+from ui.supervision.flow_layout import flow_of, labelled
 
 ALL_CLIENTS = "All clients"
 COLUMNS = ("Date", "Client", "No.", "Duration", "Ruptures", "Repaired", "Unrepaired", "Status")
@@ -355,7 +355,7 @@ class SupervisionFlow(QObject):
         super().__init__(stack)
         self._stack, self._store, self._settings = stack, store, settings
         self._plot_style, self._done = plot_style, done
-        self._has_review = importlib.util.find_spec("ui.review_page") is not None
+        self._has_review = importlib.util.find_spec("ui.review.review_page") is not None
         self.history = HistoryPage(review=self._has_review)
         self.history.back.connect(done)
         self.history.playRequested.connect(self.play)
@@ -372,7 +372,7 @@ class SupervisionFlow(QObject):
         self.history.table.setFocus()
 
     def play(self, session_id: int) -> None:
-        from ui.playback_page import PlaybackPage
+        from ui.supervision.playback_page import PlaybackPage
 
         assert self._store is not None
         try:
@@ -385,7 +385,7 @@ class SupervisionFlow(QObject):
         page.setFocus()
 
     def trends(self, client_code: str) -> None:
-        from ui.trends_page import TrendsPage
+        from ui.supervision.trends_page import TrendsPage
 
         assert self._store is not None
         page = TrendsPage(self._plot_style())
@@ -393,7 +393,7 @@ class SupervisionFlow(QObject):
         self._open(page)
 
     def review(self, session_id: int) -> None:
-        from ui.review_page import ReviewPage
+        from ui.review.review_page import ReviewPage
 
         assert self._store is not None
         page = ReviewPage(self._plot_style())

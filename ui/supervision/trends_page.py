@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from companion.history import TrendPoint, trends
 from companion.store import Store
-from ui.flow_layout import flow_of, labelled
-from ui.plot_style import PlotStyle
+from ui.supervision.flow_layout import flow_of, labelled
+from ui.plot.plot_style import PlotStyle
 
 NOT_ENOUGH = ("Not enough sessions yet: trends need at least two ended sessions of "
               "this client.")

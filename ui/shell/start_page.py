@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from companion import clients
 from companion.errors import InvalidClientCode
 from companion.store import SessionRow
-from ui.past_sessions import PastSessions
+from ui.shell.past_sessions import PastSessions
 
 MODALITIES = (("Not set", None), ("Telehealth", "telehealth"), ("In person", "in person"))
 TINT_CHOICES = (0, 5, 8, 10, 15, 20)

@@ -45,7 +45,7 @@ def _cmd_report(args: argparse.Namespace, db: Path) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no window is ever shown
     from PySide6.QtWidgets import QApplication
 
-    from ui import report
+    from ui.review import report
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else cli.PROG])
     redact = not args.include_notes

@@ -37,18 +37,18 @@ from PySide6.QtWidgets import (
 from companion import paths
 from companion.errors import SchemeError
 from companion.scheme import Scheme, default_scheme
-from ui.hotkeys import (
+from ui.live.hotkeys import (
     BLANK_ACTION,
     DEFAULT_BINDINGS,
     darwin_note,
     hotkey_problem,
     to_pynput,
 )
-from ui.scheme_editor import KeyTable, SchemeDraft, SchemeEditor
-from ui.settings import Settings
+from ui.shell.scheme_editor import KeyTable, SchemeDraft, SchemeEditor
+from ui.shell.settings import Settings
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
 THEMES = (("Dark (low glare)", "dark"), ("Light", "light"), ("Follow the system", "system"))
 WINDOWS = (("Last 5 minutes", 5), ("Last 10 minutes", 10), ("Last 20 minutes", 20),

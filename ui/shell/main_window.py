@@ -20,16 +20,16 @@ from companion.fold import SessionState
 from companion.recorder import Recorder
 from companion.scheme import Scheme
 from companion.store import Store
-from ui.controller import SessionController
-from ui.settings import Settings
-from ui.start_page import StartPage
-from ui.theme import Theme, apply_theme
+from ui.live.controller import SessionController
+from ui.shell.settings import Settings
+from ui.shell.start_page import StartPage
+from ui.shell.theme import Theme, apply_theme
 
 if TYPE_CHECKING:
-    from ui.history_page import SupervisionFlow
-    from ui.compact_window import BesideCall
-    from ui.live_page import LivePage
-    from ui.review_page import ReviewPage
+    from ui.supervision.history_page import SupervisionFlow
+    from ui.live.compact_window import BesideCall
+    from ui.live.live_page import LivePage
+    from ui.review.review_page import ReviewPage
 
 TICK_MS = 250
 DEFAULT_SIZE = (1100, 760)
@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         )
 
     def _on_opened(self, recorder: Recorder) -> None:
-        from ui.live_page import LivePage  # pyqtgraph loads here, after the first frame
+        from ui.live.live_page import LivePage  # pyqtgraph loads here, after the first frame
 
         assert self.controller is not None
         self._drop_live_page()
@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         self.live_page.fit_width(self.stack.width())
         self.stack.addWidget(self.live_page)
         self.stack.setCurrentWidget(self.live_page)
-        from ui.compact_window import BesideCall
+        from ui.live.compact_window import BesideCall
 
         self.beside = BesideCall(self, self.live_page, self.controller, recorder.scheme,
                                  self.settings, self._plot_style, self._ticker)
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         if self.review_page is None:
-            from ui.review_page import ReviewPage
+            from ui.review.review_page import ReviewPage
 
             self.review_page = ReviewPage(self._plot_style)
             self.review_page.back.connect(self.show_start)
@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
         """History, playback and trends: built when first asked for (never during a session),
         so start-up does not pay for them."""
         if self._supervision is None:
-            from ui.history_page import SupervisionFlow
+            from ui.supervision.history_page import SupervisionFlow
 
             self._supervision = SupervisionFlow(self.stack, self.store, self.settings,
                                                 lambda: self._plot_style, self.show_start)
@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """The settings dialog (outside sessions only; the start page offers it)."""
-        from ui.settings_dialog import open_settings
+        from ui.shell.settings_dialog import open_settings
 
         open_settings(self)
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from companion.ratings import ALLIANCE, SRS_MAX, SRS_SCALES, srs_total
 from companion.scheme import Prompt
-from ui.review_figures import RATING_LABELS
+from ui.review.review_figures import RATING_LABELS
 
 SAVE_AFTER_MS = 500
 NOT_RATED = -1
