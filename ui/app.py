@@ -23,6 +23,7 @@ from companion.scheme import Scheme, default_scheme, load_scheme
 from companion.store import Store
 from ui.main_window import MainWindow
 from ui.settings import Settings
+from ui.unexpected import said_in_window
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -48,12 +49,13 @@ def main(argv: list[str] | None = None) -> int:
                        "fixed.")
 
     opened = _DatabaseWindow(paths.resolve_db_path(args.db), scheme, notices)
-    try:
-        opened.open_window()
-        QTimer.singleShot(0, _after_first_frame)
-        return app.exec()
-    finally:
-        opened.close_store()
+    with said_in_window(lambda: opened.window):
+        try:
+            opened.open_window()
+            QTimer.singleShot(0, _after_first_frame)
+            return app.exec()
+        finally:
+            opened.close_store()
 
 
 def _after_first_frame() -> None:

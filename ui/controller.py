@@ -32,7 +32,8 @@ class SessionController(QObject):
     """Starts, resumes and records a session for the window.
 
     Signals: `opened(Recorder)` when a session starts or resumes (views rebuild from it),
-    `changed(Change)` after each committed operation, `refused(str)` when nothing was recorded,
+    `changed(Change)` after each committed operation, `refused(str)` when nothing was recorded
+    (or something went wrong that the clinician should read in the status line),
     `ended(SessionState)` after the end is committed, `backdateChanged(int)` with the seconds
     the next tap will be back-dated by (0: none), `held(str)` while the database cannot take
     taps (they are held in memory and retried every few seconds; "" once all are saved).

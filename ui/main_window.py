@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ui.review_page import ReviewPage
 
 TICK_MS = 250
+UNEXPECTED_MS = 20_000
 DEFAULT_SIZE = (1100, 760)
 FRAME_ALLOWANCE = 40
 """Pixels kept free below a first window that fills the screen's height, for the title bar
@@ -205,6 +206,14 @@ class MainWindow(QMainWindow):
     def _tick(self) -> None:
         if self.live_page is not None and self.controller is not None and self.controller.live:
             self.live_page.tick(self.controller.now_ms())
+
+    def show_unexpected(self, text: str) -> None:
+        """Something went wrong that no code foresaw: one calm line where the clinician is
+        looking (the session's status line when one is live, else the window's foot)."""
+        if self.controller is not None and self.controller.live and self.live_page is not None:
+            self.controller.refused.emit(text)
+        else:
+            self.statusBar().showMessage(text, UNEXPECTED_MS)
 
     # -- preferences -------------------------------------------------------------------------
 
