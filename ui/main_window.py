@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.start_page.themeChosen.connect(self.set_theme)
         self.start_page.tintChosen.connect(self._set_tint)
         self.start_page.settingsRequested.connect(self.open_settings)
+        self.start_page.quitRequested.connect(self.close)
         self.start_page.past_sessions.reviewRequested.connect(self.show_review)
         self._supervision: SupervisionFlow | None = None
         self.start_page.historyRequested.connect(lambda: self.supervision.show_history())
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
 
         assert self.controller is not None
         self._drop_live_page()
+        self.start_page.set_restore_offer(None)  # restoring now would set this session aside
         self.live_page = LivePage(self.controller, recorder.scheme, self.settings,
                                   self._plot_style)
         self.live_page.fit_width(self.stack.width())

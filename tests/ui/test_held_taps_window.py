@@ -92,6 +92,6 @@ def test_a_damaged_database_offers_its_latest_backup_and_restores_it(run_main, d
         restored.close()
 
     assert run_main(["--db", str(db_path)], inspect) == 0
-    assert "Restored" in seen[0] and "damaged database is kept" in seen[0]
+    assert "Restored" in seen[0] and "database it replaced is kept" in seen[0]
     kept = list(db_path.parent.glob("attune-replaced-*.db"))
     assert len(kept) == 1 and kept[0].read_bytes() == damaged
