@@ -5,8 +5,8 @@ wrong there into calm words inside the window: a database that is locked, damage
 in a row read at start) or cannot be reached is explained on the start page, untouched, with
 the newest good backup offered when it is damaged, and Quit; nothing can be started until it is
 resolved. A database holding fewer sessions than its newest backup is said so, with that backup
-offered. A scheme file that cannot be used is named with the problem while the default scheme is
-used. While the app runs, an error no code caught is said in the window (`ui.unexpected`).
+offered, and one in a cloud-sync folder is warned of. A scheme file that cannot be used is named
+with the problem while the default scheme is used. While the app runs, an error no code caught is said in the window (`ui.unexpected`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from companion import backup, paths
+from companion.cloud_folders import cloud_warning
 from companion.errors import AttuneError, CorruptDatabase, SchemeError, StoreError
 from companion.scheme import Scheme, default_scheme, load_scheme
 from companion.store import Store
@@ -53,7 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         notices.append(f"{exc} Attune is using its default coding scheme until the file is "
                        "fixed.")
 
-    opened = _DatabaseWindow(paths.resolve_db_path(args.db), scheme, notices)
+    db_path = paths.resolve_db_path(args.db)
+    synced = cloud_warning(db_path)
+    if synced:
+        notices.append(synced)
+    opened = _DatabaseWindow(db_path, scheme, notices)
     with said_in_window(lambda: opened.window):
         try:
             try:

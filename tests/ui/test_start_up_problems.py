@@ -206,3 +206,17 @@ def test_the_offer_is_withdrawn_once_a_session_is_recorded(run_main, db_path, qt
         assert not page.restore_offer.isVisible()
 
     assert run_main(["--db", str(db_path)], inspect) == 0
+
+
+def test_a_database_in_a_sync_folder_is_warned_of_without_blocking(run_main, tmp_path, qtbot):
+    db_path = tmp_path / "OneDrive - Contoso Health" / "attune.db"
+    seen: list[str] = []
+
+    def inspect(window: MainWindow) -> None:
+        page = window.start_page
+        seen.append(text_of(page.notices))
+        assert page.start_button.isEnabled() and not page.problem.isVisible()
+
+    assert run_main(["--db", str(db_path)], inspect) == 0
+    assert str(db_path) in seen[0] and "synced by OneDrive" in seen[0]
+    assert "close Attune" in seen[0] and "ATTUNE_DB" in seen[0]
