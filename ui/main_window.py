@@ -7,6 +7,7 @@ frame does not wait for the plot library.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -128,24 +129,25 @@ class MainWindow(QMainWindow):
             return
         try:
             self.controller.start(code, number, modality)
-        except AttuneError as exc:
-            self.start_page.show_error(str(exc))
+        except (AttuneError, sqlite3.Error, OSError) as exc:
+            self.start_page.show_error(_not_done("The session could not be started", exc))
 
     def _resume(self, session_id: int) -> None:
         if self.controller is None:
             return
         try:
             self.controller.resume_interrupted(session_id)
-        except AttuneError as exc:
-            self.start_page.show_error(str(exc))
+        except (AttuneError, sqlite3.Error, OSError) as exc:
+            self.start_page.show_error(_not_done("The session could not be resumed", exc))
 
     def _close_interrupted(self, session_id: int) -> None:
         if self.controller is None:
             return
         try:
             self.controller.close_interrupted(session_id)
-        except AttuneError as exc:
-            self.start_page.show_error(str(exc))
+        except (AttuneError, sqlite3.Error, OSError) as exc:
+            self.start_page.show_error(
+                _not_done("The interrupted session could not be closed", exc))
             return
         self.show_start()
         self.start_page.show_message(
@@ -190,8 +192,8 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.review_page)
         try:
             self.review_page.show_session(self.store, session_id)
-        except AttuneError as exc:
-            self.start_page.show_error(str(exc))
+        except (AttuneError, sqlite3.Error, OSError) as exc:
+            self.start_page.show_error(_not_done("The review could not be opened", exc))
             return
         self.stack.setCurrentWidget(self.review_page)
 
@@ -307,6 +309,12 @@ class PageStack(QStackedWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         page = self.currentWidget()
         return page.sizeHint() if page is not None else super().sizeHint()
+
+
+def _not_done(what: str, exc: Exception) -> str:
+    """One calm line for an operation that did not happen: an Attune error's own sentence,
+    else what could not be done and what the database (or the system) said."""
+    return str(exc) if isinstance(exc, AttuneError) else f"{what}: the database reported '{exc}'."
 
 
 def _app() -> QApplication:

@@ -1,8 +1,10 @@
-"""Something unexpected goes wrong during a session: the window says so in its status line,
-never shows an unsaved tap as recorded, and keeps running."""
+"""Something goes wrong that nobody foresaw, or the database fails: the window says so in
+place (the session's status line, the start page, the window's foot), never shows an unsaved
+tap as recorded, and keeps running."""
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import pytest
@@ -108,3 +110,17 @@ def test_an_error_away_from_a_session_is_said_at_the_foot_of_the_window(
     assert run_main(["--db", str(db_path)], inspect) == 0
     assert seen == ["Something went wrong (OSError); Attune carries on. Only taps shown as "
                     "recorded are saved."]
+
+
+def test_a_session_the_database_cannot_start_is_explained_on_the_start_page(
+    window, store, monkeypatch, qtbot
+):
+    def disk_full(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "create_session", disk_full)
+    window.start_page.code.setEditText("K-07")
+    qtbot.mouseClick(window.start_page.start_button, LEFT)
+    assert window.live_page is None and store.sessions() == []
+    assert window.start_page.error.text() == (
+        "The session could not be started: the database reported 'database or disk is full'.")
