@@ -179,7 +179,12 @@ class _DatabaseWindow:
                 note = (f"Restored {chosen.name}. The database it replaced is kept as "
                         f"{aside.name} beside it.")
             self.notices = [*self.notices, note]
-            self.open_window()
+            try:
+                self.open_window()
+            except Exception as exc:  # noqa: BLE001 - never a running app with no window
+                sys.excepthook(type(exc), exc, exc.__traceback__)
+                _cannot_start(exc)
+                QApplication.exit(1)
         finally:
             app.setQuitOnLastWindowClosed(quits)
 

@@ -220,3 +220,31 @@ def test_a_database_in_a_sync_folder_is_warned_of_without_blocking(run_main, tmp
     assert run_main(["--db", str(db_path)], inspect) == 0
     assert str(db_path) in seen[0] and "synced by OneDrive" in seen[0]
     assert "close Attune" in seen[0] and "ATTUNE_DB" in seen[0]
+
+
+def test_a_window_that_cannot_be_rebuilt_after_a_restore_is_explained(
+    run_main, db_path, monkeypatch, qtbot
+):
+    """Never an app left running with no window to close."""
+    from ui import app
+
+    record_sessions(db_path, ["K-07"])
+    db_path.write_bytes(b"\0garbage" * 4096)
+    said: list[str] = []
+    exits: list[int] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: said.append(text))
+    monkeypatch.setattr(QApplication, "exit", lambda code=0: exits.append(code))
+    monkeypatch.setattr("sys.excepthook", lambda *_exc: None)
+
+    def inspect(window: MainWindow) -> None:
+        def broken(*_args, **_kwargs):
+            raise RuntimeError("the window could not be built")
+
+        monkeypatch.setattr(app, "MainWindow", broken)
+        qtbot.mouseClick(window.start_page.restore_button, LEFT)
+        assert shown_windows() == []
+
+    assert run_main(["--db", str(db_path)], inspect) == 0
+    assert exits == [1] and "could not start" in said[0]
+    with Store.open(db_path) as restored:  # the backup was restored, and nothing holds it
+        assert [s.client_code for s in restored.sessions()] == ["K-07"]
