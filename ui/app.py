@@ -1,12 +1,13 @@
 """Start Attune: `attune [--db PATH]`.
 
 Opens the database and the user's coding scheme before the window, and turns what can go
-wrong there into calm words inside the window: a database that is locked, damaged (as a file or
-in a row read at start) or cannot be reached is explained on the start page, untouched, with
-the newest good backup offered when it is damaged, and Quit; nothing can be started until it is
-resolved. A database holding fewer sessions than its newest backup is said so, with that backup
-offered, and one in a cloud-sync folder is warned of. A scheme file that cannot be used is named
-with the problem while the default scheme is used. While the app runs, an error no code caught is said in the window (`ui.unexpected`).
+wrong there into calm words inside the window: a database that is locked, damaged (as a file
+or in a row read at start) or cannot be reached is explained on the start page, untouched,
+with Quit and, when it is damaged, its newest good backup offered; nothing can be started
+until it is resolved. A database holding fewer sessions than its newest backup is said so,
+with that backup offered, and one in a cloud-sync folder is warned of. A scheme file that
+cannot be used is named with the problem while the default scheme is used. While the app
+runs, an error no code caught is said in the window (`ui.unexpected`).
 """
 
 from __future__ import annotations

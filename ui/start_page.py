@@ -1,8 +1,9 @@
 """The start page: pick or type a client code, optionally a session number and modality, start.
 
 Also offers any session a crash left open (resume it, or close it keeping every tap), shows a
-coding-scheme problem or an unusable database calmly in place, and holds the two appearance
-preferences. It asks nothing modal and reads nothing itself: the window fills it in.
+coding-scheme problem or an unusable database calmly in place (with Quit, and a backup when
+one is offered), and holds the two appearance preferences. It asks nothing modal and reads
+nothing itself: the window fills it in.
 """
 
 from __future__ import annotations
