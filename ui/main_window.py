@@ -314,7 +314,11 @@ class PageStack(QStackedWidget):
 def _not_done(what: str, exc: Exception) -> str:
     """One calm line for an operation that did not happen: an Attune error's own sentence,
     else what could not be done and what the database (or the system) said."""
-    return str(exc) if isinstance(exc, AttuneError) else f"{what}: the database reported '{exc}'."
+    if isinstance(exc, AttuneError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"{what} ({exc.strerror or exc})."
+    return f"{what}: the database reported '{exc}'."
 
 
 def _app() -> QApplication:
