@@ -17,6 +17,7 @@ from typing import Callable, NoReturn
 
 from companion import backup, clients
 from companion.bundle import import_bundle, write_bundle
+from companion.cloud_folders import cloud_warning
 from companion.demo import make_demo_session
 from companion.errors import AttuneError, CorruptDatabase, DatabaseLocked, NewerDatabase
 from companion.export import events_csv, session_json, session_metadata
@@ -262,6 +263,8 @@ def _cmd_export(args: argparse.Namespace, db: Path) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace, db: Path) -> int:
+    if synced := cloud_warning(db):
+        print(f"{PROG}: {synced}", file=sys.stderr)
     try:
         store = Store.open(db, readonly=True)
     except (CorruptDatabase, NewerDatabase) as err:

@@ -206,6 +206,18 @@ def test_verify_reports_a_damaged_file(db: Path, capsys: pytest.CaptureFixture[s
     assert code == 1 and "restore it from a backup" in out
 
 
+def test_verify_warns_of_a_database_in_a_sync_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    synced = tmp_path / "Dropbox" / "attune.db"
+    monkeypatch.setenv("ATTUNE_DB", str(synced))
+    record_with_note(synced)
+    code, out, err = run(capsys, "verify")
+    assert (code, out) == (0, "ok\n")
+    assert_one_line(err)
+    assert "synced by Dropbox" in err and "--db" in err
+
+
 # -- help and mistakes ---------------------------------------------------------------------
 
 

@@ -4,13 +4,12 @@ and sharing for supervision (bundles out, bundles in, bad bundles refused inline
 from __future__ import annotations
 
 import importlib.util
-import time
 from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from companion.bundle import read_bundle
 from companion.demo import make_demo_session
@@ -107,7 +106,8 @@ def test_review_is_offered_only_when_the_review_page_exists(page):
     assert HistoryPage(review=has_review).buttons.keys() >= {"play", "trends"}
 
 
-def test_a_thousand_rows_load_and_paint_quickly(qtbot):
+def test_a_thousand_rows_load_into_one_model_without_a_widget_per_row(qtbot):
+    """The list is a model the view reads lazily (its timing is benchmarks/history_scale.py's)."""
     rows = [HistoryRow(i, datetime(2025, 1, 1) + timedelta(hours=i), f"C-{i % 50:02d}", i,
                        "ended", False, 3_000_000, 3_000_000, 3, 2, 1, False, None)
             for i in range(1000)]
@@ -115,11 +115,11 @@ def test_a_thousand_rows_load_and_paint_quickly(qtbot):
     qtbot.addWidget(page)
     page.resize(1280, 800)
     page.show()
-    started = time.perf_counter()
+    widgets_before = len(page.findChildren(QWidget))
     page.model.set_rows(rows)
     QApplication.processEvents()
-    assert time.perf_counter() - started < 0.5
     assert isinstance(page.model, HistoryModel) and page.model.rowCount() == 1000
+    assert len(page.findChildren(QWidget)) == widgets_before
 
 
 # -- sharing -----------------------------------------------------------------------------------
