@@ -142,7 +142,7 @@ class SessionController(QObject):
         try:
             change = recorder.flush_pending()
         except TapHeld as exc:
-            self.held.emit(str(exc))
+            self.held.emit(_held_message(exc))
             return False
         self._retry.stop()
         if change is not None:
@@ -173,7 +173,7 @@ class SessionController(QObject):
         try:
             change = op(recorder)
         except TapHeld as exc:
-            self.held.emit(str(exc))
+            self.held.emit(_held_message(exc))
             self._retry.start()
             return False
         except AttuneError as exc:
@@ -200,4 +200,9 @@ class SessionController(QObject):
             self.backup_problem = (
                 f"The session is saved, but its backup could not be made ({exc})."
             )
+
+
+def _held_message(exc: TapHeld) -> str:
+    """The core's "not saved yet" plus what this window does about it (it retries while open)."""
+    return f"{exc} It keeps trying; keep this window open."
 
