@@ -25,7 +25,7 @@ from companion.errors import (
 from companion.export import events_csv, session_json, session_metadata
 from companion.fold import fold
 from companion.lockfile import LockFile, LockHeld
-from companion.paths import lock_path, resolve_db_path, write_output
+from companion.paths import lock_path, resolve_db_path, user_path, write_output
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION
 from companion.scheme import default_scheme, session_scheme
 from companion.store import SessionRow, Store
@@ -282,7 +282,7 @@ def _cmd_export(args: argparse.Namespace, db: Path) -> int:
         name = "standard output"
         print(f"Wrote session {args.id} to {name} ({what}).", file=sys.stderr)
     else:
-        out = Path(args.output).expanduser()
+        out = user_path(args.output)
         try:
             write_output(out, data, db)
         except OSError as err:
@@ -340,7 +340,7 @@ def _cmd_demo(args: argparse.Namespace, db: Path) -> int:
 
 
 def _cmd_bundle(args: argparse.Namespace, db: Path) -> int:
-    out = Path(args.output).expanduser()
+    out = user_path(args.output)
     with Store.open(db) as store:
         write_bundle(store, args.id, out, include_free_text=args.include_free_text)
     what = "including free text: share only with consent" if args.include_free_text else (
@@ -351,7 +351,7 @@ def _cmd_bundle(args: argparse.Namespace, db: Path) -> int:
 
 def _cmd_import(args: argparse.Namespace, db: Path) -> int:
     with Store.open(db) as store:
-        session_id = import_bundle(store, Path(args.file).expanduser())
+        session_id = import_bundle(store, user_path(args.file))
     print(f"Imported {args.file} as session {session_id}.")
     return 0
 
@@ -367,7 +367,7 @@ def _cmd_backups(args: argparse.Namespace, db: Path) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace, db: Path) -> int:
-    aside = backup.restore(Path(args.backup).expanduser(), db)
+    aside = backup.restore(user_path(args.backup), db)
     print(f"Restored {args.backup} to {db}. The database it replaced is kept as {aside}.")
     return 0
 

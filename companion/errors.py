@@ -56,6 +56,10 @@ class TapHeld(AttuneError):
         super().__init__(f"Not saved yet: {reason}. Attune is holding {taps} in memory.")
 
 
+class BadPath(AttuneError):
+    """A path as typed that cannot name a file (e.g. '~someone' where there is no such user)."""
+
+
 class FileRefused(AttuneError):
     """A file Attune will not use as asked; nothing was read from it or written to it."""
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import platformdirs
 
-from companion.errors import StoreError, UnsafeOutput, UnusableInput
+from companion.errors import AttuneError, BadPath, StoreError, UnsafeOutput, UnusableInput
 
 APP = "attune"
 ENV_DB = "ATTUNE_DB"
@@ -50,11 +50,24 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
         if not os.fspath(explicit).strip():
             raise StoreError("The database path given is empty; give a file, or leave the "
                              "option out to use Attune's data folder.")
-        return Path(explicit).expanduser()
+        return user_path(explicit)
     env = os.environ.get(ENV_DB)
     if env:
-        return Path(env).expanduser()
+        return user_path(env)
     return default_db_path()
+
+
+def user_path(typed: str | os.PathLike[str]) -> Path:
+    """A path as the user typed it, with a leading '~' or '~name' made their home folder.
+
+    Raises BadPath when '~name' names no user here (rather than Python's RuntimeError).
+    """
+    try:
+        return Path(typed).expanduser()
+    except RuntimeError:
+        first = Path(typed).parts[0]
+        raise BadPath(f"{os.fspath(typed)} cannot be used: '{first}' is not the home folder "
+                      "of anyone on this computer.") from None
 
 
 def lock_path(db_path: Path) -> Path:
@@ -191,9 +204,9 @@ def _protected_databases(db_path: Path | None) -> list[Path]:
     dbs = [] if db_path is None else [Path(db_path)]
     try:
         dbs.append(resolve_db_path())
-    except StoreError:
+    except AttuneError:  # $ATTUNE_DB names no usable path: nothing there to protect
         pass
-    return [*dbs, *(db.resolve() for db in dbs)]  # a linked database's files sit by its target
+    return [*dbs, *(_resolved(db) for db in dbs)]  # a linked database's files sit by its target
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -201,7 +214,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         pass  # one of them does not exist (yet): compare where they would be
-    ra, rb = a.resolve(), b.resolve()
+    ra, rb = _resolved(a), _resolved(b)
     if ra == rb:
         return True
     if ra.name.casefold() != rb.name.casefold():
@@ -213,7 +226,15 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _inside(path: Path, folder: Path) -> bool:
-    return any(_same_file(parent, folder) for parent in path.resolve().parents)
+    return any(_same_file(parent, folder) for parent in _resolved(path).parents)
+
+
+def _resolved(path: Path) -> Path:
+    """`path` with links and `..` followed; as written (made absolute) if they loop."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a loop of links: Python 3.11 raises RuntimeError
+        return Path(os.path.abspath(path))
 
 
 def _is_sqlite(path: Path) -> bool:

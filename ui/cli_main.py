@@ -13,7 +13,7 @@ from pathlib import Path
 
 from companion import cli
 from companion.errors import DatabaseLocked
-from companion.paths import write_output
+from companion.paths import user_path, write_output
 from companion.store import Store
 
 
@@ -51,7 +51,7 @@ def _cmd_report(args: argparse.Namespace, db: Path) -> int:
     redact = not args.include_notes
     with Store.open(db, readonly=True) as store:
         data = report.gather(store, args.id, redact=redact)
-        out = Path(args.output or report.default_file_name(data.row, args.format)).expanduser()
+        out = user_path(args.output or report.default_file_name(data.row, args.format))
         content = report.build(data, args.format)
     del app  # kept alive until the picture is drawn
     try:

@@ -111,6 +111,27 @@ def test_a_device_as_the_database_is_refused_not_written(capsys):
     assert code == 1 and one_line(err) and "device" in err
 
 
+NO_USER = "~attune-no-such-user-7f3"
+
+
+@pytest.mark.parametrize("argv", [
+    ["--db", f"{NO_USER}/a.db", "sessions"],
+    ["export", "1", "--format", "csv", "-o", f"{NO_USER}/x.csv"],
+    ["bundle", "1", "-o", f"{NO_USER}/x.attune"],
+    ["import", f"{NO_USER}/x.attune"],
+    ["restore", f"{NO_USER}/x.db"],
+])
+def test_a_home_folder_of_no_one_is_one_line_not_a_traceback(db, capsys, argv):
+    code, out, err = run(capsys, *argv)
+    assert code == 1 and out == "" and one_line(err) and "home folder" in err
+
+
+def test_an_unusable_attune_db_is_one_line(db, capsys, monkeypatch):
+    monkeypatch.setenv("ATTUNE_DB", f"{NO_USER}/a.db")
+    code, _, err = run(capsys, "sessions")
+    assert code == 1 and one_line(err) and "home folder" in err
+
+
 # -- files to read -------------------------------------------------------------------------
 
 

@@ -45,7 +45,8 @@ def fingerprint(folder: Path) -> dict[str, tuple[int, int, str]]:
         if p.name.endswith(("-wal", "-shm")):
             continue
         st = os.lstat(p)
-        digest = hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() and not p.is_symlink() else ""
+        regular = p.is_file() and not p.is_symlink()
+        digest = hashlib.sha256(p.read_bytes()).hexdigest() if regular else ""
         found[str(p.relative_to(folder))] = (st.st_ino, st.st_mode, digest)
     return found
 
