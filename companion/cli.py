@@ -215,7 +215,8 @@ def main(argv: list[str] | None = None, extra: Extra | None = None) -> int:
     run: Callable[[argparse.Namespace, Path], int] = args.run
     try:
         status = run(args, resolve_db_path(args.db))
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None when started with standard output closed
+            sys.stdout.flush()
         return status
     except BrokenPipeError:
         return _output_closed()
@@ -277,6 +278,8 @@ def _cmd_export(args: argparse.Namespace, db: Path) -> int:
         data = make(store, args.id, redact=redact)
     what = "free text left out" if redact else "including notes: not for sharing"
     if args.output == STDOUT:
+        if sys.stdout is None:
+            return fail("Standard output is closed; nothing was written.")
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         name = "standard output"

@@ -217,6 +217,18 @@ def test_output_cut_off_by_its_reader_ends_quietly(db):
     assert err == b"" and proc.returncode == 141
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="closes stdout with a POSIX shell")
+def test_a_closed_standard_output_is_one_line_not_a_traceback(db):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for argv, code in ((["sessions"], 0), (["export", "1", "--format", "csv", "-o", "-"], 1)):
+        done = subprocess.run(
+            ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "companion.cli", *argv],
+            env=env, stderr=subprocess.PIPE, text=True, timeout=60,
+        )
+        assert done.returncode == code and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.count("\n") == code
+
+
 # -- wording -------------------------------------------------------------------------------
 
 
