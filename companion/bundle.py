@@ -30,11 +30,11 @@ from typing import Any
 from companion import bundle_check as check
 from companion import clients
 from companion.comments import comments
-from companion.errors import BundleError
+from companion.errors import BundleError, UnusableInput
 from companion.events import Event
 from companion.fold import fold
 from companion.history import refresh_digest
-from companion.paths import atomic_write
+from companion.paths import read_user_file, write_output
 from companion.schema import SCHEMA_VERSION
 from companion.scheme import session_scheme
 from companion.store import Store, now_utc
@@ -85,7 +85,8 @@ def write_bundle(
 ) -> dict[str, Any]:
     """Write an ended session to one bundle file (mode 0600) and return its manifest.
 
-    Free text is left out unless `include_free_text`. The export is audit-logged.
+    Free text is left out unless `include_free_text`. The export is audit-logged. A path
+    that `paths.check_output_path` refuses (the database, a backup...) raises UnsafeOutput.
     """
     row = store.session(session_id)
     if row.status != "ended":
@@ -136,7 +137,7 @@ def write_bundle(
         for name, data in {MANIFEST: _dump(manifest), **files}.items():
             zf.writestr(name, data)
     try:
-        atomic_write(Path(path), buffer.getvalue())
+        write_output(Path(path), buffer.getvalue(), store.path)
     except OSError as exc:
         raise BundleError(
             f"The bundle could not be written to {path} ({exc.strerror or exc})."
@@ -169,13 +170,12 @@ def read_bundle(path: Path | str) -> Bundle:
     """Check a bundle file completely and return its contents (no database is touched)."""
     path = Path(path)
     try:
-        too_big = path.stat().st_size > MAX_BUNDLE_BYTES
-        data = b"" if too_big else path.read_bytes()
+        data = read_user_file(path, MAX_BUNDLE_BYTES)
     except OSError as exc:
         raise BundleError(f"{path.name} cannot be read ({exc.strerror or exc}).") from None
+    except UnusableInput as exc:
+        raise BundleError(f"{path.name} is not a bundle Attune can import: {exc.why}.") from None
     try:
-        if too_big:
-            raise BundleError(f"it is larger than {MAX_BUNDLE_BYTES // MiB} MiB")
         return _parse(data)
     except BundleError as exc:
         raise BundleError(f"{path.name} is not a bundle Attune can import: {exc}.") from None

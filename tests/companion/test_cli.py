@@ -191,8 +191,8 @@ def test_verify_reports_broken_links(db: Path, capsys: pytest.CaptureFixture[str
                  "VALUES (99, 'client_state', 0, '')")
     conn.commit()
     conn.close()
-    code, out, _ = run(capsys, "verify")
-    assert code == 1 and "foreign key" in out
+    code, out, err = run(capsys, "verify")
+    assert code == 1 and "foreign key" in err and out == "", "problems go to stderr"
 
 
 def test_verify_reports_a_damaged_file(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -202,8 +202,8 @@ def test_verify_reports_a_damaged_file(db: Path, capsys: pytest.CaptureFixture[s
     data[page:page + 4096] = random.Random(3).randbytes(4096)
     db.write_bytes(bytes(data))
     capsys.readouterr()
-    code, out, _ = run(capsys, "verify")
-    assert code == 1 and "restore it from a backup" in out
+    code, out, err = run(capsys, "verify")
+    assert code == 1 and "restore it from a backup" in err and out == "", "problems go to stderr"
 
 
 def test_verify_warns_of_a_database_in_a_sync_folder(

@@ -31,6 +31,7 @@ def test_held_taps_are_shown_as_not_saved_then_saved_in_order(live, store, clock
     qtbot.mouseClick(page.pad.buttons["client:dorsal"], LEFT)
     assert kinds(store) == [Kind.CLIENT]
     assert "Not saved yet" in page.status.text() and "holding 2 taps" in page.status.text()
+    assert "keep this window open" in page.status.text(), "the window adds what to do"
     assert page.status.property("tone") == "held"
     assert "✓" not in page.pad.buttons["client:dorsal"].text(), "a held tap is not lit"
     live.controller.retry_held()  # the timer's retry, while the database still refuses

@@ -149,7 +149,7 @@ class SessionController(QObject):
         try:
             change = recorder.flush_pending()
         except TapHeld as exc:
-            self.held.emit(str(exc))
+            self.held.emit(_held_message(exc))
             return False
         except Exception:  # noqa: BLE001 - the held taps stay held and the retries go on
             _log.exception("Saving held taps failed unexpectedly")
@@ -185,7 +185,7 @@ class SessionController(QObject):
         try:
             change = op(recorder)
         except TapHeld as exc:
-            self.held.emit(str(exc))
+            self.held.emit(_held_message(exc))
             self._retry.start()
             return False
         except AttuneError as exc:
@@ -216,4 +216,9 @@ class SessionController(QObject):
             self.backup_problem = (
                 f"The session is saved, but its backup could not be made ({exc})."
             )
+
+
+def _held_message(exc: TapHeld) -> str:
+    """The core's "not saved yet" plus what this window does about it (it retries while open)."""
+    return f"{exc} It keeps trying; keep this window open."
 

@@ -24,7 +24,7 @@ from companion.corrections import edited_ids
 from companion.events import Kind, effective_taps
 from companion.export import events_csv, session_json, session_time
 from companion.fold import SessionState, fold
-from companion.paths import atomic_write
+from companion.paths import write_output
 from companion.ratings import ALLIANCE, SRS_MAX, SRS_SCALES, srs_total
 from companion.scheme import Scheme, session_scheme
 from companion.store import SessionRow, Store
@@ -152,8 +152,9 @@ def build(data: ReportData, fmt: str) -> bytes:
 
 def write_report(store: Store, session_id: int, fmt: str, path: Path, *,
                  redact: bool = True) -> None:
-    """Build a report and write it atomically (never a half-written file)."""
-    atomic_write(Path(path), build(gather(store, session_id, redact=redact), fmt))
+    """Build a report and write it atomically (never a half-written file); a target that
+    `companion.paths.check_output_path` refuses raises UnsafeOutput."""
+    write_output(Path(path), build(gather(store, session_id, redact=redact), fmt), store.path)
 
 
 def write_export(store: Store, session_id: int, fmt: str, path: Path, *,
@@ -163,7 +164,7 @@ def write_export(store: Store, session_id: int, fmt: str, path: Path, *,
         write_report(store, session_id, fmt, path, redact=redact)
         return
     make = {"csv": events_csv, "json": session_json}[fmt]
-    atomic_write(Path(path), make(store, session_id, redact=redact))
+    write_output(Path(path), make(store, session_id, redact=redact), store.path)
 
 
 def default_file_name(row: SessionRow, fmt: str) -> str:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion import corrections
-from companion.errors import AttuneError
+from companion.errors import AttuneError, UnsafeOutput
 from companion.events import Event, effective_taps
 from companion.fold import SessionState, fold
 from companion.scheme import Scheme, session_scheme
@@ -371,6 +371,9 @@ class ReviewPage(QWidget):
             report.write_export(store, session_id, fmt, path, redact=redact)
             store.audit("export", session_id, {"format": fmt, "redacted": redact,
                                                "file": path.name})
+        except UnsafeOutput as exc:  # the database, a backup, a folder...: says so itself
+            self._say(str(exc), "refused")
+            return
         except (AttuneError, OSError, sqlite3.Error) as exc:
             self._say(f"Nothing was written to {path.name}: {exc}", "refused")
             return

@@ -37,7 +37,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="attune", description="Attune, the session companion.")
     parser.add_argument("--db", metavar="PATH",
                         help="the database to use (default: $ATTUNE_DB, else your data folder)")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    try:
+        paths.resolve_db_path(args.db)  # an empty --db is a mistake, not the default
+    except AttuneError as exc:
+        parser.error(str(exc))
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
