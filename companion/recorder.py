@@ -14,12 +14,12 @@ from typing import Iterable
 
 from companion.clock import Clock, SessionClock, local_zone_name
 from companion.errors import TapHeld, TapRefused
-from companion.events import EPISODE_KINDS, Event, Kind, last_undoable
+from companion.events import EPISODE_KINDS, Event, Kind, effective_taps, last_undoable
 from companion.fold import SessionState, fold
 from companion.scheme import Scheme, session_scheme
 from companion.store import SessionRow, Store
+from companion.text_rules import NOTE, TextRefused
 
-MAX_NOTE = 500
 MAX_BACKDATE_S = 600
 _HELD_ID_BASE = 10**15
 """Held (not yet saved) events get ids from here, above any real row id, until saved."""
@@ -153,9 +153,10 @@ class Recorder:
         """A glimmer, a trigger or a short free note."""
         if kind not in {n.id for n in self.scheme.notes}:
             raise TapRefused(f"'{kind}' is not a note kind in this coding scheme.")
-        text = (text or "").strip() or None
-        if text is not None and len(text) > MAX_NOTE:
-            raise TapRefused(f"A note is at most {MAX_NOTE} characters; this one has {len(text)}.")
+        try:
+            text = NOTE.clean(text or "") or None
+        except TextRefused as exc:
+            raise TapRefused(str(exc)) from None
         return self._tap(Kind.NOTE, backdate_s, value=kind, text=text)
 
     def undo(self) -> Change:
@@ -319,10 +320,11 @@ def _iso(moment: datetime) -> str:
 
 
 def _last_moment(row: SessionRow, events: list[Event]) -> tuple[int, datetime]:
-    """The last session time and wall-clock time a session is known to have reached."""
+    """The last session time and wall-clock time a session is known to have reached (a tap
+    an older Attune let a correction move past it counts too, so a resume lands after it)."""
     if not events:
         return 0, datetime.fromisoformat(row.started_utc)
-    last_ms = max(e.offset_ms for e in events)
+    last_ms = max(e.offset_ms for e in [*events, *effective_taps(events)])
     return last_ms, datetime.fromisoformat(events[-1].wall_utc)
 
 

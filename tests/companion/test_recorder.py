@@ -8,7 +8,8 @@ from companion.clock import FakeClock
 from companion.errors import TapRefused
 from companion.events import Kind
 from companion.fold import Pause, SessionState, fold
-from companion.recorder import MAX_NOTE, Recorder
+from companion.recorder import Recorder
+from companion.text_rules import NOTE
 from companion.store import Store
 
 
@@ -153,7 +154,9 @@ def test_a_repair_is_refused_with_no_rupture_open(recorder, at, name):
         (lambda r: r.rupture("avoidance"), "not a rupture type"),
         (lambda r: r.rupture(markers=["sulking"]), "not a rupture marker"),
         (lambda r: r.note("memo"), "not a note kind"),
-        (lambda r: r.note("note", "x" * (MAX_NOTE + 1)), "at most 500 characters"),
+        (lambda r: r.note("note", "x" * (NOTE.most + 1)), "at most 500 characters"),
+        (lambda r: r.note("note", "a\x00b"), "control character U\\+0000"),
+        (lambda r: r.note("note", "bell\x07"), "control character U\\+0007"),
         (lambda r: r.client("ventral", backdate_s=-1), "back-dated by 0 to 600"),
         (lambda r: r.client("ventral", backdate_s=601), "back-dated by 0 to 600"),
         (lambda r: r.undo(), "Nothing to undo"),
