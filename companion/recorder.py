@@ -86,6 +86,9 @@ class Recorder:
         if row.status != "interrupted":
             raise TapRefused(f"Session {session_id} is {row.status}, not interrupted.")
         events = store.events(session_id)
+        if _already_ended(store, session_id, events):
+            raise TapRefused(f"Session {session_id} had ended before Attune stopped; it is "
+                             "closed now, with every tap.")
         last_ms, last_wall = _last_moment(row, events)
         gap_ms = max(0, round((clock.wall_utc() - last_wall).total_seconds() * 1000))
         resumed_ms = last_ms + gap_ms
@@ -110,6 +113,8 @@ class Recorder:
         if row.status != "interrupted":
             raise TapRefused(f"Session {session_id} is {row.status}, not interrupted.")
         events = store.events(session_id)
+        if _already_ended(store, session_id, events):
+            return fold(events)
         last_ms, last_wall = _last_moment(row, events)
         events.append(store.append(session_id, Kind.END, last_ms, _iso(last_wall)))
         store.set_status(session_id, "ended", _iso(last_wall))
@@ -326,6 +331,18 @@ def _last_moment(row: SessionRow, events: list[Event]) -> tuple[int, datetime]:
         return 0, datetime.fromisoformat(row.started_utc)
     last_ms = max(e.offset_ms for e in [*events, *effective_taps(events)])
     return last_ms, datetime.fromisoformat(events[-1].wall_utc)
+
+
+def _already_ended(store: Store, session_id: int, events: list[Event]) -> bool:
+    """Whether the log holds its end though the session is marked interrupted (Attune stopped
+    between saving the end and marking the session ended). Such a session is marked ended:
+    resuming or closing it again would write after its end."""
+    end = next((e for e in events if e.kind is Kind.END), None)
+    if end is None:
+        return False
+    store.set_status(session_id, "ended", end.wall_utc)
+    _refresh_digest(store, session_id)
+    return True
 
 
 def _refresh_digest(store: Store, session_id: int) -> None:

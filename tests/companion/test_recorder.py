@@ -302,6 +302,30 @@ def test_closing_ends_at_the_last_known_moment_and_leaves_the_rupture_unrepaired
 
 
 @pytest.mark.parametrize("how", ["resume", "close"])
+def test_a_session_whose_end_was_saved_but_not_its_status_is_closed_as_it_ended(
+    tmp_path, scheme, clock, how
+):
+    """Attune stopped between saving the end and marking the session ended: resuming or
+    closing it must not write after its end (the log would no longer fold)."""
+    path = tmp_path / "attune.db"
+    session_id = crashed_session(path, scheme, clock)
+    with Store.open(path) as store:
+        store.append(session_id, Kind.END, 20_000, clock.wall_utc().isoformat())
+    clock.advance(60)
+
+    with Store.open(path) as store:
+        before = store.events(session_id)
+        if how == "resume":
+            with pytest.raises(TapRefused, match="had ended before Attune stopped"):
+                Recorder.resume_interrupted(store, session_id, clock)
+        else:
+            assert Recorder.close_interrupted(store, session_id).ended_ms == 20_000
+        assert store.events(session_id) == before
+        assert store.session(session_id).status == "ended"
+        assert store.interrupted_sessions() == []
+
+
+@pytest.mark.parametrize("how", ["resume", "close"])
 def test_only_an_interrupted_session_can_be_resumed_or_closed(recorder, fresh_store, clock, how):
     session_id = recorder.session.id
     with pytest.raises(TapRefused, match="is live, not interrupted"):
