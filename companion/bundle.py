@@ -11,9 +11,12 @@ typed author names, reflection answers) before anything is written; codes, times
 numbers stay.
 
 Importing trusts nothing it reads. `read_bundle` checks the whole file (zip structure, sizes,
-hashes, versions, JSON shapes, event kinds and times, the fold of the log, the scheme, the
-client code) without touching any database; `import_bundle` then writes everything in one
-transaction. A refusal is a `BundleError` saying why, and the database is left unchanged.
+hashes, versions, JSON shapes, event kinds and times, dates from 2000 to a day after now,
+every text by the rule that let it in (`companion.text_rules`), the fold of the log, the
+scheme, the client code) without touching any database; `import_bundle` then writes
+everything in one transaction. A refusal is a `BundleError` saying why, and the database is
+left unchanged. Writing reads the bundle back the same way first, so Attune never hands on a
+bundle it would refuse.
 """
 
 from __future__ import annotations
