@@ -358,7 +358,9 @@ def _cmd_bundle(args: argparse.Namespace, db: Path) -> int:
 def _cmd_import(args: argparse.Namespace, db: Path) -> int:
     with Store.open(db) as store:
         session_id = import_bundle(store, user_path(args.file))
+        code = store.session(session_id).client_code
     print(f"Imported {args.file} as session {session_id}.")
+    _warn_if_name(code)
     return 0
 
 

@@ -32,6 +32,7 @@ from companion.events import Event, Kind
 from companion.lockfile import LockFile, LockHeld
 from companion.paths import ensure_private_dir, file_kind_problem, lock_path
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+from companion.text_rules import REFLECTION
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -335,6 +336,8 @@ class Store:
     # -- reflections, ratings, audit -------------------------------------------------------
 
     def set_reflection(self, session_id: int, prompt_id: str, text: str) -> None:
+        """Save an answer (trimmed); TextRefused when it breaks the reflection text rule."""
+        text = REFLECTION.clean(text)
         self.conn.execute(
             "INSERT INTO reflections (session_id, prompt_id, text, updated_utc) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (session_id, prompt_id) "

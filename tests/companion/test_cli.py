@@ -354,3 +354,20 @@ def test_bundle_then_import_into_another_database(tmp_path, capsys):
     assert "imported before" in err and err.count("\n") == 1
     with Store.open(there, readonly=True) as store:
         assert len(store.sessions()) == 1
+
+
+def test_importing_a_session_whose_code_looks_like_a_name_says_so(tmp_path, capsys):
+    """The import goes ahead (the code is the sender's); the warning is the start page's."""
+    here, there = tmp_path / "here.db", tmp_path / "there.db"
+    clock = FakeClock()
+    with Store.open(here) as store:
+        rec = Recorder.start(store, default_scheme(), clock, "JANE SMITH")
+        clock.advance(10)
+        rec.end()
+    out = tmp_path / "s.attune"
+    assert main(["--db", str(here), "bundle", "1", "-o", str(out)]) == 0
+    capsys.readouterr()
+    code, printed, err = run(capsys, "--db", str(there), "import", str(out))
+    assert code == 0 and "as session 1" in printed
+    assert_one_line(err)
+    assert "looks like a person's name" in err

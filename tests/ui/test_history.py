@@ -11,8 +11,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from companion.bundle import read_bundle
+from companion.bundle import read_bundle, write_bundle
+from companion.clock import FakeClock
 from companion.demo import make_demo_session
+from companion.recorder import Recorder
+from companion.scheme import default_scheme
 from companion.history import HistoryRow
 from companion.store import Store
 from ui.supervision.history_page import ALL_CLIENTS, COLUMNS, HistoryModel, HistoryPage
@@ -158,6 +161,25 @@ def test_a_bundle_imports_into_another_database(page, qtbot, tmp_path):
         assert receiving.message.text().startswith("Imported shared.attune as session")
     finally:
         other.close()
+
+
+def test_an_imported_code_that_looks_like_a_name_is_pointed_out(qtbot, tmp_path):
+    sender = Store.memory()
+    clock = FakeClock()
+    rec = Recorder.start(sender, default_scheme(), clock, "Dr. Jane Smith")
+    clock.advance(10)
+    rec.end()
+    write_bundle(sender, rec.session.id, tmp_path / "s.attune")
+    page = HistoryPage()
+    qtbot.addWidget(page)
+    with Store.memory() as receiving:
+        page.show_store(receiving)
+        page.ask_open_path = lambda: str(tmp_path / "s.attune")
+        page.import_file()
+        assert page.message.text().startswith("Imported s.attune as session 1.")
+        assert "looks like a person's name" in page.message.text()
+        assert page.message.objectName() != "error"
+    sender.close()
 
 
 def test_a_bad_bundle_is_refused_inline_and_the_database_is_unchanged(page, tmp_path):

@@ -225,6 +225,7 @@ class LivePage(QWidget):
         self.timer = RuptureTimer(scheme, settings.rupture_tint_minutes, self)
         self.pad = TapPad(scheme, self.actions, settings.backdate_choices)
         self.pad.backdateChosen.connect(controller.set_backdate)
+        self.pad.note_limit.cut.connect(lambda text: self._say(text, "refused", REFUSED_MS))
         self.pad_scroll = _PadScroll(self)
         self.pad_scroll.setWidget(self.pad)
         self.pad_scroll.setWidgetResizable(True)

@@ -8,7 +8,6 @@ nothing itself: the window fills it in.
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -258,7 +257,7 @@ class StartPage(QWidget):
         number = f" · session {row.number}" if row.number else ""
         text = QLabel(
             f"A session was interrupted: {row.client_code}{number}, started "
-            f"{_local(row.started_utc)}. Every tap saved before it stopped is kept.",
+            f"{row.local_start()}. Every tap saved before it stopped is kept.",
             banner,
         )
         text.setWordWrap(True)
@@ -322,9 +321,3 @@ def _field(layout: QVBoxLayout, text: str, field: QWidget) -> None:
     layout.addWidget(label)
     layout.addWidget(field)
 
-
-def _local(utc_iso: str) -> str:
-    try:
-        return datetime.fromisoformat(utc_iso).astimezone().strftime("%d %b %Y, %H:%M")
-    except ValueError:
-        return utc_iso
