@@ -8,6 +8,7 @@ beside the database, readable only by this user.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -32,7 +33,18 @@ def backups(db_path: Path) -> list[Path]:
     folder = backup_dir(db_path)
     if not folder.is_dir():
         return []
-    return sorted(folder.glob(f"{db_path.stem}-*.db"), reverse=True)
+    named = re.compile(re.escape(db_path.stem) + r"-(\d{8}-\d{6})(?:-(\d+))?\.db")
+    found = []
+    for path in folder.iterdir():
+        match = named.fullmatch(path.name)
+        if match:
+            found.append(((match[1], int(match[2] or 1)), path))
+    return [path for _, path in sorted(found, reverse=True)]
+
+
+def _stamp(db_path: Path, backup: Path) -> str:
+    """When a backup was made, as written in its name ('20260301-141500')."""
+    return backup.stem[len(db_path.stem) + 1:][:15]
 
 
 def make_backup(store: Store, now: datetime | None = None) -> Path:
@@ -43,6 +55,10 @@ def make_backup(store: Store, now: datetime | None = None) -> Path:
     folder = backup_dir(store.path)
     ensure_private_dir(folder)
     final = folder / f"{store.path.stem}-{now.strftime(_STAMP)}.db"
+    count = 1
+    while final.exists():  # two ends in one second: a new name, never over a backup
+        count += 1
+        final = folder / f"{store.path.stem}-{now.strftime(_STAMP)}-{count}.db"
     tmp = final.with_suffix(".db.tmp")
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     try:
@@ -71,7 +87,7 @@ def thin(db_path: Path, now: datetime) -> list[Path]:
     horizon = (now - timedelta(days=KEEP_DAILY_DAYS)).strftime(_STAMP)
     deleted = []
     for i, path in enumerate(backups(db_path)):
-        stamp = path.stem[len(db_path.stem) + 1 :]
+        stamp = _stamp(db_path, path)
         day = stamp[:8]
         if i < KEEP_NEWEST or (stamp >= horizon and day not in days_seen):
             keep.add(path)

@@ -161,23 +161,46 @@ class Store:
 
     def _prepare(self, created: bool) -> None:
         conn = self.conn
-        if created:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if created or version == 0:  # new, or a file that never got its schema
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         if self.path is not None:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
-        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+        if version < SCHEMA_VERSION:
             migrations().apply(self.db)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.checkpoint()  # the file alone carries its schema, not only the -wal
         conn.execute("UPDATE sessions SET status = 'interrupted' WHERE status = 'live'")
 
+    def checkpoint(self) -> bool:
+        """Fold the write-ahead log into the database file, so that the file alone holds
+        every committed write: a copy of just the `.db` is complete, and losing the `-wal`
+        after a crash loses nothing written before this call.
+
+        Called at each session's end, on close and when the window is idle. True when the
+        whole log was folded in; False when a reader (e.g. `attune-cli` at that moment) kept
+        part of it back, which the next checkpoint finishes. Nothing to do in memory or
+        read-only.
+        """
+        if self.path is None or self._lock is None:
+            return True
+        busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
+
     def close(self) -> None:
-        self.conn.close()
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        """Checkpoint (see `checkpoint`), close the connection and let go of the lock."""
+        try:
+            self.checkpoint()
+        except sqlite3.Error:
+            pass  # closing must close; SQLite folds the log on close too when it can
+        finally:
+            self.conn.close()
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     def __enter__(self) -> Store:
         return self

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -36,6 +37,7 @@ def test_backup_is_a_checked_private_copy_with_every_event(db_path):
 
 
 def test_thinning_keeps_the_newest_and_one_a_day(db_path):
+    shutil.rmtree(backup.backup_dir(db_path))  # the fixture's session end made one, today
     start = datetime(2026, 1, 1, 9, tzinfo=UTC)
     with Store.open(db_path) as store:
         for day in range(40):
