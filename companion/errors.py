@@ -31,6 +31,26 @@ class CorruptDatabase(StoreError):
     """The file is not a healthy Attune database; it was left untouched."""
 
 
+class DamagedRecord(CorruptDatabase):
+    """Rows that do not read as Attune wrote them (damaged on disk, or changed outside
+    Attune); nothing was changed. `path` is the database (None in memory), `table` where
+    the rows are, `rows` their row ids (when they could be told) and `sessions` the
+    sessions they belong to: what a caller needs to say which records are hit and to offer
+    a backup. `attune-cli verify` lists all damage in the file."""
+
+    def __init__(self, path: object, table: str, rows: tuple[int, ...],
+                 sessions: tuple[int, ...]) -> None:
+        self.path, self.table, self.rows, self.sessions = path, table, rows, sessions
+        whose = (f"Session {', '.join(map(str, sessions))}" if sessions
+                 else f"A record ({table})")
+        which = f" ({table} rows {', '.join(map(str, rows[:10]))})" if rows else ""
+        where = f" in {path}" if path is not None else ""
+        super().__init__(
+            f"{whose}{where} is damaged and cannot be read{which}. Nothing was changed; "
+            "restore a backup, or see 'attune-cli verify'."
+        )
+
+
 class NewerDatabase(StoreError):
     """The database was written by a newer version of Attune."""
 

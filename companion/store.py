@@ -27,8 +27,23 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from companion import clients
-from companion.errors import CorruptDatabase, DatabaseLocked, NewerDatabase, NotFound, StoreError
+from companion.errors import (
+    CorruptDatabase,
+    DamagedRecord,
+    DatabaseLocked,
+    NewerDatabase,
+    NotFound,
+    StoreError,
+)
 from companion.events import Event, Kind
+from companion.integrity import (
+    CHECKED_COLUMNS,
+    bad_rows,
+    has_checksums,
+    raw_rows,
+    row_checksum,
+)
+from companion.integrity import verify as verify_database
 from companion.lockfile import LockFile, LockHeld
 from companion.paths import ensure_private_dir
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
@@ -173,7 +188,8 @@ class Store:
             migrations().apply(self.db)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self.checkpoint()  # the file alone carries its schema, not only the -wal
-        conn.execute("UPDATE sessions SET status = 'interrupted' WHERE status = 'live'")
+        for (live,) in conn.execute("SELECT id FROM sessions WHERE status = 'live'").fetchall():
+            self.set_status(live, "interrupted")
 
     def checkpoint(self) -> bool:
         """Fold the write-ahead log into the database file, so that the file alone holds
@@ -231,14 +247,17 @@ class Store:
         # transaction (a bundle import creates its session inside one).
         self.conn.execute("SAVEPOINT create_session")
         try:
+            client = [key, code, now_utc()]
             self.conn.execute(
-                "INSERT OR IGNORE INTO clients (key, code, created_utc) VALUES (?, ?, ?)",
-                [key, code, now_utc()],
+                "INSERT OR IGNORE INTO clients (key, code, created_utc, checksum)"
+                " VALUES (?, ?, ?, ?)",
+                [*client, row_checksum("clients", client)],
             )
+            session = [key, number, modality, started_utc, time_zone, None, "live", scheme_json]
             cur = self.conn.execute(
                 "INSERT INTO sessions (client_key, number, modality, started_utc, time_zone,"
-                " status, scheme_json) VALUES (?, ?, ?, ?, ?, 'live', ?)",
-                [key, number, modality, started_utc, time_zone, scheme_json],
+                " ended_utc, status, scheme_json, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [*session, row_checksum("sessions", session)],
             )
         except BaseException:
             if self.conn.in_transaction:
@@ -269,28 +288,65 @@ class Store:
 
     def client_codes(self) -> list[str]:
         """Known client codes, most recently seen first."""
-        rows = self.conn.execute(
+        rows = self._read(
             "SELECT c.code FROM clients c LEFT JOIN sessions s ON s.client_key = c.key "
-            "GROUP BY c.key ORDER BY MAX(s.started_utc) DESC, c.code"
-        ).fetchall()
+            "GROUP BY c.key ORDER BY MAX(s.started_utc) DESC, c.code", [], "clients"
+        )
         return [r[0] for r in rows]
 
     def set_status(self, session_id: int, status: str, ended_utc: str | None = None) -> None:
+        """Change a session's status (and end time), with its checksum made anew, unless
+        the row was already damaged: a new checksum must never vouch for damage."""
         if status not in STATUSES:
             raise ValueError(status)
-        self.conn.execute(
-            "UPDATE sessions SET status = ?, ended_utc = COALESCE(?, ended_utc) WHERE id = ?",
-            [status, ended_utc, session_id],
-        )
+        sql = "UPDATE sessions SET status = ?, ended_utc = COALESCE(?, ended_utc)"
+        params: list[Any] = [status, ended_utc]
+        columns = CHECKED_COLUMNS["sessions"]
+        found = raw_rows(self.conn, f"SELECT checksum, {', '.join(columns)} FROM sessions "
+                         "WHERE id = ?", [session_id])
+        if found and found[0][0] == row_checksum("sessions", found[0][1:]).encode():
+            row = dict(zip(columns, found[0][1:]), status=status)
+            row["ended_utc"] = ended_utc or row["ended_utc"]
+            sql += ", checksum = ?"
+            params.append(row_checksum("sessions", list(row.values())))
+        self.conn.execute(sql + " WHERE id = ?", [*params, session_id])
 
     def _sessions(self, where: str, params: list[Any]) -> list[SessionRow]:
-        rows = self.conn.execute(
+        rows = self._read(
             "SELECT s.id, c.code, s.number, s.modality, s.started_utc, s.time_zone, "
             "s.ended_utc, s.status, s.scheme_json FROM sessions s "
             f"JOIN clients c ON c.key = s.client_key {where}",
-            params,
-        ).fetchall()
+            params, "sessions",
+        )
         return [SessionRow(*r) for r in rows]
+
+    def _read(self, sql: str, params: list[Any], table: str,
+              session_id: int | None = None) -> list[Any]:
+        """Rows of a query; text that is not UTF-8 (damage) raises DamagedRecord naming the
+        rows, never SQLite's decode error, which would quote the text (clinical free text)."""
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not str(exc).startswith("Could not decode"):
+                raise
+        raise self.damaged(table, session_id)
+
+    def damaged(self, table: str, session_id: int | None = None) -> DamagedRecord:
+        """The error for rows of `table` (of one session, if given) that would not read:
+        the rows that fail their checksum or decoding, found by companion.integrity."""
+        if table == "sessions":  # a session is read with its client's code
+            tables, where, params = ("sessions", "clients"), "", []
+        elif table == "events" and session_id is not None:
+            tables, where, params = ("events",), "WHERE session_id = ?", [session_id]
+        else:
+            tables, where, params = (), "", []
+        checked = has_checksums(self.conn)
+        found = [bad for t in tables for bad in bad_rows(self.conn, t, where, params, checked)]
+        sessions = {bad.session for bad in found if bad.session is not None}
+        if session_id is not None:
+            sessions.add(session_id)
+        return DamagedRecord(self.path, table, tuple(bad.row for bad in found),
+                             tuple(sorted(sessions)))
 
     # -- events ----------------------------------------------------------------------------
 
@@ -307,22 +363,24 @@ class Store:
         target: int | None = None,
         changes: dict[str, Any] | None = None,
     ) -> Event:
-        """Append one event and commit it; returns only once it is durable."""
+        """Append one event, with its checksum, and commit it; returns only once it is
+        durable."""
         tag_tuple = tuple(tags)
+        row = [
+            session_id,
+            kind.value,
+            offset_ms,
+            wall_utc,
+            value,
+            json.dumps(tag_tuple) if tag_tuple else None,
+            text,
+            target,
+            json.dumps(changes) if changes else None,
+        ]
         cur = self.conn.execute(
             "INSERT INTO events (session_id, kind, offset_ms, wall_utc, value, tags, text,"
-            " target, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                session_id,
-                kind.value,
-                offset_ms,
-                wall_utc,
-                value,
-                json.dumps(tag_tuple) if tag_tuple else None,
-                text,
-                target,
-                json.dumps(changes) if changes else None,
-            ],
+            " target, changes, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*row, row_checksum("events", row)],
         )
         return Event(
             id=int(cur.lastrowid or 0),
@@ -337,16 +395,20 @@ class Store:
         )
 
     def events(self, session_id: int) -> list[Event]:
-        """A session's whole log in recording order."""
-        rows = self.conn.execute(
-            f"SELECT {_EVENT_COLS} FROM events WHERE session_id = ? ORDER BY id", [session_id]
-        ).fetchall()
+        """A session's whole log in recording order. A row that does not read as Attune
+        wrote it raises DamagedRecord naming it."""
+        rows = self._read(
+            f"SELECT {_EVENT_COLS} FROM events WHERE session_id = ? ORDER BY id", [session_id],
+            "events", session_id,
+        )
         # Thousands of new objects set off collections that scan the app's whole heap (10-18 ms
         # for a 3-hour session in a running window); these rows cannot form cycles.
         collecting = gc.isenabled()
         gc.disable()
         try:
             return [_event(r) for r in rows]
+        except (KeyError, ValueError, TypeError):
+            raise self.damaged("events", session_id) from None
         finally:
             if collecting:
                 gc.enable()
@@ -362,9 +424,8 @@ class Store:
         )
 
     def reflections(self, session_id: int) -> dict[str, str]:
-        rows = self.conn.execute(
-            "SELECT prompt_id, text FROM reflections WHERE session_id = ?", [session_id]
-        ).fetchall()
+        rows = self._read("SELECT prompt_id, text FROM reflections WHERE session_id = ?",
+                          [session_id], "reflections", session_id)
         return dict(rows)
 
     def set_rating(self, session_id: int, name: str, value: int | None) -> None:
@@ -384,9 +445,8 @@ class Store:
         )
 
     def ratings(self, session_id: int) -> dict[str, int]:
-        rows = self.conn.execute(
-            "SELECT name, value FROM ratings WHERE session_id = ?", [session_id]
-        ).fetchall()
+        rows = self._read("SELECT name, value FROM ratings WHERE session_id = ?", [session_id],
+                          "ratings", session_id)
         return dict(rows)
 
     def audit(self, action: str, session_id: int | None, detail: dict[str, Any]) -> None:
@@ -402,21 +462,21 @@ class Store:
         if session_id is not None:
             sql += " WHERE session_id = ?"
             params.append(session_id)
-        rows = self.conn.execute(sql + " ORDER BY id", params).fetchall()
-        return [
-            {"at_utc": r[0], "action": r[1], "session_id": r[2], "detail": json.loads(r[3])}
-            for r in rows
-        ]
+        rows = self._read(sql + " ORDER BY id", params, "audit", session_id)
+        try:
+            return [
+                {"at_utc": r[0], "action": r[1], "session_id": r[2], "detail": json.loads(r[3])}
+                for r in rows
+            ]
+        except ValueError:
+            raise self.damaged("audit", session_id) from None
 
     # -- health ----------------------------------------------------------------------------
 
     def verify(self) -> list[str]:
-        """Problems found by SQLite's integrity and foreign-key checks ([] when healthy)."""
-        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
-        problems = [p for p in problems if p != "ok"]
-        fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
-        problems += [f"foreign key: {tuple(r)}" for r in fk]
-        return problems
+        """Every problem `companion.integrity.verify` finds ([] when healthy): reads the
+        whole database, so it is for `attune-cli verify` and restores, never start-up."""
+        return verify_database(self.conn)
 
 
 
