@@ -95,12 +95,12 @@ class _DatabaseWindow:
     def _restore(self, latest: Path) -> None:
         assert self.window is not None
         try:
-            aside = backup.restore(latest, self.db_path)
+            aside = backup.restore(latest, self.db_path).aside
         except AttuneError as exc:
             self.window.start_page.set_problem(str(exc))
             return
         self.notices = [*self.notices, f"Restored {latest.name}. The damaged database is kept "
-                        f"as {aside.name} beside it."]
+                        f"as {aside.name if aside else '(none)'} beside it."]
         self.open_window()
 
     def close_store(self) -> None:
