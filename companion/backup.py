@@ -12,11 +12,11 @@ import os
 import re
 import shutil
 import sqlite3
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from companion.dbfile import copy_database
 from companion.errors import CorruptDatabase, DatabaseLocked, NewerDatabase, NotFound
 from companion.lockfile import LockFile, LockHeld
 from companion.paths import atomic_write, ensure_private_dir
@@ -64,12 +64,11 @@ def make_backup(store: Store, now: datetime | None = None) -> Path:
         count += 1
         final = folder / f"{store.path.stem}-{now.strftime(_STAMP)}-{count}.db"
     tmp = final.with_suffix(".db.tmp")
-    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    tmp.unlink(missing_ok=True)  # left by a crash mid-backup
     try:
+        copy_database(store.conn, tmp)
         target = sqlite3.connect(tmp)
         try:
-            store.db.conn.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")
             problems = [r[0] for r in target.execute("PRAGMA integrity_check")]
         finally:
             target.close()
@@ -214,7 +213,7 @@ def restore(backup: Path, db_path: Path) -> Restored:
         lock.acquire()
     except LockHeld:
         raise DatabaseLocked("Close Attune before restoring a backup.") from None
-    tmp = db_path.with_name(f".{db_path.name}.restoring-{uuid.uuid4().hex}")
+    tmp = db_path.with_name(f".{db_path.name}.restoring-{os.urandom(8).hex()}")
     try:
         _copy_whole(backup, tmp)
         sessions = check_restorable(tmp)
@@ -235,15 +234,9 @@ def restore(backup: Path, db_path: Path) -> Restored:
 
 def _copy_whole(source: Path, target: Path) -> None:
     """Copy a database as SQLite reads it (its -wal included) into one private file."""
-    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            dst.close()
+        copy_database(src, target)
     finally:
         src.close()
 

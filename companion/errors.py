@@ -51,6 +51,16 @@ class DamagedRecord(CorruptDatabase):
         )
 
 
+class StoreGone(StoreError):
+    """The database file is no longer at its path: its folder was deleted or moved while
+    Attune ran, so writes would go to a file no one will open again. `reason` says so in a
+    few words (the held-taps message shows it); `Store.recover` writes a new file there."""
+
+    def __init__(self, path: object, reason: str = "the data folder was deleted or moved") -> None:
+        self.path, self.reason = path, reason
+        super().__init__(f"The database is no longer at {path}: {reason}.")
+
+
 class NewerDatabase(StoreError):
     """The database was written by a newer version of Attune."""
 

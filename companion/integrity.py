@@ -24,7 +24,8 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from companion.events import Kind
+from companion.errors import DamagedRecord
+from companion.records import event_from_row
 
 CHECKED_COLUMNS: dict[str, tuple[str, ...]] = {
     "events": ("session_id", "kind", "offset_ms", "wall_utc", "value", "tags", "text",
@@ -37,8 +38,6 @@ CHECKED_COLUMNS: dict[str, tuple[str, ...]] = {
 the key SQLite's own integrity check keeps in order."""
 
 _SESSION_OF = {"events": "session_id", "sessions": "id", "clients": "NULL"}
-_JSON_COLUMNS = {"events": ("tags", "changes"), "sessions": ("scheme_json",), "clients": ()}
-_KINDS = {k.value for k in Kind}
 _LISTED = 10
 
 
@@ -113,15 +112,47 @@ def bad_rows(conn: sqlite3.Connection, table: str, where: str = "",
 
 
 def _readable(table: str, values: dict[str, object]) -> bool:
-    """Whether a stored row decodes as Attune reads it (UTF-8 text, JSON where JSON is)."""
+    """Whether a stored row decodes as Attune reads it: UTF-8 text, JSON where JSON is, and
+    an event as `records.event_from_row` reads one."""
     try:
         text = {k: v.decode() if isinstance(v, bytes) else v for k, v in values.items()}
-        for column in _JSON_COLUMNS[table]:
-            if text[column] is not None:
-                json.loads(text[column])  # type: ignore[arg-type]
-    except (UnicodeDecodeError, ValueError):
+        if table == "events":
+            event_from_row([0, *list(text.values())[1:]])
+        elif table == "sessions":
+            json.loads(text["scheme_json"])  # type: ignore[arg-type]
+    except (UnicodeDecodeError, KeyError, ValueError, TypeError):
         return False
-    return table != "events" or text["kind"] in _KINDS
+    return True
+
+
+def resigned(conn: sqlite3.Connection, session_id: int, changes: dict[str, object]) -> str | None:
+    """The checksum of a session row once `changes` are made to it; None when the row as it
+    stands fails its checksum (or is not there): a new checksum must never vouch for damage."""
+    columns = CHECKED_COLUMNS["sessions"]
+    found = raw_rows(conn, f"SELECT checksum, {', '.join(columns)} FROM sessions WHERE id = ?",
+                     [session_id])
+    if not found or found[0][0] != row_checksum("sessions", found[0][1:]).encode():
+        return None
+    row = dict(zip(columns, found[0][1:])) | changes
+    return row_checksum("sessions", [row[c] for c in columns])
+
+
+def damaged_record(conn: sqlite3.Connection, path: object, table: str,
+                   session_id: int | None = None) -> DamagedRecord:
+    """The error for rows of `table` (of one session, if given) that would not read, naming
+    the rows that fail their checksum or decoding."""
+    if table == "sessions":  # a session is read with its client's code
+        tables, where, params = ("sessions", "clients"), "", []
+    elif table == "events" and session_id is not None:
+        tables, where, params = ("events",), "WHERE session_id = ?", [session_id]
+    else:
+        tables, where, params = (), "", []
+    checked = has_checksums(conn)
+    found = [bad for t in tables for bad in bad_rows(conn, t, where, params, checked)]
+    sessions = {bad.session for bad in found if bad.session is not None}
+    if session_id is not None:
+        sessions.add(session_id)
+    return DamagedRecord(path, table, tuple(bad.row for bad in found), tuple(sorted(sessions)))
 
 
 def has_checksums(conn: sqlite3.Connection) -> bool:

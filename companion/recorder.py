@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Iterable
 
 from companion.clock import Clock, SessionClock, local_zone_name
-from companion.errors import AttuneError, TapHeld, TapRefused
+from companion.errors import AttuneError, StoreError, StoreGone, TapHeld, TapRefused
 from companion.events import EPISODE_KINDS, Event, Kind, last_undoable
 from companion.fold import SessionState, fold
 from companion.scheme import Scheme, session_scheme
@@ -235,10 +235,12 @@ class Recorder:
         wall = _iso(self.clock.wall_utc())
         if not self.pending:
             try:
+                if self.store.moved():  # recovering copies the database: not on a tap's path
+                    raise StoreGone(self.store.path)
                 event = self.store.append(self.session.id, kind, offset_ms, wall, **fields)  # type: ignore[arg-type]
             except sqlite3.IntegrityError:
                 raise
-            except sqlite3.DatabaseError as exc:
+            except _CANNOT_SAVE as exc:
                 self._held_reason = _reason(exc)
             else:
                 self.events.append(event)
@@ -251,7 +253,8 @@ class Recorder:
         raise TapHeld(self._held_reason, len(self.pending))
 
     def flush_pending(self) -> Change | None:
-        """Try again to save held events, oldest first.
+        """Try again to save held events, oldest first (a database whose folder was deleted
+        or moved is first written anew at its path: see `Store.recover`).
 
         Returns None when nothing was held, a Change (with `rebuilt`) once everything held is
         saved, and raises TapHeld while the database still refuses.
@@ -269,7 +272,7 @@ class Recorder:
                 )
             except sqlite3.IntegrityError:
                 raise
-            except sqlite3.DatabaseError as exc:
+            except _CANNOT_SAVE as exc:
                 self._held_reason = _reason(exc)
                 raise TapHeld(self._held_reason, len(self.pending)) from None
             self.pending.pop(0)
@@ -306,8 +309,18 @@ class Recorder:
                 raise TapRefused(f"'{tag}' is not a {what} in this coding scheme.")
 
 
-def _reason(exc: sqlite3.DatabaseError) -> str:
+_CANNOT_SAVE = (sqlite3.DatabaseError, StoreError, OSError)
+"""What makes a tap held rather than refused: the database, or its file, cannot take it."""
+
+
+def _reason(exc: Exception) -> str:
     """The database's complaint in words a clinician can act on."""
+    if isinstance(exc, StoreGone):
+        return exc.reason
+    if isinstance(exc, OSError):
+        return f"the data folder cannot be written ({exc.strerror or exc})"
+    if isinstance(exc, StoreError):
+        return str(exc).rstrip(".")
     text = str(exc).lower()
     if "full" in text:
         return "the disk is full"

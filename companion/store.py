@@ -19,90 +19,30 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from companion import clients
-from companion.errors import (
-    CorruptDatabase,
-    DamagedRecord,
-    DatabaseLocked,
-    NewerDatabase,
-    NotFound,
-    StoreError,
+from companion.dbfile import (
+    check_existing,
+    check_version,
+    connect,
+    file_identity,
+    recreate_at,
 )
+from companion.errors import DamagedRecord, DatabaseLocked, NotFound, StoreError
 from companion.events import Event, Kind
-from companion.integrity import (
-    CHECKED_COLUMNS,
-    bad_rows,
-    has_checksums,
-    raw_rows,
-    row_checksum,
-)
+from companion.integrity import damaged_record, resigned, row_checksum
 from companion.integrity import verify as verify_database
 from companion.lockfile import LockFile, LockHeld
 from companion.paths import ensure_private_dir
+from companion.records import EVENT_COLUMNS, STATUSES, SessionRow, event_from_row
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-STATUSES = ("live", "ended", "interrupted")
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    id: int
-    client_code: str
-    number: int | None
-    modality: str | None
-    started_utc: str
-    time_zone: str
-    ended_utc: str | None
-    status: str
-    scheme_json: str
-
-    def local_start(self, fmt: str = "%d %b %Y, %H:%M") -> str:
-        """When the session started, on the clock of the place it was recorded."""
-        try:
-            started = datetime.fromisoformat(self.started_utc)
-        except ValueError:
-            return self.started_utc
-        try:
-            return started.astimezone(ZoneInfo(self.time_zone)).strftime(fmt)
-        except (ZoneInfoNotFoundError, ValueError):
-            return started.strftime(fmt) + " UTC"
-
-    def describe(self) -> str:
-        """'K-07 · session 3 · telehealth · 12 Mar 2025, 14:02' (where it was recorded)."""
-        parts = [self.client_code]
-        if self.number:
-            parts.append(f"session {self.number}")
-        if self.modality:
-            parts.append(self.modality)
-        parts.append(self.local_start())
-        return " · ".join(parts)
-
-
-_EVENT_COLS = "id, kind, offset_ms, wall_utc, value, tags, text, target, changes"
-
-
-_KINDS = {k.value: k for k in Kind}
-
-
-def _event(row: tuple[Any, ...]) -> Event:
-    eid, kind, offset, wall, value, tags, text, target, changes = row
-    return Event(
-        eid, _KINDS[kind], offset, wall, value,
-        tuple(json.loads(tags)) if tags else (),
-        text, target,
-        json.loads(changes) if changes else {},
-    )
-
 
 def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
@@ -115,6 +55,7 @@ class Store:
         self.conn = conn
         self.path = path
         self._lock = lock
+        self._file = file_identity(path) if path is not None and lock is not None else None
 
     @cached_property
     def db(self) -> Database:
@@ -137,9 +78,9 @@ class Store:
         if readonly:
             if not path.exists():
                 raise NotFound(f"There is no Attune database at {path} yet.")
-            conn = _connect(f"file:{path}?mode=ro", uri=True, path=path)
-            _check_existing(conn, path)
-            _check_version(conn, path)
+            conn = connect(f"file:{path}?mode=ro", uri=True, path=path)
+            check_existing(conn, path)
+            check_version(conn, path)
             return cls(conn, path, None)
 
         ensure_private_dir(path.parent)
@@ -155,10 +96,10 @@ class Store:
             created = not path.exists() or path.stat().st_size == 0
             if created:
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-            conn = _connect(str(path), path=path)
+            conn = connect(str(path), path=path)
             if not created:
-                _check_existing(conn, path)
-                _check_version(conn, path)
+                check_existing(conn, path)
+                check_version(conn, path)
             os.chmod(path, 0o600)
             store = cls(conn, path, lock)
             store._prepare(created)
@@ -179,17 +120,44 @@ class Store:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if created or version == 0:  # new, or a file that never got its schema
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        if self.path is not None:
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
+        self._pragmas()
         if version < SCHEMA_VERSION:
             migrations().apply(self.db)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self.checkpoint()  # the file alone carries its schema, not only the -wal
         for (live,) in conn.execute("SELECT id FROM sessions WHERE status = 'live'").fetchall():
             self.set_status(live, "interrupted")
+
+    def _pragmas(self) -> None:
+        if self.path is not None:
+            self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
+
+    def moved(self) -> bool:
+        """Whether the file at `path` is no longer the one open here: its folder was deleted
+        or moved while Attune ran (see companion.dbfile). A stat, a few microseconds."""
+        return self._file is not None and file_identity(self.path) != self._file  # type: ignore[arg-type]
+
+    def recover(self) -> bool:
+        """When the file has gone from its path (`moved`), write everything this connection
+        can still read (the whole database) to a new file at the path and carry on there.
+        True when it did. Every write calls this first; the recorder holds live taps instead
+        (and tells the clinician) and recovers when it retries them.
+
+        Raises StoreGone while it cannot (see `dbfile.recreate_at`); nothing is lost
+        meanwhile: the old file stays open and readable.
+        """
+        if not self.moved():
+            return False
+        assert self.path is not None and self._lock is not None
+        self.conn, lock = recreate_at(self.conn, self.path, lock_path(self.path))
+        self.__dict__.pop("db", None)  # sqlite-utils wrapped the old connection
+        self._lock.release()
+        self._lock, self._file = lock, file_identity(self.path)
+        self._pragmas()
+        return True
 
     def checkpoint(self) -> bool:
         """Fold the write-ahead log into the database file, so that the file alone holds
@@ -237,6 +205,7 @@ class Store:
         scheme_json: str,
     ) -> SessionRow:
         """Record a new live session (and its client, the first time the code is seen)."""
+        self.recover()
         code = clients.normalise(client_code)
         key = code.casefold()
         if number is not None and not 1 <= number <= 100_000:
@@ -299,17 +268,14 @@ class Store:
         the row was already damaged: a new checksum must never vouch for damage."""
         if status not in STATUSES:
             raise ValueError(status)
-        sql = "UPDATE sessions SET status = ?, ended_utc = COALESCE(?, ended_utc)"
-        params: list[Any] = [status, ended_utc]
-        columns = CHECKED_COLUMNS["sessions"]
-        found = raw_rows(self.conn, f"SELECT checksum, {', '.join(columns)} FROM sessions "
-                         "WHERE id = ?", [session_id])
-        if found and found[0][0] == row_checksum("sessions", found[0][1:]).encode():
-            row = dict(zip(columns, found[0][1:]), status=status)
-            row["ended_utc"] = ended_utc or row["ended_utc"]
-            sql += ", checksum = ?"
-            params.append(row_checksum("sessions", list(row.values())))
-        self.conn.execute(sql + " WHERE id = ?", [*params, session_id])
+        self.recover()
+        changes = {"status": status} | ({"ended_utc": ended_utc} if ended_utc else {})
+        checksum = resigned(self.conn, session_id, changes)
+        self.conn.execute(
+            "UPDATE sessions SET status = ?, ended_utc = COALESCE(?, ended_utc), "
+            "checksum = COALESCE(?, checksum) WHERE id = ?",
+            [status, ended_utc, checksum, session_id],
+        )
 
     def _sessions(self, where: str, params: list[Any]) -> list[SessionRow]:
         rows = self._read(
@@ -329,24 +295,11 @@ class Store:
         except sqlite3.OperationalError as exc:
             if not str(exc).startswith("Could not decode"):
                 raise
-        raise self.damaged(table, session_id)
+        raise self._damaged(table, session_id)
 
-    def damaged(self, table: str, session_id: int | None = None) -> DamagedRecord:
-        """The error for rows of `table` (of one session, if given) that would not read:
-        the rows that fail their checksum or decoding, found by companion.integrity."""
-        if table == "sessions":  # a session is read with its client's code
-            tables, where, params = ("sessions", "clients"), "", []
-        elif table == "events" and session_id is not None:
-            tables, where, params = ("events",), "WHERE session_id = ?", [session_id]
-        else:
-            tables, where, params = (), "", []
-        checked = has_checksums(self.conn)
-        found = [bad for t in tables for bad in bad_rows(self.conn, t, where, params, checked)]
-        sessions = {bad.session for bad in found if bad.session is not None}
-        if session_id is not None:
-            sessions.add(session_id)
-        return DamagedRecord(self.path, table, tuple(bad.row for bad in found),
-                             tuple(sorted(sessions)))
+    def _damaged(self, table: str, session_id: int | None = None) -> DamagedRecord:
+        """The error for rows of `table` (of one session, if given) that would not read."""
+        return damaged_record(self.conn, self.path, table, session_id)
 
     # -- events ----------------------------------------------------------------------------
 
@@ -365,6 +318,7 @@ class Store:
     ) -> Event:
         """Append one event, with its checksum, and commit it; returns only once it is
         durable."""
+        self.recover()
         tag_tuple = tuple(tags)
         row = [
             session_id,
@@ -398,7 +352,7 @@ class Store:
         """A session's whole log in recording order. A row that does not read as Attune
         wrote it raises DamagedRecord naming it."""
         rows = self._read(
-            f"SELECT {_EVENT_COLS} FROM events WHERE session_id = ? ORDER BY id", [session_id],
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE session_id = ? ORDER BY id", [session_id],
             "events", session_id,
         )
         # Thousands of new objects set off collections that scan the app's whole heap (10-18 ms
@@ -406,9 +360,9 @@ class Store:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return [_event(r) for r in rows]
+            return [event_from_row(r) for r in rows]
         except (KeyError, ValueError, TypeError):
-            raise self.damaged("events", session_id) from None
+            raise self._damaged("events", session_id) from None
         finally:
             if collecting:
                 gc.enable()
@@ -416,6 +370,7 @@ class Store:
     # -- reflections, ratings, audit -------------------------------------------------------
 
     def set_reflection(self, session_id: int, prompt_id: str, text: str) -> None:
+        self.recover()
         self.conn.execute(
             "INSERT INTO reflections (session_id, prompt_id, text, updated_utc) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (session_id, prompt_id) "
@@ -430,6 +385,7 @@ class Store:
 
     def set_rating(self, session_id: int, name: str, value: int | None) -> None:
         """Store (or with None, clear) a 0–10 rating."""
+        self.recover()
         if value is None:
             self.conn.execute(
                 "DELETE FROM ratings WHERE session_id = ? AND name = ?", [session_id, name]
@@ -451,6 +407,7 @@ class Store:
 
     def audit(self, action: str, session_id: int | None, detail: dict[str, Any]) -> None:
         """Log an export, import or edit (what and when, never clinical free text)."""
+        self.recover()
         self.conn.execute(
             "INSERT INTO audit (at_utc, action, session_id, detail) VALUES (?, ?, ?, ?)",
             [now_utc(), action, session_id, json.dumps(detail, sort_keys=True)],
@@ -469,7 +426,7 @@ class Store:
                 for r in rows
             ]
         except ValueError:
-            raise self.damaged("audit", session_id) from None
+            raise self._damaged("audit", session_id) from None
 
     # -- health ----------------------------------------------------------------------------
 
@@ -483,49 +440,3 @@ class Store:
 def lock_path(db_path: Path) -> Path:
     """The lock file that says a running Attune holds `db_path`."""
     return db_path.with_name(db_path.name + ".lock")
-
-
-def _connect(target: str, *, path: Path, uri: bool = False) -> sqlite3.Connection:
-    conn = None
-    try:
-        conn = sqlite3.connect(target, uri=uri, timeout=0.5, isolation_level=None)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
-    except sqlite3.DatabaseError as exc:
-        if conn is not None:
-            conn.close()
-        raise CorruptDatabase(
-            f"{path} is not a readable Attune database ({exc}). It was left untouched."
-        ) from None
-
-
-def _check_existing(conn: sqlite3.Connection, path: Path) -> None:
-    """Refuse a file that is not ours or not healthy, before anything is written to it."""
-    try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise CorruptDatabase(
-            f"{path} is damaged ({exc}). It was left untouched; restore it from a backup."
-        ) from None
-    if app_id != APPLICATION_ID and tables:
-        conn.close()
-        raise CorruptDatabase(f"{path} is an SQLite file, but not an Attune database.")
-    if check != ["ok"]:
-        conn.close()
-        raise CorruptDatabase(
-            f"{path} failed its integrity check ({check[0]}). It was left untouched; "
-            "restore it from a backup."
-        )
-
-
-def _check_version(conn: sqlite3.Connection, path: Path) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        conn.close()
-        raise NewerDatabase(
-            f"{path} was written by a newer Attune (schema {version}; this one knows "
-            f"{SCHEMA_VERSION}). Update Attune to open it; the file was left untouched."
-        )
