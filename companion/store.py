@@ -20,7 +20,6 @@ import os
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,14 +55,19 @@ class Store:
         self.path = path
         self._lock = lock
         self._file = file_identity(path) if path is not None and lock is not None else None
+        self._db: Database | None = None
 
-    @cached_property
+    @property
     def db(self) -> Database:
         """sqlite-utils over this store's connection, without third-party sqlite-utils plugins:
-        no code we did not ship runs on a connection to clinical data."""
-        from sqlite_utils import Database
+        no code we did not ship runs on a connection to clinical data. Like the store's own
+        writes, it first makes sure the file is still the one at the path (`recover`)."""
+        self.recover()
+        if self._db is None or self._db.conn is not self.conn:
+            from sqlite_utils import Database
 
-        return Database(self.conn, execute_plugins=False)
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -153,7 +157,6 @@ class Store:
             return False
         assert self.path is not None and self._lock is not None
         self.conn, lock = recreate_at(self.conn, self.path, lock_path(self.path))
-        self.__dict__.pop("db", None)  # sqlite-utils wrapped the old connection
         self._lock.release()
         self._lock, self._file = lock, file_identity(self.path)
         self._pragmas()
@@ -257,7 +260,7 @@ class Store:
 
     def client_codes(self) -> list[str]:
         """Known client codes, most recently seen first."""
-        rows = self._read(
+        rows = self.read_rows(
             "SELECT c.code FROM clients c LEFT JOIN sessions s ON s.client_key = c.key "
             "GROUP BY c.key ORDER BY MAX(s.started_utc) DESC, c.code", [], "clients"
         )
@@ -278,7 +281,7 @@ class Store:
         )
 
     def _sessions(self, where: str, params: list[Any]) -> list[SessionRow]:
-        rows = self._read(
+        rows = self.read_rows(
             "SELECT s.id, c.code, s.number, s.modality, s.started_utc, s.time_zone, "
             "s.ended_utc, s.status, s.scheme_json FROM sessions s "
             f"JOIN clients c ON c.key = s.client_key {where}",
@@ -286,10 +289,11 @@ class Store:
         )
         return [SessionRow(*r) for r in rows]
 
-    def _read(self, sql: str, params: list[Any], table: str,
-              session_id: int | None = None) -> list[Any]:
-        """Rows of a query; text that is not UTF-8 (damage) raises DamagedRecord naming the
-        rows, never SQLite's decode error, which would quote the text (clinical free text)."""
+    def read_rows(self, sql: str, params: list[Any], table: str,
+                  session_id: int | None = None) -> list[Any]:
+        """Rows of a query on `table` (of one session, if given). Text that is not UTF-8
+        (damage) raises DamagedRecord naming the rows, never SQLite's decode error, which
+        quotes the text: clinical free text or a client code in a message or a log."""
         try:
             return self.conn.execute(sql, params).fetchall()
         except sqlite3.OperationalError as exc:
@@ -351,7 +355,7 @@ class Store:
     def events(self, session_id: int) -> list[Event]:
         """A session's whole log in recording order. A row that does not read as Attune
         wrote it raises DamagedRecord naming it."""
-        rows = self._read(
+        rows = self.read_rows(
             f"SELECT {EVENT_COLUMNS} FROM events WHERE session_id = ? ORDER BY id", [session_id],
             "events", session_id,
         )
@@ -379,7 +383,7 @@ class Store:
         )
 
     def reflections(self, session_id: int) -> dict[str, str]:
-        rows = self._read("SELECT prompt_id, text FROM reflections WHERE session_id = ?",
+        rows = self.read_rows("SELECT prompt_id, text FROM reflections WHERE session_id = ?",
                           [session_id], "reflections", session_id)
         return dict(rows)
 
@@ -401,7 +405,7 @@ class Store:
         )
 
     def ratings(self, session_id: int) -> dict[str, int]:
-        rows = self._read("SELECT name, value FROM ratings WHERE session_id = ?", [session_id],
+        rows = self.read_rows("SELECT name, value FROM ratings WHERE session_id = ?", [session_id],
                           "ratings", session_id)
         return dict(rows)
 
@@ -419,7 +423,7 @@ class Store:
         if session_id is not None:
             sql += " WHERE session_id = ?"
             params.append(session_id)
-        rows = self._read(sql + " ORDER BY id", params, "audit", session_id)
+        rows = self.read_rows(sql + " ORDER BY id", params, "audit", session_id)
         try:
             return [
                 {"at_utc": r[0], "action": r[1], "session_id": r[2], "detail": json.loads(r[3])}

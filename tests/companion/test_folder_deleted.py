@@ -15,6 +15,7 @@ import pytest
 
 from companion import backup
 from companion.clock import FakeClock
+from companion.comments import add_comment, comments
 from companion.errors import TapHeld
 from companion.events import Kind
 from companion.recorder import Recorder
@@ -114,3 +115,14 @@ def test_another_file_put_at_the_path_is_never_written_over(folder: Path) -> Non
         rec.flush_pending()
     assert db.read_bytes() == b"someone else's file"
     store.close()
+
+
+def test_a_supervision_comment_added_after_the_folder_went_is_kept(folder: Path) -> None:
+    db = folder / "attune.db"
+    store = Store.open(db)
+    session = ended_session(store, "K-07")
+    shutil.rmtree(folder)
+    add_comment(store, session, 0, "a good moment")
+    store.close()
+    with Store.open(db) as back:
+        assert [c.text for c in comments(back, session)] == ["a good moment"]

@@ -13,9 +13,11 @@ from sqlite_utils import Database
 
 from companion import corrections
 from companion.cli import main
+from companion.comments import add_comment, comments
 from companion.clock import FakeClock
 from companion.errors import DamagedRecord
 from companion.events import Kind
+from companion.history import history
 from companion.integrity import CHECKED_COLUMNS, row_checksum
 from companion.recorder import Recorder
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
@@ -199,3 +201,33 @@ def test_a_version_2_database_gets_checksums_for_the_rows_it_holds(tmp_path: Pat
         assert stored == row_checksum("events", values)
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             store.conn.execute("UPDATE events SET text = 'x'")
+
+
+# -- the same mistake elsewhere: supervision comments and the history cache ------------------
+
+
+def test_a_damaged_comment_is_a_typed_error_and_the_cli_never_quotes_it(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session_id = record(db)
+    with Store.open(db) as store:
+        add_comment(store, session_id, 1000, "she looked away when the sister came up")
+    flip(db, b"she looked away", length=4)
+    with Store.open(db, readonly=True) as store:
+        with pytest.raises(DamagedRecord) as damaged:
+            comments(store, session_id)
+    assert damaged.value.sessions == (session_id,) and "looked" not in str(damaged.value)
+    code, _, err = run(capsys, db, "bundle", str(session_id), "-o", str(db.parent / "b.attune"))
+    assert code == 1 and err.count("\n") == 1 and "damaged" in err and "looked" not in err
+
+
+def test_a_damaged_history_digest_is_recomputed_not_a_crash(db: Path) -> None:
+    session_id = record(db)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE session_digests SET figures = '{not json' WHERE session_id = ?",
+                 [session_id])
+    conn.commit()
+    conn.close()
+    with Store.open(db) as store:
+        [row] = history(store)
+        assert row.session_id == session_id and row.ruptures == 1
