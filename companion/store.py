@@ -162,20 +162,22 @@ class Store:
         self._pragmas()
         return True
 
-    def checkpoint(self) -> bool:
+    def checkpoint(self, wait: bool = True) -> bool:
         """Fold the write-ahead log into the database file, so that the file alone holds
         every committed write: a copy of just the `.db` is complete, and losing the `-wal`
         after a crash loses nothing written before this call.
 
-        Called at each session's end, on close and when the window is idle. True when the
-        whole log was folded in; False when a reader (e.g. `attune-cli` at that moment) kept
-        part of it back, which the next checkpoint finishes. Nothing to do in memory or
-        read-only.
+        Called at each session's end and on close (waiting up to the lock timeout for a
+        reader, e.g. `attune-cli`, then emptying the `-wal`), and when the window is idle
+        (`wait` False: never holds up a tap). True when the whole log was folded in; False
+        when a reader kept part of it back, which the next checkpoint finishes. Nothing to
+        do in memory or read-only.
         """
         if self.path is None or self._lock is None:
             return True
-        busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        return busy == 0
+        mode = "TRUNCATE" if wait else "PASSIVE"
+        busy, log, done = self.conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+        return busy == 0 and log == done
 
     def close(self) -> None:
         """Checkpoint (see `checkpoint`), close the connection and let go of the lock."""

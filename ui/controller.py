@@ -160,7 +160,7 @@ class SessionController(QObject):
         """After a quiet spell (`idle`, restarted by every commit), fold the log into the
         database file, so a crash that also loses the `-wal` keeps what came before it."""
         try:
-            self.store.checkpoint()
+            self.store.checkpoint(wait=False)
         except sqlite3.Error:
             pass  # the log still holds everything; the session's end or closing folds it in
 

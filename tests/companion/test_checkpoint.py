@@ -105,3 +105,19 @@ def test_closing_an_interrupted_session_backs_it_up_like_any_end(tmp_path: Path)
         with Store.open(made, readonly=True) as copy:
             assert copy.session(rec.session.id).status == "ended"
             assert copy.events(rec.session.id) == store.events(rec.session.id)
+
+
+def test_a_checkpoint_says_when_a_reader_held_part_of_the_log_back(tmp_path: Path) -> None:
+    db = tmp_path / "attune.db"
+    with Store.open(db) as store:
+        rec = Recorder.start(store, default_scheme(), FakeClock(), "K-07")
+        rec.client("ventral")
+        reader = sqlite3.connect(db, isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM events").fetchone()  # reads an older snapshot
+        rec.client("dorsal")
+        assert store.checkpoint(wait=False) is False, "the idle checkpoint never waits"
+        reader.execute("COMMIT")
+        reader.close()
+        assert store.checkpoint(wait=False) is True
+        assert store.checkpoint() is True
