@@ -41,12 +41,17 @@ class DamagedRecord(CorruptDatabase):
     def __init__(self, path: object, table: str, rows: tuple[int, ...],
                  sessions: tuple[int, ...]) -> None:
         self.path, self.table, self.rows, self.sessions = path, table, rows, sessions
-        whose = (f"Session {', '.join(map(str, sessions))}" if sessions
-                 else f"A record ({table})")
-        which = f" ({table} rows {', '.join(map(str, rows[:10]))})" if rows else ""
+        if sessions:
+            many = len(sessions) > 1
+            whose = f"Session{'s' if many else ''} {', '.join(map(str, sessions))}"
+            verb = "are" if many else "is"
+        else:
+            whose, verb = "A record", "is"
         where = f" in {path}" if path is not None else ""
+        listed = ", ".join(map(str, rows[:10])) + (" and more" if len(rows) > 10 else "")
+        which = f" (row{'s' if len(rows) > 1 else ''} {listed} of {table})" if rows else ""
         super().__init__(
-            f"{whose}{where} is damaged and cannot be read{which}. Nothing was changed; "
+            f"{whose}{where} {verb} damaged and cannot be read{which}. Nothing was changed; "
             "restore a backup, or see 'attune-cli verify'."
         )
 
@@ -56,7 +61,8 @@ class StoreGone(StoreError):
     Attune ran, so writes would go to a file no one will open again. `reason` says so in a
     few words (the held-taps message shows it); `Store.recover` writes a new file there."""
 
-    def __init__(self, path: object, reason: str = "the data folder was deleted or moved") -> None:
+    def __init__(self, path: object, reason: str = "the data folder was deleted or moved",
+                 ) -> None:
         self.path, self.reason = path, reason
         super().__init__(f"The database is no longer at {path}: {reason}.")
 

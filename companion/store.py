@@ -142,7 +142,9 @@ class Store:
     def moved(self) -> bool:
         """Whether the file at `path` is no longer the one open here: its folder was deleted
         or moved while Attune ran (see companion.dbfile). A stat, a few microseconds."""
-        return self._file is not None and file_identity(self.path) != self._file  # type: ignore[arg-type]
+        if self._file is None or self.path is None:
+            return False
+        return file_identity(self.path) != self._file
 
     def recover(self) -> bool:
         """When the file has gone from its path (`moved`), write everything this connection
