@@ -3,7 +3,10 @@
 Opening checks the file before anything is written (a corrupt or foreign file is refused and
 left untouched), takes a lock so a second running Attune is told so instead of interleaving
 writes, applies schema migrations and refuses a database from a newer Attune. Events are
-append-only: triggers in the database refuse UPDATE and DELETE on them.
+append-only: triggers in the database refuse UPDATE and DELETE on them. Events, sessions and
+clients carry checksums (companion.integrity); a row that does not read as written raises
+DamagedRecord. Every write first checks that the file is still the one at the path
+(companion.dbfile): a folder deleted or moved mid-session is written anew, nothing lost.
 
 The connection runs in SQLite's own autocommit mode (`isolation_level=None`): a statement
 outside an explicit transaction is durable when `execute` returns. The store's own queries go
@@ -42,6 +45,7 @@ from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
 
 def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
@@ -328,17 +332,9 @@ class Store:
         durable."""
         self.recover()
         tag_tuple = tuple(tags)
-        row = [
-            session_id,
-            kind.value,
-            offset_ms,
-            wall_utc,
-            value,
-            json.dumps(tag_tuple) if tag_tuple else None,
-            text,
-            target,
-            json.dumps(changes) if changes else None,
-        ]
+        row = [session_id, kind.value, offset_ms, wall_utc, value,
+               json.dumps(tag_tuple) if tag_tuple else None, text, target,
+               json.dumps(changes) if changes else None]
         cur = self.conn.execute(
             "INSERT INTO events (session_id, kind, offset_ms, wall_utc, value, tags, text,"
             " target, changes, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
