@@ -15,6 +15,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -51,16 +52,21 @@ def test_after_a_session_end_or_a_checkpoint_the_db_file_alone_holds_it(tmp_path
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     assert writer.stdout is not None
+    watchdog = threading.Timer(60, writer.kill)  # a writer that hangs fails, never blocks
+    watchdog.start()
     steps = {}
-    for line in writer.stdout:
-        if line.strip() == "ready":
-            break
-        what, session, *ids = line.split()
-        steps[what] = (int(session), [int(i) for i in ids])
-    else:
-        pytest.fail(f"the writer stopped early: {writer.stderr.read() if writer.stderr else ''}")
+    try:
+        for line in writer.stdout:
+            if line.strip() == "ready":
+                break
+            what, session, *ids = line.split()
+            steps[what] = (int(session), [int(i) for i in ids])
+        else:
+            pytest.fail(f"the writer stopped: {writer.stderr.read() if writer.stderr else ''}")
+    finally:
+        watchdog.cancel()
     writer.send_signal(signal.SIGKILL)
-    writer.wait(timeout=10)
+    writer.communicate(timeout=10)  # reaps it and closes its pipes
     wal, _ = sidecars(db)
     assert wal.exists() and wal.stat().st_size > 0, "the last taps are only in the -wal"
     for sidecar in sidecars(db):
