@@ -143,9 +143,10 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "verify", help="check the database for damage",
         description="Check the database: SQLite's full integrity check, links between "
-        "records, and the schema version. Prints 'ok', or each problem found on standard "
-        "error (then exits 1; restore from a backup and keep the damaged file for "
-        "inspection).",
+        "records, every record's checksum, schema objects Attune did not create, and the "
+        "schema version. Prints 'ok', or each problem found with the records it touches on "
+        "standard error (then exits 1; restore from a backup and keep the damaged file for "
+        "inspection). Notes when the newest backup holds sessions this database does not.",
     )
     p.set_defaults(run=_cmd_verify)
 
@@ -194,9 +195,10 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "restore", help="put a backup in place of the database",
-        description="Replace the database with a backup (see 'backups'). The backup is "
-        "checked first; the database it replaces is kept beside it, renamed "
-        "'...-replaced-DATE.db', so nothing is lost. Attune must be closed.",
+        description="Replace the database with a backup (see 'backups'). Only a checked "
+        "Attune database is restored (its integrity, schema, sessions and checksums); the "
+        "database it replaces is kept beside it under a new name, '...-replaced-DATE.db', "
+        "so nothing is lost. Says how many sessions each held. Attune must be closed.",
     )
     p.add_argument("backup", metavar="FILE", help="the backup file to restore")
     p.set_defaults(run=_cmd_restore)
@@ -239,7 +241,8 @@ def _cmd_sessions(args: argparse.Namespace, db: Path) -> int:
     if args.client:
         _warn_if_name(args.client)
     with Store.open(db, readonly=True) as store:
-        rows = store.sessions(args.client)
+        _note_newer_backup(store)
+        rows = store.sessions(args.client) if _has_schema(store) else []
         running = _attune_running(db)
         lines = [_session_line(store, row, running) for row in rows]
     if not lines:
@@ -312,15 +315,18 @@ def _cmd_verify(args: argparse.Namespace, db: Path) -> int:
         print(err, file=sys.stderr)
         return 1
     with store:
+        _note_newer_backup(store)
         problems = store.verify()
-        app_id = store.db.execute("PRAGMA application_id").fetchone()[0]
-        version = store.db.execute("PRAGMA user_version").fetchone()[0]
+        app_id = store.conn.execute("PRAGMA application_id").fetchone()[0]
+        version = store.conn.execute("PRAGMA user_version").fetchone()[0]
     if app_id != APPLICATION_ID:
         problems.insert(0, f"{db} is not an Attune database.")
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
-    if version < SCHEMA_VERSION:
+    if version == 0:
+        print("ok (an empty database: no sessions yet)")
+    elif version < SCHEMA_VERSION:
         print(f"ok (schema {version}; Attune updates it to {SCHEMA_VERSION} when it next "
               "opens it)")
     else:
@@ -370,13 +376,22 @@ def _cmd_backups(args: argparse.Namespace, db: Path) -> int:
         print(f"No backups of {db} yet (one is made when a session ends).")
         return 0
     for path in found:
-        print(f"{path}  ({path.stat().st_size // 1024} KiB)")
+        held = backup.sessions_in(path)
+        sessions = "cannot be read" if held is None else _count(held, "session")
+        print(f"{path}  ({path.stat().st_size // 1024} KiB, {sessions})")
     return 0
 
 
 def _cmd_restore(args: argparse.Namespace, db: Path) -> int:
-    aside = backup.restore(user_path(args.backup), db)
-    print(f"Restored {args.backup} to {db}. The database it replaced is kept as {aside}.")
+    done = backup.restore(user_path(args.backup), db)
+    line = f"Restored {args.backup} ({_count(done.sessions, 'session')}) to {db}."
+    if done.aside is None:
+        line += " There was no database there before."
+    else:
+        held = ("could not be read" if done.replaced_sessions is None
+                else f"held {_count(done.replaced_sessions, 'session')}")
+        line += f" The database it replaced ({held}) is kept as {done.aside}."
+    print(line)
     return 0
 
 
@@ -402,6 +417,24 @@ def _output_closed() -> int:
     except (OSError, ValueError):  # no file descriptor behind stdout (e.g. captured)
         pass
     return 141
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
+def _has_schema(store: Store) -> bool:
+    """Whether the database has Attune's tables (an empty file, or a '.db' whose '-wal' was
+    lost before its first checkpoint, has none)."""
+    return store.conn.execute("PRAGMA user_version").fetchone()[0] > 0
+
+
+def _note_newer_backup(store: Store) -> None:
+    """One line on stderr when the newest backup holds more than this database does."""
+    newer = backup.newer_backup_than(store)
+    if newer is not None:
+        print(f"{PROG}: note: {newer.describe()} '{PROG} restore {newer.path}' puts it back "
+              "(this database is kept beside it).", file=sys.stderr)
 
 
 def _warn_if_name(code: str) -> None:

@@ -157,17 +157,18 @@ _COLS = "id, session_id, start_ms, end_ms, author, text, created_utc"
 
 def comment(store: Store, comment_id: int) -> Comment:
     """One comment, or NotFound."""
-    row = store.db.execute(f"SELECT {_COLS} FROM comments WHERE id = ?", [comment_id]).fetchone()
-    if row is None:
+    rows = store.read_rows(f"SELECT {_COLS} FROM comments WHERE id = ?", [comment_id], "comments")
+    if not rows:
         raise NotFound(f"There is no comment {comment_id}.")
-    return Comment(*row)
+    return Comment(*rows[0])
 
 
 def comments(store: Store, session_id: int) -> list[Comment]:
     """A session's comments in timeline order."""
-    rows = store.db.execute(
-        f"SELECT {_COLS} FROM comments WHERE session_id = ? ORDER BY start_ms, id", [session_id]
-    ).fetchall()
+    rows = store.read_rows(
+        f"SELECT {_COLS} FROM comments WHERE session_id = ? ORDER BY start_ms, id", [session_id],
+        "comments", session_id,
+    )
     return [Comment(*r) for r in rows]
 
 
@@ -198,10 +199,11 @@ def set_media_link(
 
 
 def media_link(store: Store, session_id: int) -> MediaLink | None:
-    row = store.db.execute(
-        "SELECT session_id, path, offset_ms FROM media_links WHERE session_id = ?", [session_id]
-    ).fetchone()
-    return MediaLink(*row) if row else None
+    rows = store.read_rows(
+        "SELECT session_id, path, offset_ms FROM media_links WHERE session_id = ?", [session_id],
+        "media_links", session_id,
+    )
+    return MediaLink(*rows[0]) if rows else None
 
 
 def clear_media_link(store: Store, session_id: int) -> None:

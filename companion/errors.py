@@ -31,6 +31,42 @@ class CorruptDatabase(StoreError):
     """The file is not a healthy Attune database; it was left untouched."""
 
 
+class DamagedRecord(CorruptDatabase):
+    """Rows that do not read as Attune wrote them (damaged on disk, or changed outside
+    Attune); nothing was changed. `path` is the database (None in memory), `table` where
+    the rows are, `rows` their row ids (when they could be told) and `sessions` the
+    sessions they belong to: what a caller needs to say which records are hit and to offer
+    a backup. `attune-cli verify` lists all damage in the file."""
+
+    def __init__(self, path: object, table: str, rows: tuple[int, ...],
+                 sessions: tuple[int, ...]) -> None:
+        self.path, self.table, self.rows, self.sessions = path, table, rows, sessions
+        if sessions:
+            many = len(sessions) > 1
+            whose = f"Session{'s' if many else ''} {', '.join(map(str, sessions))}"
+            verb = "are" if many else "is"
+        else:
+            whose, verb = "A record", "is"
+        where = f" in {path}" if path is not None else ""
+        listed = ", ".join(map(str, rows[:10])) + (" and more" if len(rows) > 10 else "")
+        which = f" (row{'s' if len(rows) > 1 else ''} {listed} of {table})" if rows else ""
+        super().__init__(
+            f"{whose}{where} {verb} damaged and cannot be read{which}. Nothing was changed; "
+            "restore a backup, or see 'attune-cli verify'."
+        )
+
+
+class StoreGone(StoreError):
+    """The database file is no longer at its path: its folder was deleted or moved while
+    Attune ran, so writes would go to a file no one will open again. `reason` says so in a
+    few words (the held-taps message shows it); `Store.recover` writes a new file there."""
+
+    def __init__(self, path: object, reason: str = "the data folder was deleted or moved",
+                 ) -> None:
+        self.path, self.reason = path, reason
+        super().__init__(f"The database is no longer at {path}: {reason}.")
+
+
 class NewerDatabase(StoreError):
     """The database was written by a newer version of Attune."""
 

@@ -170,9 +170,9 @@ def _listing(store: Store, where: list[str], params: list[Any], order: str) -> l
     rows = []
     stale: dict[int, int] = {}
     for sid, code, number, started, zone, status, imported, last_id, cached_id, figures in (
-        store.db.execute(sql, params).fetchall()
+        store.read_rows(sql, params, "sessions")
     ):
-        cached = json.loads(figures) if figures and cached_id == last_id else None
+        cached = _cached(figures) if cached_id == last_id else None
         if cached is None or cached.get("v") != DIGEST_VERSION:
             stale[sid] = last_id
             cached = {}
@@ -200,6 +200,16 @@ def refresh_digest(store: Store, session_id: int) -> None:
         _refresh(store, {session_id: last_id})
     except Exception:  # noqa: BLE001 - a cache write must never fail the operation it follows
         pass
+
+
+def _cached(figures: str | None) -> dict[str, Any] | None:
+    """A digest's stored figures; None when there are none or they do not parse (a damaged
+    cache is recomputed, like a stale one)."""
+    try:
+        cached = json.loads(figures) if figures else None
+    except ValueError:
+        return None
+    return cached if isinstance(cached, dict) else None
 
 
 def _refresh(store: Store, stale: dict[int, int]) -> dict[int, dict[str, Any]]:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Iterable
 
 from companion.clock import Clock, SessionClock, local_zone_name
-from companion.errors import TapHeld, TapRefused
+from companion.errors import AttuneError, StoreError, StoreGone, TapHeld, TapRefused
 from companion.events import EPISODE_KINDS, Event, Kind, effective_taps, last_undoable
 from companion.fold import SessionState, fold
 from companion.scheme import Scheme, session_scheme
@@ -33,6 +33,7 @@ class Change:
     before its end (a back-dated tap or an undo): views redraw from `state` instead of
     appending. `undone` is the tap an undo took back. `clamped` is True when a back-dated
     tap was placed later than asked (not before the session start or the last resume).
+    `backup_problem` says, when the session ended, why its backup could not be made.
     """
 
     event: Event
@@ -40,6 +41,7 @@ class Change:
     rebuilt: bool = False
     undone: Event | None = None
     clamped: bool = False
+    backup_problem: str | None = None
 
 
 class Recorder:
@@ -86,7 +88,8 @@ class Recorder:
         if row.status != "interrupted":
             raise TapRefused(f"Session {session_id} is {row.status}, not interrupted.")
         events = store.events(session_id)
-        if _already_ended(store, session_id, events):
+        if _already_ended(store, session_id, events) is not None:
+            session_ended(store, session_id)
             raise TapRefused(f"Session {session_id} had ended before Attune stopped; it is "
                              "closed now, with every tap.")
         last_ms, last_wall = _last_moment(row, events)
@@ -104,22 +107,24 @@ class Recorder:
                    events)
 
     @staticmethod
-    def close_interrupted(store: Store, session_id: int) -> SessionState:
+    def close_interrupted(store: Store, session_id: int) -> Change:
         """End a session a crash left open, at the last moment it was known to be running.
 
-        A rupture still open is closed as unrepaired; every committed tap stays.
+        A rupture still open is closed as unrepaired; every committed tap stays. Like any
+        end, it is followed by a checkpoint and a backup (see `session_ended`).
         """
         row = store.session(session_id)
         if row.status != "interrupted":
             raise TapRefused(f"Session {session_id} is {row.status}, not interrupted.")
         events = store.events(session_id)
-        if _already_ended(store, session_id, events):
-            return fold(events)
+        end = _already_ended(store, session_id, events)
+        if end is not None:
+            return Change(end, fold(events), backup_problem=session_ended(store, session_id))
         last_ms, last_wall = _last_moment(row, events)
-        events.append(store.append(session_id, Kind.END, last_ms, _iso(last_wall)))
+        end = store.append(session_id, Kind.END, last_ms, _iso(last_wall))
+        events.append(end)
         store.set_status(session_id, "ended", _iso(last_wall))
-        _refresh_digest(store, session_id)
-        return fold(events)
+        return Change(end, fold(events), backup_problem=session_ended(store, session_id))
 
     # -- taps ------------------------------------------------------------------------------
 
@@ -194,8 +199,8 @@ class Recorder:
         event = self._commit(Kind.END, max(self.now_ms(), self.state.last_ms))
         self.store.set_status(self.session.id, "ended", event.wall_utc)
         self.session = self.store.session(self.session.id)
-        _refresh_digest(self.store, self.session.id)
-        return self._append_in_order(event)
+        change = self._append_in_order(event)
+        return replace(change, backup_problem=session_ended(self.store, self.session.id))
 
     # -- internals -------------------------------------------------------------------------
 
@@ -238,10 +243,12 @@ class Recorder:
         wall = _iso(self.clock.wall_utc())
         if not self.pending:
             try:
+                if self.store.moved():  # recovering copies the database: not on a tap's path
+                    raise StoreGone(self.store.path)
                 event = self.store.append(self.session.id, kind, offset_ms, wall, **fields)  # type: ignore[arg-type]
             except sqlite3.IntegrityError:
                 raise
-            except sqlite3.DatabaseError as exc:
+            except _CANNOT_SAVE as exc:
                 self._held_reason = _reason(exc)
             else:
                 self.events.append(event)
@@ -254,13 +261,15 @@ class Recorder:
         raise TapHeld(self._held_reason, len(self.pending))
 
     def flush_pending(self) -> Change | None:
-        """Try again to save held events, oldest first.
+        """Try again to save held events, oldest first (a database whose folder was deleted
+        or moved is first written anew at its path: see `Store.recover`).
 
         Returns None when nothing was held, a Change (with `rebuilt`) once everything held is
         saved, and raises TapHeld while the database still refuses.
         """
         if not self.pending:
             return None
+        problem = None
         while self.pending:
             held = self.pending[0]
             target = self._saved_ids.get(held.target, held.target) if held.target else None
@@ -271,7 +280,7 @@ class Recorder:
                 )
             except sqlite3.IntegrityError:
                 raise
-            except sqlite3.DatabaseError as exc:
+            except _CANNOT_SAVE as exc:
                 self._held_reason = _reason(exc)
                 raise TapHeld(self._held_reason, len(self.pending)) from None
             self.pending.pop(0)
@@ -280,9 +289,9 @@ class Recorder:
             if saved.kind is Kind.END:
                 self.store.set_status(self.session.id, "ended", saved.wall_utc)
                 self.session = self.store.session(self.session.id)
-                _refresh_digest(self.store, self.session.id)
+                problem = session_ended(self.store, self.session.id)
         self.state = fold(self.events)
-        return Change(saved, self.state, rebuilt=True)
+        return Change(saved, self.state, rebuilt=True, backup_problem=problem)
 
     def _append_in_order(self, event: Event) -> Change:
         self.state.apply(event)
@@ -308,8 +317,18 @@ class Recorder:
                 raise TapRefused(f"'{tag}' is not a {what} in this coding scheme.")
 
 
-def _reason(exc: sqlite3.DatabaseError) -> str:
+_CANNOT_SAVE = (sqlite3.DatabaseError, StoreError, OSError)
+"""What makes a tap held rather than refused: the database, or its file, cannot take it."""
+
+
+def _reason(exc: Exception) -> str:
     """The database's complaint in words a clinician can act on."""
+    if isinstance(exc, StoreGone):
+        return exc.reason
+    if isinstance(exc, OSError):
+        return f"the data folder cannot be written ({exc.strerror or exc})"
+    if isinstance(exc, StoreError):
+        return str(exc).rstrip(".")
     text = str(exc).lower()
     if "full" in text:
         return "the disk is full"
@@ -333,24 +352,38 @@ def _last_moment(row: SessionRow, events: list[Event]) -> tuple[int, datetime]:
     return last_ms, datetime.fromisoformat(events[-1].wall_utc)
 
 
-def _already_ended(store: Store, session_id: int, events: list[Event]) -> bool:
-    """Whether the log holds its end though the session is marked interrupted (Attune stopped
-    between saving the end and marking the session ended). Such a session is marked ended:
-    resuming or closing it again would write after its end."""
+def _already_ended(store: Store, session_id: int, events: list[Event]) -> Event | None:
+    """The log's end when it holds one though the session is marked interrupted (Attune stopped
+    between saving the end and marking the session ended), else None. Such a session is
+    marked ended here: resuming or closing it again would write after its end."""
     end = next((e for e in events if e.kind is Kind.END), None)
-    if end is None:
-        return False
-    store.set_status(session_id, "ended", end.wall_utc)
-    _refresh_digest(store, session_id)
-    return True
+    if end is not None:
+        store.set_status(session_id, "ended", end.wall_utc)
+    return end
 
 
-def _refresh_digest(store: Store, session_id: int) -> None:
-    """Write an ended session's figures for the history list (a cache; never raises).
+def session_ended(store: Store, session_id: int) -> str | None:
+    """What every end of a session does, however it ended (ended live, its held end saved
+    later, or closed after a crash): write its figures for the history list, fold the log
+    into the database file (`Store.checkpoint`, so the file alone is complete) and make a
+    checked backup (`companion.backup`). Returns why the backup could not be made (the
+    session itself is saved), or None.
 
     Imported here, not at the top: history brings in the summary, which recording a
     session does not need until it ends (a few ms of every start).
     """
+    from companion.backup import make_backup
     from companion.history import refresh_digest
 
     refresh_digest(store, session_id)
+    if store.path is None:
+        return None  # in memory: nothing to fold in, nowhere to back up
+    try:
+        store.checkpoint()
+    except sqlite3.Error:
+        pass  # the log still holds everything; the backup below copies it whole
+    try:
+        make_backup(store)
+    except (AttuneError, OSError, sqlite3.Error) as exc:
+        return f"The session is saved, but its backup could not be made ({exc})."
+    return None

@@ -123,7 +123,30 @@ def m002_supervision(db: Database) -> None:
     )
 
 
-STEPS: tuple[Callable[[Database], None], ...] = (m001_initial, m002_supervision)
+def m003_checksums(db: Database) -> None:
+    """A checksum on every event, session and client row (see companion.integrity), computed
+    here for the rows written before. The events' append-only trigger is lifted for this one
+    update and put back as it was."""
+    from companion.integrity import CHECKED_COLUMNS, raw_rows, row_checksum
+
+    conn = db.conn
+    for table in CHECKED_COLUMNS:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN checksum TEXT")
+    conn.execute("DROP TRIGGER events_append_only_update")
+    for table, columns in CHECKED_COLUMNS.items():
+        rows = raw_rows(conn, f"SELECT rowid, {', '.join(columns)} FROM {table}")
+        conn.executemany(
+            f"UPDATE {table} SET checksum = ? WHERE rowid = ?",
+            [(row_checksum(table, values), rowid) for rowid, *values in rows],
+        )
+    conn.execute(
+        "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events\n"
+        "        BEGIN SELECT RAISE(ABORT, 'events are append-only: record a correction "
+        "instead'); END"
+    )
+
+
+STEPS: tuple[Callable[[Database], None], ...] = (m001_initial, m002_supervision, m003_checksums)
 SCHEMA_VERSION = len(STEPS)
 
 

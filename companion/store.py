@@ -3,7 +3,10 @@
 Opening checks the file before anything is written (a corrupt or foreign file is refused and
 left untouched), takes a lock so a second running Attune is told so instead of interleaving
 writes, applies schema migrations and refuses a database from a newer Attune. Events are
-append-only: triggers in the database refuse UPDATE and DELETE on them.
+append-only: triggers in the database refuse UPDATE and DELETE on them. Events, sessions and
+clients carry checksums (companion.integrity); a row that does not read as written raises
+DamagedRecord. Every write first checks that the file is still the one at the path
+(companion.dbfile): a folder deleted or moved mid-session is written anew, nothing lost.
 
 The connection runs in SQLite's own autocommit mode (`isolation_level=None`): a statement
 outside an explicit transaction is durable when `execute` returns. The store's own queries go
@@ -19,75 +22,30 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from companion import clients
-from companion.errors import CorruptDatabase, DatabaseLocked, NewerDatabase, NotFound, StoreError
+from companion.dbfile import (
+    check_existing,
+    check_version,
+    connect,
+    file_identity,
+    recreate_at,
+)
+from companion.errors import DamagedRecord, DatabaseLocked, NotFound, StoreError
 from companion.events import Event, Kind
+from companion.integrity import damaged_record, resigned, row_checksum
+from companion.integrity import verify as verify_database
 from companion.lockfile import LockFile, LockHeld
 from companion.paths import ensure_private_dir, file_kind_problem, lock_path
+from companion.records import EVENT_COLUMNS, STATUSES, SessionRow, event_from_row
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 from companion.text_rules import REFLECTION
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
-
-STATUSES = ("live", "ended", "interrupted")
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    id: int
-    client_code: str
-    number: int | None
-    modality: str | None
-    started_utc: str
-    time_zone: str
-    ended_utc: str | None
-    status: str
-    scheme_json: str
-
-    def local_start(self, fmt: str = "%d %b %Y, %H:%M") -> str:
-        """When the session started, on the clock of the place it was recorded."""
-        try:
-            started = datetime.fromisoformat(self.started_utc)
-        except ValueError:
-            return self.started_utc
-        try:
-            return started.astimezone(ZoneInfo(self.time_zone)).strftime(fmt)
-        except (ZoneInfoNotFoundError, ValueError):
-            return started.strftime(fmt) + " UTC"
-
-    def describe(self) -> str:
-        """'K-07 · session 3 · telehealth · 12 Mar 2025, 14:02' (where it was recorded)."""
-        parts = [self.client_code]
-        if self.number:
-            parts.append(f"session {self.number}")
-        if self.modality:
-            parts.append(self.modality)
-        parts.append(self.local_start())
-        return " · ".join(parts)
-
-
-_EVENT_COLS = "id, kind, offset_ms, wall_utc, value, tags, text, target, changes"
-
-
-_KINDS = {k.value: k for k in Kind}
-
-
-def _event(row: tuple[Any, ...]) -> Event:
-    eid, kind, offset, wall, value, tags, text, target, changes = row
-    return Event(
-        eid, _KINDS[kind], offset, wall, value,
-        tuple(json.loads(tags)) if tags else (),
-        text, target,
-        json.loads(changes) if changes else {},
-    )
 
 
 def now_utc() -> str:
@@ -101,14 +59,20 @@ class Store:
         self.conn = conn
         self.path = path
         self._lock = lock
+        self._file = file_identity(path) if path is not None and lock is not None else None
+        self._db: Database | None = None
 
-    @cached_property
+    @property
     def db(self) -> Database:
         """sqlite-utils over this store's connection, without third-party sqlite-utils plugins:
-        no code we did not ship runs on a connection to clinical data."""
-        from sqlite_utils import Database
+        no code we did not ship runs on a connection to clinical data. Like the store's own
+        writes, it first makes sure the file is still the one at the path (`recover`)."""
+        self.recover()
+        if self._db is None or self._db.conn is not self.conn:
+            from sqlite_utils import Database
 
-        return Database(self.conn, execute_plugins=False)
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -127,9 +91,9 @@ class Store:
         if readonly:
             if not path.exists():
                 raise NotFound(f"There is no Attune database at {path} yet.")
-            conn = _connect(f"file:{path}?mode=ro", uri=True, path=path)
-            _check_existing(conn, path)
-            _check_version(conn, path)
+            conn = connect(f"file:{path}?mode=ro", uri=True, path=path)
+            check_existing(conn, path)
+            check_version(conn, path)
             return cls(conn, path, None)
 
         ensure_private_dir(path.parent)
@@ -145,10 +109,10 @@ class Store:
             created = not path.exists() or path.stat().st_size == 0
             if created:
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-            conn = _connect(str(path), path=path)
+            conn = connect(str(path), path=path)
             if not created:
-                _check_existing(conn, path)
-                _check_version(conn, path)
+                check_existing(conn, path)
+                check_version(conn, path)
             os.chmod(path, 0o600)
             store = cls(conn, path, lock)
             store._prepare(created)
@@ -166,23 +130,77 @@ class Store:
 
     def _prepare(self, created: bool) -> None:
         conn = self.conn
-        if created:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if created or version == 0:  # new, or a file that never got its schema
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        if self.path is not None:
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
-        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+        self._pragmas()
+        if version < SCHEMA_VERSION:
             migrations().apply(self.db)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("UPDATE sessions SET status = 'interrupted' WHERE status = 'live'")
+            self.checkpoint()  # the file alone carries its schema, not only the -wal
+        for (live,) in conn.execute("SELECT id FROM sessions WHERE status = 'live'").fetchall():
+            self.set_status(live, "interrupted")
+
+    def _pragmas(self) -> None:
+        if self.path is not None:
+            self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it
+
+    def moved(self) -> bool:
+        """Whether the file at `path` is no longer the one open here: its folder was deleted
+        or moved while Attune ran (see companion.dbfile). A stat, a few microseconds."""
+        if self._file is None or self.path is None:
+            return False
+        return file_identity(self.path) != self._file
+
+    def recover(self) -> bool:
+        """When the file has gone from its path (`moved`), write everything this connection
+        can still read (the whole database) to a new file at the path and carry on there.
+        True when it did. Every write calls this first; the recorder holds live taps instead
+        (and tells the clinician) and recovers when it retries them.
+
+        Raises StoreGone while it cannot (see `dbfile.recreate_at`); nothing is lost
+        meanwhile: the old file stays open and readable.
+        """
+        if not self.moved():
+            return False
+        assert self.path is not None and self._lock is not None
+        self.conn, lock = recreate_at(self.conn, self.path, lock_path(self.path))
+        self._lock.release()
+        self._lock, self._file = lock, file_identity(self.path)
+        self._pragmas()
+        return True
+
+    def checkpoint(self, wait: bool = True) -> bool:
+        """Fold the write-ahead log into the database file, so that the file alone holds
+        every committed write: a copy of just the `.db` is complete, and losing the `-wal`
+        after a crash loses nothing written before this call.
+
+        Called at each session's end and on close (waiting up to the lock timeout for a
+        reader, e.g. `attune-cli`, then emptying the `-wal`), and when the window is idle
+        (`wait` False: never holds up a tap). True when the whole log was folded in; False
+        when a reader kept part of it back, which the next checkpoint finishes. Nothing to
+        do in memory or read-only.
+        """
+        if self.path is None or self._lock is None:
+            return True
+        mode = "TRUNCATE" if wait else "PASSIVE"
+        busy, log, done = self.conn.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
+        return busy == 0 and log == done
 
     def close(self) -> None:
-        self.conn.close()
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        """Checkpoint (see `checkpoint`), close the connection and let go of the lock."""
+        try:
+            self.checkpoint()
+        except sqlite3.Error:
+            pass  # closing must close; SQLite folds the log on close too when it can
+        finally:
+            self.conn.close()
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     def __enter__(self) -> Store:
         return self
@@ -203,6 +221,7 @@ class Store:
         scheme_json: str,
     ) -> SessionRow:
         """Record a new live session (and its client, the first time the code is seen)."""
+        self.recover()
         code = clients.normalise(client_code)
         key = code.casefold()
         if number is not None and not 1 <= number <= 100_000:
@@ -213,14 +232,17 @@ class Store:
         # transaction (a bundle import creates its session inside one).
         self.conn.execute("SAVEPOINT create_session")
         try:
+            client = [key, code, now_utc()]
             self.conn.execute(
-                "INSERT OR IGNORE INTO clients (key, code, created_utc) VALUES (?, ?, ?)",
-                [key, code, now_utc()],
+                "INSERT OR IGNORE INTO clients (key, code, created_utc, checksum)"
+                " VALUES (?, ?, ?, ?)",
+                [*client, row_checksum("clients", client)],
             )
+            session = [key, number, modality, started_utc, time_zone, None, "live", scheme_json]
             cur = self.conn.execute(
                 "INSERT INTO sessions (client_key, number, modality, started_utc, time_zone,"
-                " status, scheme_json) VALUES (?, ?, ?, ?, ?, 'live', ?)",
-                [key, number, modality, started_utc, time_zone, scheme_json],
+                " ended_utc, status, scheme_json, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [*session, row_checksum("sessions", session)],
             )
         except BaseException:
             if self.conn.in_transaction:
@@ -251,28 +273,50 @@ class Store:
 
     def client_codes(self) -> list[str]:
         """Known client codes, most recently seen first."""
-        rows = self.conn.execute(
+        rows = self.read_rows(
             "SELECT c.code FROM clients c LEFT JOIN sessions s ON s.client_key = c.key "
-            "GROUP BY c.key ORDER BY MAX(s.started_utc) DESC, c.code"
-        ).fetchall()
+            "GROUP BY c.key ORDER BY MAX(s.started_utc) DESC, c.code", [], "clients"
+        )
         return [r[0] for r in rows]
 
     def set_status(self, session_id: int, status: str, ended_utc: str | None = None) -> None:
+        """Change a session's status (and end time), with its checksum made anew, unless
+        the row was already damaged: a new checksum must never vouch for damage."""
         if status not in STATUSES:
             raise ValueError(status)
+        self.recover()
+        changes = {"status": status} | ({"ended_utc": ended_utc} if ended_utc else {})
+        checksum = resigned(self.conn, session_id, changes)
         self.conn.execute(
-            "UPDATE sessions SET status = ?, ended_utc = COALESCE(?, ended_utc) WHERE id = ?",
-            [status, ended_utc, session_id],
+            "UPDATE sessions SET status = ?, ended_utc = COALESCE(?, ended_utc), "
+            "checksum = COALESCE(?, checksum) WHERE id = ?",
+            [status, ended_utc, checksum, session_id],
         )
 
     def _sessions(self, where: str, params: list[Any]) -> list[SessionRow]:
-        rows = self.conn.execute(
+        rows = self.read_rows(
             "SELECT s.id, c.code, s.number, s.modality, s.started_utc, s.time_zone, "
             "s.ended_utc, s.status, s.scheme_json FROM sessions s "
             f"JOIN clients c ON c.key = s.client_key {where}",
-            params,
-        ).fetchall()
+            params, "sessions",
+        )
         return [SessionRow(*r) for r in rows]
+
+    def read_rows(self, sql: str, params: list[Any], table: str,
+                  session_id: int | None = None) -> list[Any]:
+        """Rows of a query on `table` (of one session, if given). Text that is not UTF-8
+        (damage) raises DamagedRecord naming the rows, never SQLite's decode error, which
+        quotes the text: clinical free text or a client code in a message or a log."""
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not str(exc).startswith("Could not decode"):
+                raise
+        raise self._damaged(table, session_id)
+
+    def _damaged(self, table: str, session_id: int | None = None) -> DamagedRecord:
+        """The error for rows of `table` (of one session, if given) that would not read."""
+        return damaged_record(self.conn, self.path, table, session_id)
 
     # -- events ----------------------------------------------------------------------------
 
@@ -289,22 +333,17 @@ class Store:
         target: int | None = None,
         changes: dict[str, Any] | None = None,
     ) -> Event:
-        """Append one event and commit it; returns only once it is durable."""
+        """Append one event, with its checksum, and commit it; returns only once it is
+        durable."""
+        self.recover()
         tag_tuple = tuple(tags)
+        row = [session_id, kind.value, offset_ms, wall_utc, value,
+               json.dumps(tag_tuple) if tag_tuple else None, text, target,
+               json.dumps(changes) if changes else None]
         cur = self.conn.execute(
             "INSERT INTO events (session_id, kind, offset_ms, wall_utc, value, tags, text,"
-            " target, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                session_id,
-                kind.value,
-                offset_ms,
-                wall_utc,
-                value,
-                json.dumps(tag_tuple) if tag_tuple else None,
-                text,
-                target,
-                json.dumps(changes) if changes else None,
-            ],
+            " target, changes, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*row, row_checksum("events", row)],
         )
         return Event(
             id=int(cur.lastrowid or 0),
@@ -319,16 +358,20 @@ class Store:
         )
 
     def events(self, session_id: int) -> list[Event]:
-        """A session's whole log in recording order."""
-        rows = self.conn.execute(
-            f"SELECT {_EVENT_COLS} FROM events WHERE session_id = ? ORDER BY id", [session_id]
-        ).fetchall()
+        """A session's whole log in recording order. A row that does not read as Attune
+        wrote it raises DamagedRecord naming it."""
+        rows = self.read_rows(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE session_id = ? ORDER BY id", [session_id],
+            "events", session_id,
+        )
         # Thousands of new objects set off collections that scan the app's whole heap (10-18 ms
         # for a 3-hour session in a running window); these rows cannot form cycles.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return [_event(r) for r in rows]
+            return [event_from_row(r) for r in rows]
+        except (KeyError, ValueError, TypeError):
+            raise self._damaged("events", session_id) from None
         finally:
             if collecting:
                 gc.enable()
@@ -338,6 +381,7 @@ class Store:
     def set_reflection(self, session_id: int, prompt_id: str, text: str) -> None:
         """Save an answer (trimmed); TextRefused when it breaks the reflection text rule."""
         text = REFLECTION.clean(text)
+        self.recover()
         self.conn.execute(
             "INSERT INTO reflections (session_id, prompt_id, text, updated_utc) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (session_id, prompt_id) "
@@ -346,13 +390,13 @@ class Store:
         )
 
     def reflections(self, session_id: int) -> dict[str, str]:
-        rows = self.conn.execute(
-            "SELECT prompt_id, text FROM reflections WHERE session_id = ?", [session_id]
-        ).fetchall()
+        rows = self.read_rows("SELECT prompt_id, text FROM reflections WHERE session_id = ?",
+                          [session_id], "reflections", session_id)
         return dict(rows)
 
     def set_rating(self, session_id: int, name: str, value: int | None) -> None:
         """Store (or with None, clear) a 0–10 rating."""
+        self.recover()
         if value is None:
             self.conn.execute(
                 "DELETE FROM ratings WHERE session_id = ? AND name = ?", [session_id, name]
@@ -368,13 +412,13 @@ class Store:
         )
 
     def ratings(self, session_id: int) -> dict[str, int]:
-        rows = self.conn.execute(
-            "SELECT name, value FROM ratings WHERE session_id = ?", [session_id]
-        ).fetchall()
+        rows = self.read_rows("SELECT name, value FROM ratings WHERE session_id = ?", [session_id],
+                          "ratings", session_id)
         return dict(rows)
 
     def audit(self, action: str, session_id: int | None, detail: dict[str, Any]) -> None:
         """Log an export, import or edit (what and when, never clinical free text)."""
+        self.recover()
         self.conn.execute(
             "INSERT INTO audit (at_utc, action, session_id, detail) VALUES (?, ?, ?, ?)",
             [now_utc(), action, session_id, json.dumps(detail, sort_keys=True)],
@@ -386,64 +430,20 @@ class Store:
         if session_id is not None:
             sql += " WHERE session_id = ?"
             params.append(session_id)
-        rows = self.conn.execute(sql + " ORDER BY id", params).fetchall()
-        return [
-            {"at_utc": r[0], "action": r[1], "session_id": r[2], "detail": json.loads(r[3])}
-            for r in rows
-        ]
+        rows = self.read_rows(sql + " ORDER BY id", params, "audit", session_id)
+        try:
+            return [
+                {"at_utc": r[0], "action": r[1], "session_id": r[2], "detail": json.loads(r[3])}
+                for r in rows
+            ]
+        except ValueError:
+            raise self._damaged("audit", session_id) from None
 
     # -- health ----------------------------------------------------------------------------
 
     def verify(self) -> list[str]:
-        """Problems found by SQLite's integrity and foreign-key checks ([] when healthy)."""
-        problems = [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
-        problems = [p for p in problems if p != "ok"]
-        fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
-        problems += [f"foreign key: {tuple(r)}" for r in fk]
-        return problems
+        """Every problem `companion.integrity.verify` finds ([] when healthy): reads the
+        whole database, so it is for `attune-cli verify` and restores, never start-up."""
+        return verify_database(self.conn)
 
 
-def _connect(target: str, *, path: Path, uri: bool = False) -> sqlite3.Connection:
-    conn = None
-    try:
-        conn = sqlite3.connect(target, uri=uri, timeout=0.5, isolation_level=None)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return conn
-    except sqlite3.DatabaseError as exc:
-        if conn is not None:
-            conn.close()
-        raise CorruptDatabase(
-            f"{path} is not a readable Attune database ({exc}). It was left untouched."
-        ) from None
-
-
-def _check_existing(conn: sqlite3.Connection, path: Path) -> None:
-    """Refuse a file that is not ours or not healthy, before anything is written to it."""
-    try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
-    except sqlite3.DatabaseError as exc:
-        conn.close()
-        raise CorruptDatabase(
-            f"{path} is damaged ({exc}). It was left untouched; restore it from a backup."
-        ) from None
-    if app_id != APPLICATION_ID and tables:
-        conn.close()
-        raise CorruptDatabase(f"{path} is an SQLite file, but not an Attune database.")
-    if check != ["ok"]:
-        conn.close()
-        raise CorruptDatabase(
-            f"{path} failed its integrity check ({check[0]}). It was left untouched; "
-            "restore it from a backup."
-        )
-
-
-def _check_version(conn: sqlite3.Connection, path: Path) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > SCHEMA_VERSION:
-        conn.close()
-        raise NewerDatabase(
-            f"{path} was written by a newer Attune (schema {version}; this one knows "
-            f"{SCHEMA_VERSION}). Update Attune to open it; the file was left untouched."
-        )

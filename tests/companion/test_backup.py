@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from companion import backup
 from companion.clock import FakeClock
-from companion.errors import CorruptDatabase, DatabaseLocked
+from companion.errors import CorruptDatabase, DatabaseLocked, StoreError
 from companion.recorder import Recorder
+from companion.schema import SCHEMA_VERSION
 from companion.scheme import default_scheme
 from companion.store import Store
 
@@ -36,6 +39,7 @@ def test_backup_is_a_checked_private_copy_with_every_event(db_path):
 
 
 def test_thinning_keeps_the_newest_and_one_a_day(db_path):
+    shutil.rmtree(backup.backup_dir(db_path))  # the fixture's session end made one, today
     start = datetime(2026, 1, 1, 9, tzinfo=UTC)
     with Store.open(db_path) as store:
         for day in range(40):
@@ -56,7 +60,7 @@ def test_restore_puts_the_backup_back_and_keeps_the_replaced_file(db_path):
         rec = Recorder.start(store, default_scheme(), FakeClock(), "K-08")
         rec.client("dorsal")
         rec.end()
-    aside = backup.restore(made, db_path)
+    aside = backup.restore(made, db_path).aside
     with Store.open(db_path, readonly=True) as store:
         assert [s.client_code for s in store.sessions()] == ["K-07"]
     with Store.open(aside, readonly=True) as old:
@@ -71,6 +75,121 @@ def test_restore_refuses_while_attune_runs_and_a_damaged_backup(db_path, tmp_pat
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"not a database" * 100)
     before = db_path.read_bytes()
-    with pytest.raises(CorruptDatabase, match="nothing was changed"):
+    with pytest.raises(CorruptDatabase, match="Nothing was changed"):
         backup.restore(bad, db_path)
     assert db_path.read_bytes() == before
+
+
+# -- restore takes only a checked Attune database, and never loses the one it replaces -------
+
+
+def foreign_sqlite(path):
+    conn = sqlite3.connect(path)
+    conn.executescript("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');")
+    conn.close()
+
+
+def newer_schema(path, db_path):
+    shutil.copy2(db_path, path)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+
+
+def damaged_session_row(path, db_path):
+    shutil.copy2(db_path, path)
+    data = bytearray(path.read_bytes())
+    at = data.find(b'"states"')
+    data[at:at + 16] = bytes(b ^ 0xFF for b in data[at:at + 16])
+    path.write_bytes(bytes(data))
+
+
+def planted_trigger(path, db_path):
+    shutil.copy2(db_path, path)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TRIGGER t AFTER INSERT ON events BEGIN SELECT 1; END")
+    conn.close()
+
+
+@pytest.mark.parametrize("make, refusal", [
+    (lambda p, db: foreign_sqlite(p), "not an Attune database"),
+    (lambda p, db: p.write_bytes(b""), "not an Attune database"),
+    (newer_schema, "newer Attune"),
+    (damaged_session_row, "failed its check"),
+    (planted_trigger, "failed its check .*did not create"),
+])
+def test_restore_refuses_anything_but_a_checked_attune_database(db_path, tmp_path, make,
+                                                                  refusal):
+    candidate = tmp_path / "candidate.db"
+    make(candidate, db_path)
+    current = db_path.read_bytes()
+    with pytest.raises(StoreError, match=f"Not restored: .*{refusal}"):
+        backup.restore(candidate, db_path)
+    assert db_path.read_bytes() == current
+    left = {p.name for p in tmp_path.iterdir()} - {"candidate.db-wal", "candidate.db-shm"}
+    assert left == {"attune.db", "attune.db.lock", "backups", "candidate.db"}, "no copy left"
+
+
+def test_two_restores_in_one_second_keep_both_replaced_databases(db_path, monkeypatch):
+    class OneSecond(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 3, 1, 14, 15, tzinfo=UTC)
+
+    [one_session] = backup.backups(db_path)
+    with Store.open(db_path) as store:
+        rec = Recorder.start(store, default_scheme(), FakeClock(), "K-08")
+        rec.end()
+    monkeypatch.setattr(backup, "datetime", OneSecond)
+    first = backup.restore(one_session, db_path)
+    second = backup.restore(one_session, db_path)
+    assert (first.sessions, first.replaced_sessions) == (1, 2)
+    assert (second.sessions, second.replaced_sessions) == (1, 1)
+    assert first.aside != second.aside
+    assert first.aside.name == "attune-replaced-20260301-141500.db"
+    assert second.aside.name == "attune-replaced-20260301-141500-2.db"
+    for kept, sessions in ((first.aside, 2), (second.aside, 1)):
+        with Store.open(kept, readonly=True) as old:
+            assert len(old.sessions()) == sessions
+
+
+def test_a_replaced_database_can_be_restored_with_its_log(db_path, tmp_path):
+    """A set-aside copy keeps its -wal beside it; restoring it brings what the log held."""
+    store = Store.open(db_path)
+    rec = Recorder.start(store, default_scheme(), FakeClock(), "K-08")
+    rec.client("ventral")
+    wal_copy = tmp_path / "live-copy.db"
+    for suffix in ("", "-wal"):
+        shutil.copy2(db_path.with_name(db_path.name + suffix),
+                     wal_copy.with_name(wal_copy.name + suffix))
+    store.close()
+    assert wal_copy.stat().st_size <= 4096 * 64 and wal_copy.with_name(
+        wal_copy.name + "-wal").stat().st_size > 0, "the second session is in the -wal"
+    done = backup.restore(wal_copy, db_path)
+    assert done.sessions == 2
+    with Store.open(db_path, readonly=True) as restored:
+        assert [e.value for e in restored.events(rec.session.id)] == ["ventral"]
+
+
+# -- a database that holds less than its newest backup --------------------------------------
+
+
+def test_a_database_that_lost_sessions_points_to_the_newer_backup(db_path, tmp_path):
+    one_session = db_path.read_bytes()  # the file after the first session (closed, folded in)
+    with Store.open(db_path) as store:
+        rec = Recorder.start(store, default_scheme(), FakeClock(), "K-08")
+        rec.client("dorsal")
+        rec.end()
+        assert backup.newer_backup_than(store) is None, "as much as the newest backup"
+    db_path.write_bytes(one_session)  # e.g. the -wal lost in a crash
+    with Store.open(db_path, readonly=True) as store:
+        newer = backup.newer_backup_than(store)
+    assert newer is not None and newer.path == backup.backups(db_path)[0]
+    assert (newer.sessions_in_backup, newer.sessions_here) == (2, 1)
+    assert "holds 2 sessions; this database holds 1" in newer.describe()
+
+
+def test_no_backup_is_offered_where_there_is_none(tmp_path):
+    with Store.open(tmp_path / "new.db") as store:
+        assert backup.newer_backup_than(store) is None
+    assert backup.newer_backup_than(Store.memory()) is None

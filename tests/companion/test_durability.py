@@ -84,7 +84,7 @@ def test_acknowledged_taps_survive_sigkill(tmp_path: Path) -> None:
             assert not lost, f"acknowledged taps lost after SIGKILL: {lost[:10]} ({where})"
             assert store.verify() == [], where
             assert session_id in {s.id for s in store.interrupted_sessions()}, where
-            state = Recorder.close_interrupted(store, session_id)
+            state = Recorder.close_interrupted(store, session_id).state
             assert state.ended, where
             assert store.session(session_id).status == "ended", where
             assert store.interrupted_sessions() == [], where

@@ -289,7 +289,7 @@ def test_closing_ends_at_the_last_known_moment_and_leaves_the_rupture_unrepaired
     clock.advance(3600)
 
     with Store.open(tmp_path / "attune.db") as store:
-        state = Recorder.close_interrupted(store, session_id)
+        state = Recorder.close_interrupted(store, session_id).state
 
         session = store.session(session_id)
         assert session.status == "ended"

@@ -243,3 +243,16 @@ def test_session_left_live_is_found_interrupted_on_reopen(db_path: Path) -> None
         assert [s.id for s in interrupted] == [rec.session.id]
         assert interrupted[0].status == "interrupted"
         assert tap in store.events(rec.session.id)
+
+
+# -- what an opened store promises -----------------------------------------------------------
+
+
+def test_an_opened_store_runs_wal_with_full_sync_and_checked_links(db_path: Path) -> None:
+    """Durability rests on these three: WAL, every commit synced to disk (FULL = 2), and
+    foreign keys enforced. A store opened without them would pass every other test."""
+    make_db(db_path)
+    with Store.open(db_path) as store:
+        pragmas = {name: store.conn.execute(f"PRAGMA {name}").fetchone()[0]
+                   for name in ("journal_mode", "synchronous", "foreign_keys")}
+    assert pragmas == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}

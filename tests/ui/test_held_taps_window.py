@@ -150,3 +150,16 @@ def test_a_damaged_database_offers_its_latest_backup_and_restores_it(run_main, d
     assert "Restored" in seen[0] and "database it replaced is kept" in seen[0]
     kept = list(db_path.parent.glob("attune-replaced-*.db"))
     assert len(kept) == 1 and kept[0].read_bytes() == damaged
+
+
+def test_a_deleted_data_folder_is_said_and_every_tap_kept(live, store, db_path, qtbot):
+    page = live.live_page
+    qtbot.mouseClick(page.pad.buttons["client:ventral"], LEFT)
+    for gone in db_path.parent.glob(db_path.name + "*"):
+        gone.unlink()  # the database and its -wal, -shm and lock: as if the folder went
+    qtbot.mouseClick(page.pad.buttons["client:dorsal"], LEFT)
+    assert "the data folder was deleted or moved" in page.status.text()
+    assert page.status.property("tone") == "held"
+    assert live.controller.retry_held()
+    assert db_path.exists() and kinds(store) == [Kind.CLIENT, Kind.CLIENT]
+    assert page.status.property("tone") == "recorded"

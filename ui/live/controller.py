@@ -16,7 +16,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from companion.backup import make_backup
 from companion.clock import Clock, SystemClock
 from companion.errors import AttuneError, TapHeld
 from companion.fold import SessionState
@@ -47,6 +46,7 @@ class SessionController(QObject):
     held = Signal(str)
 
     RETRY_MS = 2000
+    IDLE_CHECKPOINT_MS = 30_000
 
     def __init__(
         self, store: Store, scheme: Scheme, clock: Clock | None = None,
@@ -61,6 +61,10 @@ class SessionController(QObject):
         self._retry = QTimer(self)
         self._retry.setInterval(self.RETRY_MS)
         self._retry.timeout.connect(self.retry_held)
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(self.IDLE_CHECKPOINT_MS)
+        self.idle.timeout.connect(self.checkpoint_when_idle)
         self.backup_problem: str | None = None
 
     # -- the session -----------------------------------------------------------------------
@@ -92,8 +96,10 @@ class SessionController(QObject):
         self._open(Recorder.resume_interrupted(self.store, session_id, self.clock))
 
     def close_interrupted(self, session_id: int) -> SessionState:
-        """End a session a crash left open, keeping every tap."""
-        return Recorder.close_interrupted(self.store, session_id)
+        """End a session a crash left open, keeping every tap (and backed up, as every end)."""
+        change = Recorder.close_interrupted(self.store, session_id)
+        self.backup_problem = change.backup_problem
+        return change.state
 
     def _open(self, recorder: Recorder) -> None:
         self._recorder = recorder
@@ -162,6 +168,14 @@ class SessionController(QObject):
             self._committed(change)
         return True
 
+    def checkpoint_when_idle(self) -> None:
+        """After a quiet spell (`idle`, restarted by every commit), fold the log into the
+        database file, so a crash that also loses the `-wal` keeps what came before it."""
+        try:
+            self.store.checkpoint(wait=False)
+        except sqlite3.Error:
+            pass  # the log still holds everything; the session's end or closing folds it in
+
     def set_backdate(self, seconds: int) -> None:
         """Back-date the next tap by `seconds` (0: not back-dated)."""
         if seconds != self._backdate_s:
@@ -203,19 +217,11 @@ class SessionController(QObject):
 
     def _committed(self, change: Change) -> None:
         self.changed.emit(change)
+        self.idle.start()
         if change.state.ended:
-            self._back_up()
+            self.backup_problem = change.backup_problem  # the core backed the session up
             self.ended.emit(change.state)
 
-    def _back_up(self) -> None:
-        """A checked copy of the database after each session (see companion.backup)."""
-        self.backup_problem = None
-        try:
-            make_backup(self.store)
-        except (AttuneError, OSError, sqlite3.Error) as exc:
-            self.backup_problem = (
-                f"The session is saved, but its backup could not be made ({exc})."
-            )
 
 
 def _held_message(exc: TapHeld) -> str:

@@ -178,12 +178,13 @@ class _DatabaseWindow:
                 old.close()
             self.close_store()
             try:
-                aside = backup.restore(chosen, self.db_path)
+                aside = backup.restore(chosen, self.db_path).aside
             except (AttuneError, OSError, sqlite3.Error) as exc:
                 note = f"The backup {chosen.name} was not restored: {exc}"
             else:
-                note = (f"Restored {chosen.name}. The database it replaced is kept as "
-                        f"{aside.name} beside it.")
+                kept = (f" The database it replaced is kept as {aside.name} beside it."
+                        if aside is not None else "")
+                note = f"Restored {chosen.name}.{kept}"
             self.notices = [*self.notices, note]
             try:
                 self.open_window()

@@ -43,15 +43,12 @@ def latest_good_backup(db_path: Path) -> BackupOffer | None:
 
 
 def newer_backup_offer(store: Store) -> tuple[BackupOffer, int] | None:
-    """The newest good backup and the open database's session count, when the backup holds
-    more sessions than the database: something the database had is missing from it."""
-    if store.path is None:
+    """The newest backup and the open database's session count, when the backup holds more
+    than the database (`companion.backup.newer_backup_than`): something is missing here."""
+    newer = backup.newer_backup_than(store)
+    if newer is None:
         return None
-    offer = latest_good_backup(store.path)
-    if offer is None:
-        return None
-    held = len(store.sessions())
-    return (offer, held) if offer.sessions > held else None
+    return BackupOffer(newer.path, newer.sessions_in_backup), newer.sessions_here
 
 
 def _sessions(count: int) -> str:

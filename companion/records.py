@@ -1,0 +1,66 @@
+"""The rows the store hands out: a session's record and the events of its log, as read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from companion.events import Event, Kind
+
+STATUSES = ("live", "ended", "interrupted")
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A session as stored, with its client's code."""
+
+    id: int
+    client_code: str
+    number: int | None
+    modality: str | None
+    started_utc: str
+    time_zone: str
+    ended_utc: str | None
+    status: str
+    scheme_json: str
+
+    def local_start(self, fmt: str = "%d %b %Y, %H:%M") -> str:
+        """When the session started, on the clock of the place it was recorded."""
+        try:
+            started = datetime.fromisoformat(self.started_utc)
+        except ValueError:
+            return self.started_utc
+        try:
+            return started.astimezone(ZoneInfo(self.time_zone)).strftime(fmt)
+        except (ZoneInfoNotFoundError, ValueError):
+            return started.strftime(fmt) + " UTC"
+
+    def describe(self) -> str:
+        """'K-07 · session 3 · telehealth · 12 Mar 2025, 14:02' (where it was recorded)."""
+        parts = [self.client_code]
+        if self.number:
+            parts.append(f"session {self.number}")
+        if self.modality:
+            parts.append(self.modality)
+        parts.append(self.local_start())
+        return " · ".join(parts)
+
+
+EVENT_COLUMNS = "id, kind, offset_ms, wall_utc, value, tags, text, target, changes"
+_KINDS = {k.value: k for k in Kind}
+
+
+def event_from_row(row: Sequence[Any]) -> Event:
+    """An event from its EVENT_COLUMNS values. Raises KeyError, ValueError or TypeError for
+    a row that is not what Attune writes (the store turns that into DamagedRecord)."""
+    eid, kind, offset, wall, value, tags, text, target, changes = row
+    return Event(
+        eid, _KINDS[kind], offset, wall, value,
+        tuple(json.loads(tags)) if tags else (),
+        text, target,
+        json.loads(changes) if changes else {},
+    )
