@@ -16,6 +16,7 @@ from companion.clock import Clock, SessionClock, local_zone_name
 from companion.errors import TapHeld, TapRefused
 from companion.events import EPISODE_KINDS, Event, Kind, last_undoable
 from companion.fold import SessionState, fold
+from companion.naming import record_name
 from companion.scheme import Scheme, session_scheme
 from companion.store import SessionRow, Store
 
@@ -84,7 +85,7 @@ class Recorder:
         """Carry on a session a crash left open. The gap is recorded as a pause."""
         row = store.session(session_id)
         if row.status != "interrupted":
-            raise TapRefused(f"Session {session_id} is {row.status}, not interrupted.")
+            raise TapRefused(f"The {record_name(session_id)} is {row.status}, not interrupted.")
         events = store.events(session_id)
         last_ms, last_wall = _last_moment(row, events)
         gap_ms = max(0, round((clock.wall_utc() - last_wall).total_seconds() * 1000))
@@ -108,7 +109,7 @@ class Recorder:
         """
         row = store.session(session_id)
         if row.status != "interrupted":
-            raise TapRefused(f"Session {session_id} is {row.status}, not interrupted.")
+            raise TapRefused(f"The {record_name(session_id)} is {row.status}, not interrupted.")
         events = store.events(session_id)
         last_ms, last_wall = _last_moment(row, events)
         events.append(store.append(session_id, Kind.END, last_ms, _iso(last_wall)))

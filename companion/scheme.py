@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.errors import SchemeError
+from companion.naming import record_name
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -345,7 +346,7 @@ def load_scheme_text(text: str, source: str) -> Scheme:
 
 def session_scheme(scheme_json: str, session_id: int) -> Scheme:
     """The scheme snapshot a session was recorded with."""
-    return load_scheme_text(scheme_json, f"session {session_id}")
+    return load_scheme_text(scheme_json, record_name(session_id))
 
 
 def default_scheme() -> Scheme:

@@ -30,6 +30,7 @@ from companion import clients
 from companion.errors import CorruptDatabase, DatabaseLocked, NewerDatabase, NotFound, StoreError
 from companion.events import Event, Kind
 from companion.lockfile import LockFile, LockHeld
+from companion.naming import record_name, session_name
 from companion.paths import ensure_private_dir
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 
@@ -62,15 +63,23 @@ class SessionRow:
         except (ZoneInfoNotFoundError, ValueError):
             return started.strftime(fmt) + " UTC"
 
-    def describe(self) -> str:
-        """'K-07 · session 3 · telehealth · 12 Mar 2025, 14:02' (where it was recorded)."""
-        parts = [self.client_code]
+    def describe(self, *, record: bool = False) -> str:
+        """'K-07 · session 3 · telehealth · 12 Mar 2025, 14:02' (where it was recorded); with
+        `record`, led by its record number: 'record 6 · K-07 · session 3 · …'. The one way
+        a session is named, in the window, the command line and reports."""
+        parts = [record_name(self.id)] if record else []
+        parts.append(self.client_code)
         if self.number:
-            parts.append(f"session {self.number}")
+            parts.append(session_name(self.number))
         if self.modality:
             parts.append(self.modality)
         parts.append(self.local_start())
         return " · ".join(parts)
+
+    def file_name(self, extension: str) -> str:
+        """'attune-record-12-2025-03-12.pdf': record number and date, never the client code."""
+        day = self.local_start("%Y-%m-%d").replace(" ", "-")
+        return f"attune-{record_name(self.id).replace(' ', '-')}-{day}.{extension}"
 
 
 _EVENT_COLS = "id, kind, offset_ms, wall_utc, value, tags, text, target, changes"
@@ -228,7 +237,7 @@ class Store:
     def session(self, session_id: int) -> SessionRow:
         rows = self._sessions("WHERE s.id = ?", [session_id])
         if not rows:
-            raise NotFound(f"There is no session {session_id}.")
+            raise NotFound(f"There is no {record_name(session_id)}.")
         return rows[0]
 
     def sessions(self, client_code: str | None = None) -> list[SessionRow]:

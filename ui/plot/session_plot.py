@@ -18,20 +18,39 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
 from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QResizeEvent
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QPushButton, QVBoxLayout, QWidget
 
 from companion.events import Event, Kind
 from companion.fold import LANE_OF, LANES, SessionState
 from companion.scheme import Scheme
-from ui.plot.plot_items import MS_PER_MIN, Legend, MinutesAxis, Points, Spans, Swatch
+from ui.plot.markers import marker_looks, marker_rows
+from ui.plot.plot_items import MS_PER_MIN, Legend, Points, Spans, Swatch
 from ui.plot.plot_style import DARK, PlotStyle
+from ui.plot.time_axis import TimeAxis
 
 DEFAULT_WINDOW_MIN = 10
 LANE_LABELS = {"client": "Client (perceived)", "self": "Self"}
 LEGEND_MIN_HEIGHT = 230
 """Below this height (px) the legend is hidden: a compact strip keeps its room for the data."""
 AXIS_LABEL_MIN_HEIGHT = 170
+DATA_MIN_PX = 200
+"""The legend is shown only when it leaves the plotting area and time axis this much height."""
+RIGHT_ROOM_PX = 22
+"""Room right of the plotting area, so a time label at either edge is drawn whole."""
+
+
+class _View(pg.GraphicsLayoutWidget):
+    """The plot's canvas. With `wheel_zooms` off, the wheel belongs to the page around it
+    (which scrolls) and only Ctrl+wheel zooms."""
+
+    wheel_zooms = True
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.wheel_zooms or event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # to the parent: the page scrolls
 
 
 class SessionPlot(QWidget):
@@ -41,6 +60,7 @@ class SessionPlot(QWidget):
     (time passes). `following` is True while the view keeps now in sight; a pan or zoom by
     mouse stops that (followingChanged(False)) until `follow_now` or `set_window`. A click
     in the plot says when it fell: clickedAt(ms), with `ms_per_pixel` for a tolerance.
+    `set_zoom` says how the wheel behaves and offers a visible way back.
     """
 
     followingChanged = Signal(bool)
@@ -51,13 +71,10 @@ class SessionPlot(QWidget):
         self._scheme = scheme
         self._levels = {s.id: s.level for s in scheme.states}
         ladder = scheme.enabled_states
-        top, bottom = ladder[0].level, ladder[-1].level
-        span = max(top - bottom, 1.0)
+        span = max(ladder[0].level - ladder[-1].level, 1.0)
         smallest_gap = min(a.level - b.level for a, b in zip(ladder, ladder[1:]))
         self._self_offset = min(0.04 * span, 0.3 * smallest_gap)
-        self._rows = {"repair_attempt": top + 0.15 * span, "repair": top + 0.15 * span}
-        self._rows.update({f"note:{n.id}": bottom - 0.15 * span for n in scheme.notes})
-        self._y_range = (bottom - 0.27 * span, top + 0.27 * span)
+        self._rows, self._y_range = marker_rows(scheme)
 
         self._state: SessionState | None = None
         self._now_ms = 0
@@ -65,11 +82,20 @@ class SessionPlot(QWidget):
         self._window: int | None = DEFAULT_WINDOW_MIN
         self._following = True
 
-        self._view = pg.GraphicsLayoutWidget()
+        self._view = _View()
         self._view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the tap pad
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._view)
+        self.reset_button = QPushButton("Whole session", self)
+        self.reset_button.setProperty("role", "quiet")
+        self.reset_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.reset_button.setAccessibleName("Show the whole session again")
+        self.reset_button.setToolTip("Back to the whole session after zooming or panning")
+        self.reset_button.clicked.connect(self.follow_now)
+        self.reset_button.hide()
+        self._offer_reset = False
+        self.followingChanged.connect(self._show_reset)
         self._build_items()
         self.set_style(style)
         self._apply_x_range()
@@ -81,8 +107,10 @@ class SessionPlot(QWidget):
         self._legend = Legend()
         self._view.addItem(self._legend, row=0, col=0)
         self._view.ci.layout.setAlignment(self._legend, Qt.AlignmentFlag.AlignLeft)
-        self._plot = self._view.addPlot(row=1, col=0, axisItems={"bottom": MinutesAxis("bottom")})
+        self._axis = TimeAxis("bottom", edge_px=RIGHT_ROOM_PX)
+        self._plot = self._view.addPlot(row=1, col=0, axisItems={"bottom": self._axis})
         plot, box = self._plot, self._plot.getViewBox()
+        plot.layout.setContentsMargins(0, 0, RIGHT_ROOM_PX, 0)
         plot.setMenuEnabled(False)
         plot.setClipToView(True)  # PlotItem.addItem imposes its own setting on each curve
         plot.hideButtons()
@@ -92,6 +120,7 @@ class SessionPlot(QWidget):
         plot.setYRange(*self._y_range, padding=0)
         plot.getAxis("left").setTicks([self.y_labels(), []])
         box.sigRangeChangedManually.connect(self._on_manual_range)
+        box.sigResized.connect(self._retitle_axis)
 
         ladder = self._scheme.enabled_states
         self._guides = [pg.InfiniteLine(s.level, angle=0, movable=False) for s in ladder]
@@ -153,8 +182,8 @@ class SessionPlot(QWidget):
             axis.setStyle(tickFont=font, tickLength=-5)
         longest = max(QFontMetrics(font).horizontalAdvance(label) for _, label in self.y_labels())
         plot.getAxis("left").setWidth(longest + 14)
-        plot.setLabel("bottom", "minutes", color=style.foreground,
-                      **{"font-size": f"{style.font_size}pt"})
+        self._axis_title = ""
+        self._retitle_axis()
         plot.showGrid(x=True, y=False, alpha=style.grid_alpha)
         for guide, state in zip(self._guides, scheme.enabled_states):
             guide.setPen(pg.mkPen(colour(state.colour, style.level_guide_alpha, True),
@@ -172,18 +201,11 @@ class SessionPlot(QWidget):
         self._lane_items["client"].setPen(pg.mkPen(style.client_line, width=style.client_width))
         self._lane_items["self"].setPen(pg.mkPen(style.self_line, width=style.self_width,
                                                  style=Qt.PenStyle.DashLine))
-        repair = colour(scheme.repair_colour, from_scheme=True)
-        looks = {
-            "repair_attempt": ("t1", pg.mkPen(repair, width=2), None),
-            "repair": ("o", pg.mkPen(style.background, width=1), repair),
-        }
-        for note in scheme.notes:
-            looks[f"note:{note.id}"] = (note.shape, pg.mkPen(style.note_colour), style.note_colour)
-        for kind, (symbol, pen, brush) in looks.items():
+        for kind, look in marker_looks(scheme, style).items():
             item = self._marker_items[kind]
-            item.setSymbol(symbol)
-            item.setSymbolPen(pen)
-            item.setSymbolBrush(brush)
+            item.setSymbol(look.symbol)
+            item.setSymbolPen(look.pen)
+            item.setSymbolBrush(look.brush)
             item.setSymbolSize(style.marker_size)
         self._now_line.setPen(pg.mkPen(style.now_line, width=1.5))
         self._legend.restyle(style.foreground, style.font_size - 1)
@@ -192,14 +214,17 @@ class SessionPlot(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_to_size(event.size().width(), event.size().height())
+        if self.reset_button.isVisible():
+            self._place_reset()
 
     def _fit_to_size(self, width: int, height: int) -> None:
-        """Wrap the legend to the width; in a short strip, give its room to the data."""
-        roomy = height >= LEGEND_MIN_HEIGHT
+        """Wrap the legend to the width; when its rows would leave the data less than
+        DATA_MIN_PX of the height (a short strip, a narrow column), give its room to the data."""
+        rows = self._legend.fit(width)
+        roomy = height >= LEGEND_MIN_HEIGHT and height - self._legend.row_height() * rows >= DATA_MIN_PX
         self._legend.setVisible(roomy)
         self._legend.setMinimumHeight(-1 if roomy else 0)  # -1: back to what its rows need
         self._legend.setMaximumHeight(10_000 if roomy else 0)
-        self._legend.fit(width)
         self._plot.getAxis("bottom").showLabel(height >= AXIS_LABEL_MIN_HEIGHT)
 
     # -- drawing a state ---------------------------------------------------------------------
@@ -361,6 +386,42 @@ class SessionPlot(QWidget):
     def _on_x_range(self, _box: object, x_range: tuple[float, float]) -> None:
         self._ruptures.show_range(*x_range)
         self._pauses.show_range(*x_range)
+        self._retitle_axis()
+
+    def _retitle_axis(self, *_: object) -> None:
+        """Name the time axis's unit (minutes, hours:minutes …) for the labels it now shows."""
+        if not hasattr(self, "_axis_title"):
+            return  # still being built
+        left, right = self._plot.getViewBox().viewRange()[0]
+        width = self._plot.getViewBox().width() or self.width()
+        title = self._axis.plan_for(left, right, width).title
+        if title != self._axis_title:
+            self._axis_title = title
+            style = self._style
+            self._plot.setLabel("bottom", title, color=style.foreground,
+                                **{"font-size": f"{style.font_size}pt"})
+            self._axis.showLabel(self.height() >= AXIS_LABEL_MIN_HEIGHT)
+
+    # -- zoom --------------------------------------------------------------------------------
+
+    def set_zoom(self, wheel: bool) -> None:
+        """How the clinician zooms a whole-session view: with `wheel` the scroll wheel zooms
+        (a page that does not scroll); without, the wheel scrolls the page and Ctrl+wheel
+        zooms. Either way a "Whole session" button shows while zoomed or panned."""
+        self._view.wheel_zooms = wheel
+        self._offer_reset = True
+        self._show_reset(self._following)
+
+    def _show_reset(self, following: bool) -> None:
+        self.reset_button.setVisible(self._offer_reset and not following)
+        if self.reset_button.isVisible():
+            self._place_reset()
+
+    def _place_reset(self) -> None:
+        hint = self.reset_button.sizeHint()
+        self.reset_button.setGeometry(self.width() - hint.width() - 6, 4,
+                                      hint.width(), hint.height())
+        self.reset_button.raise_()
 
     def _on_manual_range(self, *_: object) -> None:
         if self._following:
