@@ -76,7 +76,8 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "sessions", help="list recorded sessions",
         description="List sessions, newest first: record number (what the other commands "
-        "take), date and time where they were recorded, client code, session number, length (breaks left out), ruptures and status. "
+        "take), date and time where they were recorded, client code, session number, "
+        "length (breaks left out), ruptures and status. "
         "A session marked INTERRUPTED was cut off by a crash or power cut; open Attune to "
         "resume or close it.",
     )

@@ -221,7 +221,8 @@ class SessionPlot(QWidget):
         """Wrap the legend to the width; when its rows would leave the data less than
         DATA_MIN_PX of the height (a short strip, a narrow column), give its room to the data."""
         rows = self._legend.fit(width)
-        roomy = height >= LEGEND_MIN_HEIGHT and height - self._legend.row_height() * rows >= DATA_MIN_PX
+        legend_px = self._legend.row_height() * rows
+        roomy = height >= LEGEND_MIN_HEIGHT and height - legend_px >= DATA_MIN_PX
         self._legend.setVisible(roomy)
         self._legend.setMinimumHeight(-1 if roomy else 0)  # -1: back to what its rows need
         self._legend.setMaximumHeight(10_000 if roomy else 0)

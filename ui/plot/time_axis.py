@@ -26,7 +26,7 @@ HOURS_FROM_MIN = 120
 """From this far into the session (the view's right edge, minutes) labels are h:mm."""
 LABEL_GAP_PX = 18
 """Free space between two neighbouring labels."""
-MIN_LABEL_SPACING_PX = 70
+MIN_LABEL_SPACING_PX = 50
 """Never more than one label per this many pixels, however short the labels."""
 TITLES = {"m:ss": "minutes:seconds", "min": "minutes", "h:mm": "hours:minutes"}
 

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QEvent, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QBoxLayout,
     QCheckBox,
     QFileDialog,
@@ -194,7 +195,7 @@ class ReviewPage(QWidget):
         inner.addLayout(actions)
         inner.addWidget(self.message)
         inner.addLayout(self.columns, 1)
-        scroll = QScrollArea(self)
+        scroll = self.scroll = QScrollArea(self)
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -208,7 +209,6 @@ class ReviewPage(QWidget):
         wide = event.size().width() >= WIDE_PX
         self.columns.setDirection(QBoxLayout.Direction.LeftToRight if wide
                                   else QBoxLayout.Direction.TopToBottom)
-        self.rupture_table.set_compact(not wide)
         margin = 16 if wide else 8
         self._inner.setContentsMargins(margin, 12, margin, 12)
 
@@ -276,7 +276,8 @@ class ReviewPage(QWidget):
         within CLICK_PX of it; a click on an empty stretch picks nothing."""
         assert self.plot is not None
         nearest = self.shown.nearest_tap(ms) if self.shown is not None else None
-        if nearest is not None and abs(nearest.offset_ms - ms) <= CLICK_PX * self.plot.ms_per_pixel():
+        reach = CLICK_PX * self.plot.ms_per_pixel()
+        if nearest is not None and abs(nearest.offset_ms - ms) <= reach:
             self._edit_tap_again(nearest.id)
 
     # -- corrections -----------------------------------------------------------------------
@@ -287,6 +288,14 @@ class ReviewPage(QWidget):
             return
         self.tabs.setCurrentIndex(self.tabs.indexOf(self.events_tab))
         self.editor.edit(tap, self.shown.scheme, self.shown.end_ms)
+        QTimer.singleShot(0, self, self._show_apply)  # once the editor is laid out
+
+    def _show_apply(self) -> None:
+        """Scroll the page so the editor's Apply row is in sight (never below the fold)."""
+        if self.editor.isVisible():
+            for _ in range(3):  # the editor, its tab, then the page: each lays out in turn
+                QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            self.scroll.ensureWidgetVisible(self.editor.apply_button, 0, 16)
 
     def _apply(self, event_id: int, changes: dict[str, Any]) -> None:
         self._after_correction(event_id, self.controller.correct(event_id, changes))

@@ -277,7 +277,7 @@ class PlaybackPage(QWidget):
             self.body.addWidget(self.lower)
             self.lower.show()
             if mode == "stacked":
-                self.body.setSizes([self.height() * 9 // 20, self.height() * 11 // 20])
+                self.body.setSizes([self.height() // 2, self.height() // 2])
                 self.lower.setOrientation(Qt.Orientation.Horizontal)
                 self.lower.setSizes([left, max(0, width - left)])
             else:
