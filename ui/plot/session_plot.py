@@ -4,7 +4,8 @@ The same widget draws a live session (a rolling window that follows now) and a f
 (review, supervision playback: the whole session). It keeps no session state of its own: it
 draws the `SessionState` it is given, in full (`show_state`) or one in-order event at a time
 (`on_change`), and both paths draw the same thing. It only holds on to the last state it was
-given, to know where an ended session stops and to draw `render_png`.
+given, to know where an ended session stops and to draw `render_png`. The frame around it
+(time axis, legend, following now, zoom) is `ui.plot.plot_frame.PlotFrame`.
 
 Performance follows pyqtgraph's scrolling-plot advice (STYLE.md): items are created once and
 fed numpy views with `setData`; data are clipped to a fixed sliding x-range; nothing
@@ -16,112 +17,54 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
-from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QResizeEvent, QWheelEvent
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QBuffer, QIODevice, Qt
+from PySide6.QtGui import QBrush, QColor, QImage
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
 from companion.events import Event, Kind
 from companion.fold import LANE_OF, LANES, SessionState
 from companion.scheme import Scheme
 from ui.plot.markers import marker_looks, marker_rows
-from ui.plot.plot_items import MS_PER_MIN, Legend, Points, Spans, Swatch
+from ui.plot.plot_frame import PlotFrame
+from ui.plot.plot_items import MS_PER_MIN, Points, Spans, Swatch
 from ui.plot.plot_style import DARK, PlotStyle
-from ui.plot.time_axis import TimeAxis
 
-DEFAULT_WINDOW_MIN = 10
 LANE_LABELS = {"client": "Client (perceived)", "self": "Self"}
-LEGEND_MIN_HEIGHT = 230
-"""Below this height (px) the legend is hidden: a compact strip keeps its room for the data."""
-AXIS_LABEL_MIN_HEIGHT = 170
-DATA_MIN_PX = 200
-"""The legend is shown only when it leaves the plotting area and time axis this much height."""
-RIGHT_ROOM_PX = 22
-"""Room right of the plotting area, so a time label at either edge is drawn whole."""
 
 
-class _View(pg.GraphicsLayoutWidget):
-    """The plot's canvas. With `wheel_zooms` off, the wheel belongs to the page around it
-    (which scrolls) and only Ctrl+wheel zooms."""
-
-    wheel_zooms = True
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if self.wheel_zooms or event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            super().wheelEvent(event)
-        else:
-            event.ignore()  # to the parent: the page scrolls
-
-
-class SessionPlot(QWidget):
+class SessionPlot(PlotFrame):
     """Client and self lanes as step lines on the ladder, with ruptures, repairs, notes and now.
 
     Drive it with `show_state` (whole redraw), `on_change` (one in-order event) and `tick`
     (time passes). `following` is True while the view keeps now in sight; a pan or zoom by
     mouse stops that (followingChanged(False)) until `follow_now` or `set_window`. A click
     in the plot says when it fell: clickedAt(ms), with `ms_per_pixel` for a tolerance.
-    `set_zoom` says how the wheel behaves and offers a visible way back.
+    `set_zoom` says how the wheel behaves and offers a visible way back (see PlotFrame).
     """
 
-    followingChanged = Signal(bool)
-    clickedAt = Signal(int)
-
     def __init__(self, scheme: Scheme, style: PlotStyle = DARK, parent: QWidget | None = None):
-        super().__init__(parent)
+        rows, y_range = marker_rows(scheme)
+        super().__init__(y_range, [(s.level, s.label) for s in scheme.enabled_states], parent)
         self._scheme = scheme
         self._levels = {s.id: s.level for s in scheme.states}
         ladder = scheme.enabled_states
         span = max(ladder[0].level - ladder[-1].level, 1.0)
         smallest_gap = min(a.level - b.level for a, b in zip(ladder, ladder[1:]))
         self._self_offset = min(0.04 * span, 0.3 * smallest_gap)
-        self._rows, self._y_range = marker_rows(scheme)
+        self._rows = rows
 
         self._state: SessionState | None = None
         self._now_ms = 0
         self._drawn_ms = 0
-        self._window: int | None = DEFAULT_WINDOW_MIN
-        self._following = True
 
-        self._view = _View()
-        self._view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the tap pad
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._view)
-        self.reset_button = QPushButton("Whole session", self)
-        self.reset_button.setProperty("role", "quiet")
-        self.reset_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.reset_button.setAccessibleName("Show the whole session again")
-        self.reset_button.setToolTip("Back to the whole session after zooming or panning")
-        self.reset_button.clicked.connect(self.follow_now)
-        self.reset_button.hide()
-        self._offer_reset = False
-        self.followingChanged.connect(self._show_reset)
         self._build_items()
         self.set_style(style)
         self._apply_x_range()
-        self._view.scene().sigMouseClicked.connect(self._on_click)
 
     # -- building and styling ----------------------------------------------------------------
 
     def _build_items(self) -> None:
-        self._legend = Legend()
-        self._view.addItem(self._legend, row=0, col=0)
-        self._view.ci.layout.setAlignment(self._legend, Qt.AlignmentFlag.AlignLeft)
-        self._axis = TimeAxis("bottom", edge_px=RIGHT_ROOM_PX)
-        self._plot = self._view.addPlot(row=1, col=0, axisItems={"bottom": self._axis})
         plot, box = self._plot, self._plot.getViewBox()
-        plot.layout.setContentsMargins(0, 0, RIGHT_ROOM_PX, 0)
-        plot.setMenuEnabled(False)
-        plot.setClipToView(True)  # PlotItem.addItem imposes its own setting on each curve
-        plot.hideButtons()
-        box.disableAutoRange()
-        box.setMouseEnabled(x=True, y=False)
-        box.setLimits(xMin=-1.0, minXRange=0.5, yMin=self._y_range[0], yMax=self._y_range[1])
-        plot.setYRange(*self._y_range, padding=0)
-        plot.getAxis("left").setTicks([self.y_labels(), []])
-        box.sigRangeChangedManually.connect(self._on_manual_range)
-        box.sigResized.connect(self._retitle_axis)
-
         ladder = self._scheme.enabled_states
         self._guides = [pg.InfiniteLine(s.level, angle=0, movable=False) for s in ladder]
         for guide in self._guides:
@@ -162,8 +105,7 @@ class SessionPlot(QWidget):
 
     def set_style(self, style: PlotStyle) -> None:
         """Repaint everything in another palette (dark / light); the data are untouched."""
-        self._style = style
-        scheme, plot = self._scheme, self._plot
+        scheme = self._scheme
 
         def colour(hex_colour: str, alpha: float = 1.0, from_scheme: bool = False) -> QColor:
             c = QColor(hex_colour)
@@ -171,26 +113,14 @@ class SessionPlot(QWidget):
             c.setAlphaF(alpha)
             return c
 
-        font = QFont()
-        font.setPointSize(style.font_size)
-        self._view.setBackground(style.background)
-        for name in ("left", "bottom"):
-            axis = plot.getAxis(name)
-            axis.setPen(colour(style.foreground, 0.45))
-            axis.setTickPen(colour(style.grid))
-            axis.setTextPen(colour(style.foreground))
-            axis.setStyle(tickFont=font, tickLength=-5)
-        longest = max(QFontMetrics(font).horizontalAdvance(label) for _, label in self.y_labels())
-        plot.getAxis("left").setWidth(longest + 14)
-        self._axis_title = ""
-        self._retitle_axis()
-        plot.showGrid(x=True, y=False, alpha=style.grid_alpha)
+        self._style_frame(style)
         for guide, state in zip(self._guides, scheme.enabled_states):
             guide.setPen(pg.mkPen(colour(state.colour, style.level_guide_alpha, True),
                                   width=1.5, style=Qt.PenStyle.DotLine))
 
         rupture = QBrush(colour(scheme.rupture_colour, style.rupture_alpha, True))
-        rupture_edge = pg.mkPen(colour(scheme.rupture_colour, min(1.0, 2.5 * style.rupture_alpha), True))
+        edge_alpha = min(1.0, 2.5 * style.rupture_alpha)
+        rupture_edge = pg.mkPen(colour(scheme.rupture_colour, edge_alpha, True))
         pause = QBrush(colour(style.pause_colour, style.pause_alpha), Qt.BrushStyle.BDiagPattern)
         self._ruptures.restyle(rupture, rupture_edge)
         self._pauses.restyle(pause, pg.mkPen(None))
@@ -208,25 +138,6 @@ class SessionPlot(QWidget):
             item.setSymbolBrush(look.brush)
             item.setSymbolSize(style.marker_size)
         self._now_line.setPen(pg.mkPen(style.now_line, width=1.5))
-        self._legend.restyle(style.foreground, style.font_size - 1)
-        self._fit_to_size(self.width(), self.height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit_to_size(event.size().width(), event.size().height())
-        if self.reset_button.isVisible():
-            self._place_reset()
-
-    def _fit_to_size(self, width: int, height: int) -> None:
-        """Wrap the legend to the width; when its rows would leave the data less than
-        DATA_MIN_PX of the height (a short strip, a narrow column), give its room to the data."""
-        rows = self._legend.fit(width)
-        legend_px = self._legend.row_height() * rows
-        roomy = height >= LEGEND_MIN_HEIGHT and height - legend_px >= DATA_MIN_PX
-        self._legend.setVisible(roomy)
-        self._legend.setMinimumHeight(-1 if roomy else 0)  # -1: back to what its rows need
-        self._legend.setMaximumHeight(10_000 if roomy else 0)
-        self._plot.getAxis("bottom").showLabel(height >= AXIS_LABEL_MIN_HEIGHT)
 
     # -- drawing a state ---------------------------------------------------------------------
 
@@ -347,87 +258,9 @@ class SessionPlot(QWidget):
             else:
                 self._marker_items[key].setData(*self._markers[key].view())
 
-    # -- the visible time range --------------------------------------------------------------
-
-    @property
-    def following(self) -> bool:
-        """True while the view keeps now in sight."""
-        return self._following
-
-    def set_window(self, minutes: int | None) -> None:
-        """Show the last `minutes` (5, 10, 20 …) or, with None, the whole session; follow now."""
-        self._window = minutes
-        self.follow_now()
-
-    def follow_now(self) -> None:
-        """Follow now again (after a pan or zoom by mouse)."""
-        changed = not self._following
-        self._following = True
-        self._apply_x_range()
-        if changed:
-            self.followingChanged.emit(True)
-
-    def x_range(self) -> tuple[float, float]:
-        """The visible time range, in minutes."""
-        left, right = self._plot.getViewBox().viewRange()[0]
-        return left, right
-
-    def _apply_x_range(self) -> None:
-        if not self._following:
-            return
-        tail = self._tail_ms() / MS_PER_MIN
-        if self._window is None:  # 0 → max(now, 1 min), with a sliver either side
-            right = max(tail, 1.0)
-            left, right = -0.01 * right, 1.015 * right
-        else:
-            right = max(0.98 * self._window, tail + 0.04 * self._window)
-            left = right - self._window
-        self._plot.setXRange(left, right, padding=0)
-
     def _on_x_range(self, _box: object, x_range: tuple[float, float]) -> None:
         self._ruptures.show_range(*x_range)
         self._pauses.show_range(*x_range)
-        self._retitle_axis()
-
-    def _retitle_axis(self, *_: object) -> None:
-        """Name the time axis's unit (minutes, hours:minutes …) for the labels it now shows."""
-        if not hasattr(self, "_axis_title"):
-            return  # still being built
-        left, right = self._plot.getViewBox().viewRange()[0]
-        width = self._plot.getViewBox().width() or self.width()
-        title = self._axis.plan_for(left, right, width).title
-        if title != self._axis_title:
-            self._axis_title = title
-            style = self._style
-            self._plot.setLabel("bottom", title, color=style.foreground,
-                                **{"font-size": f"{style.font_size}pt"})
-            self._axis.showLabel(self.height() >= AXIS_LABEL_MIN_HEIGHT)
-
-    # -- zoom --------------------------------------------------------------------------------
-
-    def set_zoom(self, wheel: bool) -> None:
-        """How the clinician zooms a whole-session view: with `wheel` the scroll wheel zooms
-        (a page that does not scroll); without, the wheel scrolls the page and Ctrl+wheel
-        zooms. Either way a "Whole session" button shows while zoomed or panned."""
-        self._view.wheel_zooms = wheel
-        self._offer_reset = True
-        self._show_reset(self._following)
-
-    def _show_reset(self, following: bool) -> None:
-        self.reset_button.setVisible(self._offer_reset and not following)
-        if self.reset_button.isVisible():
-            self._place_reset()
-
-    def _place_reset(self) -> None:
-        hint = self.reset_button.sizeHint()
-        self.reset_button.setGeometry(self.width() - hint.width() - 6, 4,
-                                      hint.width(), hint.height())
-        self.reset_button.raise_()
-
-    def _on_manual_range(self, *_: object) -> None:
-        if self._following:
-            self._following = False
-            self.followingChanged.emit(False)
 
     # -- read-only views, for tests, the window and reports ----------------------------------
 
@@ -448,35 +281,6 @@ class SessionPlot(QWidget):
         """Marker positions (minutes, row) for "repair_attempt", "repair" or "note:<id>"."""
         x, y = self._markers[kind].view()
         return x.copy(), y.copy()
-
-    def y_labels(self) -> list[tuple[float, str]]:
-        """The ladder labels on the y axis (enabled states only), top first."""
-        return [(s.level, s.label) for s in self._scheme.enabled_states]
-
-    @property
-    def y_range(self) -> tuple[float, float]:
-        """The plot's fixed vertical extent (bottom, top): the ladder plus the marker rows."""
-        return self._y_range
-
-    def _on_click(self, event: MouseClickEvent) -> None:
-        """A left click (not a drag) inside the plotting area: when it fell, in session ms."""
-        if event.button() != Qt.MouseButton.LeftButton or event.double():
-            return
-        box = self._plot.getViewBox()
-        pos = event.scenePos()
-        if box.sceneBoundingRect().contains(pos):
-            self.clickedAt.emit(max(0, round(box.mapSceneToView(pos).x() * MS_PER_MIN)))
-
-    def ms_per_pixel(self) -> float:
-        """How much session time one pixel of the plot's width spans now."""
-        box = self._plot.getViewBox()
-        (left, right), _y = box.viewRange()
-        return (right - left) * MS_PER_MIN / max(1.0, box.sceneBoundingRect().width())
-
-    def add_overlay(self, item: pg.GraphicsObject) -> None:
-        """Draw `item` over the session (playback's cursor, supervision comments) without
-        changing the view's range. The caller owns the item and its style."""
-        self._plot.addItem(item, ignoreBounds=True)
 
     def hold_still(self) -> None:
         """The session drawn will not change (playback): keep the lanes and markers as cached

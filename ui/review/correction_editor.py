@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QResizeEvent, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -236,6 +236,7 @@ class CorrectionEditor(QFrame):
         options = tag_options(choice, self._scheme) if choice else []
         for box in self.boxes.values():
             self._tag_grid.removeWidget(box)
+            box.hide()  # gone now, not only once the event loop deletes it
             box.deleteLater()
         self.boxes = {}
         for tag_id, text in options:

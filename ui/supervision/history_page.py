@@ -32,7 +32,7 @@ from ui.supervision.flow_layout import flow_of, labelled
 from ui.supervision.history_controller import HistoryController
 
 ALL_CLIENTS = "All clients"
-COLUMNS = ("Date", "Client", "No.", "Duration", "Ruptures", "Repaired", "Unrepaired", "Status")
+COLUMNS = ("Date", "Client", "Session", "Duration", "Ruptures", "Repaired", "Unrepaired", "Status")
 BUNDLE_FILTER = "Attune session bundle (*.attune);;All files (*)"
 SORT_ROLE = Qt.ItemDataRole.UserRole
 

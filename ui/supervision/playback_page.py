@@ -41,6 +41,8 @@ PLOT_MIN_EM = 36
 on top, across the whole width, and the pad and the lists share the space under it."""
 STACKED_SLACK_PX = 40
 """Room for the splitter handle and the page margins beside the pad and the lists."""
+STACKED_PLOT_PX = 220
+"""The plot's least height; a page too short for it and the timer scrolls instead."""
 NARROW_PLOT_PX = 300
 NARROW_LISTS_PX = 420
 """In a narrow strip the page scrolls: the plot, the pad and the lists keep these heights
@@ -142,7 +144,7 @@ class PlaybackPage(QWidget):
         self.plot = SessionPlot(self.scheme, style, self)
         self.plot.setAccessibleName("Session plot with the playback cursor")
         self.plot.set_window(None)
-        self.plot.set_zoom(wheel=True)  # nothing here scrolls under the plot
+        self.plot.set_zoom(wheel=True)  # zooms unless the page scrolls (a narrow strip)
         self.plot.show_state(self.replay.final, self.replay.duration_ms)
         self.plot.clickedAt.connect(self.controller.seek)  # a click moves the cursor there
         self.plot.hold_still()  # drawn once; a frame only moves the cursor line
@@ -233,8 +235,8 @@ class PlaybackPage(QWidget):
     def _fit_layout(self, width: int) -> None:
         """Wide: pad, plot and lists side by side, the plot at least PLOT_MIN_EM wide.
         Stacked: the plot over the pad beside the lists. Narrow (a side screen): the plot,
-        the compact pad and the lists one under another, in a page that scrolls (so the wheel
-        scrolls it, and zooms the plot only with Ctrl)."""
+        the compact pad and the lists one under another. Where the room is too short for
+        them the page scrolls (and the wheel then scrolls it; Ctrl+wheel zooms the plot)."""
         em = self.fontMetrics().horizontalAdvance("M")
         scrollbar = self.left.verticalScrollBar().sizeHint().width()
         beside = self._pad_width + scrollbar + RIGHT_EM * em + STACKED_SLACK_PX
@@ -259,9 +261,8 @@ class PlaybackPage(QWidget):
                                              else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.left.setMinimumHeight(column_height if narrow  # the timer is never cut
                                    else self.timer.sizeHint().height() + 12)
-        self.plot.setMinimumHeight(NARROW_PLOT_PX if narrow else 0)
+        self.plot.setMinimumHeight(NARROW_PLOT_PX if narrow else STACKED_PLOT_PX)
         self.right.setMinimumHeight(NARROW_LISTS_PX if narrow else 0)
-        self.plot.set_zoom(wheel=not narrow)
         if mode == "wide":
             for widget in (self.left, self.plot, self.right):
                 self.body.addWidget(widget)
@@ -277,7 +278,8 @@ class PlaybackPage(QWidget):
             self.body.addWidget(self.lower)
             self.lower.show()
             if mode == "stacked":
-                self.body.setSizes([self.height() // 2, self.height() // 2])
+                half = max(STACKED_PLOT_PX, self.body_scroll.viewport().height() // 2)
+                self.body.setSizes([half, half])
                 self.lower.setOrientation(Qt.Orientation.Horizontal)
                 self.lower.setSizes([left, max(0, width - left)])
             else:
