@@ -32,6 +32,8 @@ from ui.review import review_figures as fig
 BAR_LABEL_MIN = 0.12
 """A segment shows its label inside the bar when it is at least this share of the bar."""
 EDITED_MARK = "✎ "
+SLACK_PX = 2
+"""Kept free right of the rupture table's last column, so rounding never adds a scroll."""
 
 
 class ShareBar(QWidget):
@@ -162,7 +164,7 @@ class RuptureTable(QTableWidget):
         """Full columns where they fit the width, sharing what is spare by WEIGHTS; else one."""
         width = self.viewport().width() or self.width()
         minimums = self.column_minimums()
-        compact = sum(minimums) > width
+        compact = sum(minimums) + SLACK_PX > width
         if compact != self._compact:
             self._compact = compact
             self._set_columns()
@@ -170,7 +172,7 @@ class RuptureTable(QTableWidget):
         if compact:
             self.horizontalHeader().resizeSection(0, width)
             return
-        spare = width - sum(minimums)
+        spare = width - sum(minimums) - SLACK_PX
         total = sum(self.WEIGHTS)
         for c, least in enumerate(minimums):
             self.horizontalHeader().resizeSection(c, least + spare * self.WEIGHTS[c] // total)
