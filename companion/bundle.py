@@ -38,6 +38,7 @@ from companion.errors import BundleError, UnusableInput
 from companion.events import Event
 from companion.fold import fold
 from companion.history import refresh_digest
+from companion.naming import record_name
 from companion.paths import read_user_file, write_output
 from companion.redaction import holds_free_text, shared
 from companion.schema import SCHEMA_VERSION
@@ -99,7 +100,7 @@ def write_bundle(
     row = store.session(session_id)
     if row.status != "ended":
         raise BundleError(
-            f"Session {session_id} is {row.status}; only an ended session can be shared."
+            f"The {record_name(session_id)} is {row.status}; only an ended session can be shared."
         )
     redact = not include_free_text
     content = shared(store, session_id, redact=redact)
@@ -242,7 +243,7 @@ def _refuse_duplicate(store: Store, bundle: Bundle, name: str) -> None:
     ).fetchone()
     if found:
         raise BundleError(
-            f"{name} was not imported: it was imported before, as session {found[0]}."
+            f"{name} was not imported: it was imported before, as {record_name(found[0])}."
         )
     s = bundle.session
     found = store.db.execute(
@@ -252,7 +253,7 @@ def _refuse_duplicate(store: Store, bundle: Bundle, name: str) -> None:
     if found:
         raise BundleError(
             f"{name} was not imported: the session of {s['client_code']} started "
-            f"{s['started_utc']} is already in this database (session {found[0]})."
+            f"{s['started_utc']} is already in this database ({record_name(found[0])})."
         )
 
 

@@ -25,7 +25,9 @@ from companion.errors import (
 )
 from companion.export import events_csv, session_json, session_metadata
 from companion.fold import fold
+from companion.recorder import session_ended
 from companion.lockfile import LockFile, LockHeld
+from companion.naming import record_name
 from companion.paths import lock_path, resolve_db_path, user_path, write_output
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION
 from companion.scheme import default_scheme, session_scheme
@@ -53,14 +55,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 def session_id_arg(text: str) -> int:
-    """An argparse type for a session id (also used by the window package's `report`)."""
+    """An argparse type for a record number, a session's id in the database (also used by the
+    window package's `report`)."""
     try:
         value = int(text)
     except ValueError:
         value = 0
     if not 1 <= value <= SQLITE_MAX_INT:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a session id; ids are the numbers 'attune-cli sessions' lists"
+            f"'{text}' is not a record number; 'attune-cli sessions' lists them"
         )
     return value
 
@@ -99,8 +102,9 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "sessions", help="list recorded sessions",
-        description="List sessions, newest first: date and time where they were recorded, "
-        "client code, session number, length (breaks left out), ruptures and status. "
+        description="List sessions, newest first: record number (what the other commands "
+        "take), date and time where they were recorded, client code, session number, "
+        "length (breaks left out), ruptures and status. "
         "A session marked INTERRUPTED was cut off by a crash or power cut; open Attune to "
         "resume or close it.",
     )
@@ -112,7 +116,8 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
         description="Print the post-session summary: time in each state for client and self, "
         "ruptures, time to repair and repair strategies.",
     )
-    p.add_argument("id", type=session_id_arg, metavar="ID", help="the session id (see 'sessions')")
+    p.add_argument("id", type=session_id_arg, metavar="RECORD",
+                   help="the session's record number (the first column of 'sessions')")
     p.add_argument("--json", action="store_true",
                    help="print it as JSON, with the session's details, for other programs")
     p.set_defaults(run=_cmd_summary)
@@ -126,7 +131,8 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
         "database is in its hands, so the file is still written but the audit entry is "
         "skipped, with a note saying so.",
     )
-    p.add_argument("id", type=session_id_arg, metavar="ID", help="the session id (see 'sessions')")
+    p.add_argument("id", type=session_id_arg, metavar="RECORD",
+                   help="the session's record number (the first column of 'sessions')")
     p.add_argument("--format", required=True, choices=("csv", "json"),
                    help="csv: one row per tap, for spreadsheets; json: the session, its "
                    "summary and its taps")
@@ -169,7 +175,8 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
         "can import. Free text (note texts, comment texts, reflection answers) is left out "
         "unless you add --include-free-text. Needs Attune to be closed.",
     )
-    p.add_argument("id", type=session_id_arg, metavar="ID", help="the session id (see 'sessions')")
+    p.add_argument("id", type=session_id_arg, metavar="RECORD",
+                   help="the session's record number (the first column of 'sessions')")
     p.add_argument("-o", "--output", required=True, metavar="FILE", type=file_output_arg,
                    help="the bundle file to write (e.g. session.attune)")
     p.add_argument("--include-free-text", action="store_true",
@@ -249,7 +256,7 @@ def _cmd_sessions(args: argparse.Namespace, db: Path) -> int:
         whose = f" for client {args.client}" if args.client else ""
         print(f"No sessions{whose} yet. 'attune-cli demo' makes one to explore.")
         return 0
-    header = ["ID", "Date", "Client", "No.", "Length", "Ruptures", "Status"]
+    header = ["Record", "Date", "Client", "Session", "Length", "Ruptures", "Status"]
     print(_table([header, *lines]))
     if any(line[-1] == "INTERRUPTED" for line in lines):
         print()
@@ -266,10 +273,8 @@ def _cmd_summary(args: argparse.Namespace, db: Path) -> int:
         doc = {"session": session_metadata(row, scheme), "summary": summary.to_dict()}
         print(json.dumps(doc, indent=2, ensure_ascii=False))
         return 0
-    number = f" · session {row.number}" if row.number else ""
-    modality = f" · {row.modality}" if row.modality else ""
-    print(f"Session {row.id} · client {row.client_code}{number}{modality}")
-    print(f"{row.local_start('%Y-%m-%d %H:%M')} ({row.time_zone}) · {row.status}")
+    print(row.describe(record=True))
+    print(f"Time zone {row.time_zone} · {row.status}")
     print()
     print(format_text(summary, scheme))
     return 0
@@ -287,7 +292,7 @@ def _cmd_export(args: argparse.Namespace, db: Path) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         name = "standard output"
-        print(f"Wrote session {args.id} to {name} ({what}).", file=sys.stderr)
+        print(f"Wrote the events of {record_name(args.id)} to {name} ({what}).", file=sys.stderr)
     else:
         out = user_path(args.output)
         try:
@@ -295,7 +300,7 @@ def _cmd_export(args: argparse.Namespace, db: Path) -> int:
         except OSError as err:
             return fail(f"Cannot write {out}: {err.strerror or err}.")
         name = out.name
-        print(f"Wrote session {args.id} to {out} ({what}).")
+        print(f"Wrote the events of {record_name(args.id)} to {out} ({what}).")
     detail = {"format": args.format, "redacted": redact, "file": name}
     try:
         with Store.open(db) as store:
@@ -345,8 +350,11 @@ def _cmd_demo(args: argparse.Namespace, db: Path) -> int:
             return fail(f"The demo session could not be saved ({held.reason}); nothing was "
                         "changed.")
         code = store.session(session_id).client_code
+        backup_problem = session_ended(store, session_id)  # as any end: fold in, back up
+    if backup_problem:
+        print(f"{PROG}: {backup_problem}", file=sys.stderr)
     db_option = f" --db {args.db}" if args.db else ""
-    print(f"Made demo session {session_id} for client {code}.")
+    print(f"Made a demo session for client {code}: {record_name(session_id)}.")
     print(f"See its summary with: {PROG}{db_option} summary {session_id}")
     return 0
 
@@ -357,16 +365,16 @@ def _cmd_bundle(args: argparse.Namespace, db: Path) -> int:
         write_bundle(store, args.id, out, include_free_text=args.include_free_text)
     what = "including free text: share only with consent" if args.include_free_text else (
         "free text left out")
-    print(f"Wrote session {args.id} to {out} ({what}).")
+    print(f"Wrote a bundle of {record_name(args.id)} to {out} ({what}).")
     return 0
 
 
 def _cmd_import(args: argparse.Namespace, db: Path) -> int:
     with Store.open(db) as store:
         session_id = import_bundle(store, user_path(args.file))
-        code = store.session(session_id).client_code
-    print(f"Imported {args.file} as session {session_id}.")
-    _warn_if_name(code)
+        row = store.session(session_id)
+    print(f"Imported {args.file}: {row.describe(record=True)}.")
+    _warn_if_name(row.client_code)
     return 0
 
 

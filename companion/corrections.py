@@ -14,6 +14,7 @@ from companion.errors import TapRefused
 from companion.events import TAP_KINDS, Event, Kind, apply_changes, effective_taps
 from companion.fold import InconsistentLog, SessionState, fold
 from companion.history import refresh_digest
+from companion.naming import record_name
 from companion.scheme import Scheme, session_scheme
 from companion.store import Store
 from companion.text_rules import NOTE, TextRefused
@@ -95,7 +96,7 @@ def _correct(store: Store, session_id: int, event_id: int, changes: dict[str, An
     events = store.events(session_id)
     target = next((e for e in events if e.id == event_id), None)
     if target is None or target.kind not in TAP_KINDS:
-        raise TapRefused(f"Session {session_id} has no tap {event_id} to correct.")
+        raise TapRefused(f"The {record_name(session_id)} has no tap {event_id} to correct.")
     if target.id not in {e.id for e in effective_taps(events)}:
         raise TapRefused("That tap was undone or removed already.")
     scheme = session_scheme(session.scheme_json, session_id)

@@ -17,7 +17,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from companion.errors import CorruptDatabase, NewerDatabase, StoreGone
+from companion.errors import CorruptDatabase, NewerDatabase, StoreError, StoreGone
 from companion.lockfile import LockFile, LockHeld
 from companion.paths import ensure_private_dir
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION
@@ -35,7 +35,10 @@ def file_identity(path: Path) -> tuple[int, int] | None:
 def copy_database(source: sqlite3.Connection, target: Path) -> None:
     """Write the whole database `source` reads (its -wal included) into a new file `target`
     (created exclusively, mode 0600) with SQLite's backup API: consistent even while it is
-    written, and one file alone (rollback journal, no -wal)."""
+    written, and one file alone (rollback journal, no -wal). Refused inside a transaction of
+    `source`'s own, which the copy would wait on for ever."""
+    if source.in_transaction:
+        raise StoreError("A copy of the database cannot be made while a change is half-written.")
     os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     copy = sqlite3.connect(target)
     try:

@@ -25,6 +25,7 @@ from companion import clients
 from companion.errors import SchemeError
 from companion.events import Kind
 from companion.fold import InconsistentLog, fold
+from companion.naming import record_name
 from companion.ratings import ALLIANCE, srs_total
 from companion.scheme import Scheme, load_scheme_text
 from companion.store import Store
@@ -234,7 +235,8 @@ def _digest(store: Store, session_id: int) -> dict[str, Any]:
         scheme = _scheme(store.session(session_id).scheme_json)
         s = summarise(fold(log), scheme)
     except (InconsistentLog, SchemeError) as exc:
-        return {"v": DIGEST_VERSION, "problem": f"Session {session_id} cannot be read: {exc}"}
+        problem = f"The {record_name(session_id)} cannot be read: {exc}"
+        return {"v": DIGEST_VERSION, "problem": problem}
     lanes = s.lanes
     return {
         "v": DIGEST_VERSION,

@@ -16,6 +16,7 @@ from companion.clock import Clock, SessionClock, local_zone_name
 from companion.errors import AttuneError, StoreError, StoreGone, TapHeld, TapRefused
 from companion.events import EPISODE_KINDS, Event, Kind, effective_taps, last_undoable
 from companion.fold import SessionState, fold
+from companion.naming import record_name
 from companion.scheme import Scheme, session_scheme
 from companion.store import SessionRow, Store
 from companion.text_rules import NOTE, TextRefused
@@ -86,7 +87,7 @@ class Recorder:
         """Carry on a session a crash left open. The gap is recorded as a pause."""
         row = store.session(session_id)
         if row.status != "interrupted":
-            raise TapRefused(f"Session {session_id} is {row.status}, not interrupted.")
+            raise TapRefused(f"The {record_name(session_id)} is {row.status}, not interrupted.")
         events = store.events(session_id)
         if _already_ended(store, session_id, events) is not None:
             session_ended(store, session_id)
@@ -115,7 +116,7 @@ class Recorder:
         """
         row = store.session(session_id)
         if row.status != "interrupted":
-            raise TapRefused(f"Session {session_id} is {row.status}, not interrupted.")
+            raise TapRefused(f"The {record_name(session_id)} is {row.status}, not interrupted.")
         events = store.events(session_id)
         end = _already_ended(store, session_id, events)
         if end is not None:
@@ -376,8 +377,10 @@ def session_ended(store: Store, session_id: int) -> str | None:
     from companion.history import refresh_digest
 
     refresh_digest(store, session_id)
-    if store.path is None:
-        return None  # in memory: nothing to fold in, nowhere to back up
+    if store.path is None or store.conn.in_transaction:
+        # In memory there is nothing to fold in and nowhere to back up; inside a caller's
+        # transaction (a demo session made whole or not at all) the caller does it after.
+        return None
     try:
         store.checkpoint()
     except sqlite3.Error:

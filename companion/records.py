@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from companion.events import Event, Kind
+from companion.naming import record_name, session_name
 
 STATUSES = ("live", "ended", "interrupted")
 
@@ -39,15 +40,23 @@ class SessionRow:
         except (ZoneInfoNotFoundError, ValueError):
             return started.strftime(fmt) + " UTC"
 
-    def describe(self) -> str:
-        """'K-07 · session 3 · telehealth · 12 Mar 2025, 14:02' (where it was recorded)."""
-        parts = [self.client_code]
+    def describe(self, *, record: bool = False) -> str:
+        """'K-07 · session 3 · telehealth · 12 Mar 2025, 14:02' (where it was recorded); with
+        `record`, led by its record number: 'record 6 · K-07 · session 3 · …'. The one way
+        a session is named, in the window, the command line and reports."""
+        parts = [record_name(self.id)] if record else []
+        parts.append(self.client_code)
         if self.number:
-            parts.append(f"session {self.number}")
+            parts.append(session_name(self.number))
         if self.modality:
             parts.append(self.modality)
         parts.append(self.local_start())
         return " · ".join(parts)
+
+    def file_name(self, extension: str) -> str:
+        """'attune-record-12-2025-03-12.pdf': record number and date, never the client code."""
+        day = self.local_start("%Y-%m-%d").replace(" ", "-")
+        return f"attune-{record_name(self.id).replace(' ', '-')}-{day}.{extension}"
 
 
 EVENT_COLUMNS = "id, kind, offset_ms, wall_utc, value, tags, text, target, changes"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from companion.errors import SchemeError, UnusableInput
+from companion.naming import record_name
 from companion.paths import read_user_file
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -348,7 +349,7 @@ def load_scheme_text(text: str, source: str) -> Scheme:
 
 def session_scheme(scheme_json: str, session_id: int) -> Scheme:
     """The scheme snapshot a session was recorded with."""
-    return load_scheme_text(scheme_json, f"session {session_id}")
+    return load_scheme_text(scheme_json, record_name(session_id))
 
 
 def default_scheme() -> Scheme:

@@ -39,6 +39,7 @@ from companion.events import Event, Kind
 from companion.integrity import damaged_record, resigned, row_checksum
 from companion.integrity import verify as verify_database
 from companion.lockfile import LockFile, LockHeld
+from companion.naming import record_name
 from companion.paths import ensure_private_dir, file_kind_problem, lock_path
 from companion.records import EVENT_COLUMNS, STATUSES, SessionRow, event_from_row
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
@@ -255,7 +256,7 @@ class Store:
     def session(self, session_id: int) -> SessionRow:
         rows = self._sessions("WHERE s.id = ?", [session_id])
         if not rows:
-            raise NotFound(f"There is no session {session_id}.")
+            raise NotFound(f"There is no {record_name(session_id)}.")
         return rows[0]
 
     def sessions(self, client_code: str | None = None) -> list[SessionRow]:

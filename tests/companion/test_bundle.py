@@ -148,7 +148,7 @@ def test_importing_the_same_session_twice_is_refused(source, tmp_path):
     other = Store.memory()
     new = import_bundle(other, path)
     before = dump(other)
-    with pytest.raises(BundleError, match=f"imported before, as session {new}"):
+    with pytest.raises(BundleError, match=f"imported before, as record {new}"):
         import_bundle(other, path)
     second = tmp_path / "again.attune"
     write_bundle(store, sid, second)

@@ -70,12 +70,12 @@ def record_with_note(db: Path, *, end: bool = True) -> int:
 def test_demo_then_sessions_lists_it(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "demo", "--seed", "4")
     assert code == 0
-    assert "Made demo session 1 for client DEMO-01" in out
+    assert "Made a demo session for client DEMO-01: record 1." in out
     assert "attune-cli summary 1" in out
     code, out, _ = run(capsys, "sessions")
     assert code == 0
     header, line = out.splitlines()
-    assert header.split()[:4] == ["ID", "Date", "Client", "No."]
+    assert header.split()[:4] == ["Record", "Date", "Client", "Session"]
     assert line.split()[0] == "1" and "DEMO-01" in line and line.endswith("ended")
     assert "repaired" in line and " min " in line
 
@@ -121,7 +121,7 @@ def test_summary_as_text_and_json(db: Path, capsys: pytest.CaptureFixture[str]) 
     session_id = record_with_note(db)
     code, out, _ = run(capsys, "summary", str(session_id))
     assert code == 0
-    assert out.startswith(f"Session {session_id} · client K-07 · session 3")
+    assert out.startswith(f"record {session_id} · K-07 · session 3 · ")
     assert "Session summary (ended)" in out and "Confrontation" in out
     code, out, _ = run(capsys, "summary", str(session_id), "--json")
     assert code == 0
@@ -231,8 +231,8 @@ def test_help_exits_zero(capsys: pytest.CaptureFixture[str], command: str | None
 @pytest.mark.parametrize(
     ("argv", "expected_code", "says"),
     [
-        (["summary", "999"], 1, "no session 999"),
-        (["summary", "abc"], 2, "not a session id"),
+        (["summary", "999"], 1, "There is no record 999."),
+        (["summary", "abc"], 2, "not a record number"),
         (["export", "1", "--format", "xml", "-o", "x"], 2, "invalid choice"),
         (["export", "1", "--format", "csv"], 2, "required"),
         (["export", "1", "--format", "csv", "-o", "/nonexistent/dir/x.csv"], 1,
@@ -348,7 +348,7 @@ def test_bundle_then_import_into_another_database(tmp_path, capsys):
     assert main(["--db", str(here), "bundle", "1", "-o", str(out)]) == 0
     assert "free text left out" in capsys.readouterr().out
     assert main(["--db", str(there), "import", str(out)]) == 0
-    assert "as session 1" in capsys.readouterr().out
+    assert "s.attune: record 1 · DEMO-01 · session 1 · " in capsys.readouterr().out
     assert main(["--db", str(there), "import", str(out)]) == 1
     err = capsys.readouterr().err
     assert "imported before" in err and err.count("\n") == 1
@@ -368,6 +368,6 @@ def test_importing_a_session_whose_code_looks_like_a_name_says_so(tmp_path, caps
     assert main(["--db", str(here), "bundle", "1", "-o", str(out)]) == 0
     capsys.readouterr()
     code, printed, err = run(capsys, "--db", str(there), "import", str(out))
-    assert code == 0 and "as session 1" in printed
+    assert code == 0 and ": record 1 · JANE SMITH" in printed
     assert_one_line(err)
     assert "looks like a person's name" in err

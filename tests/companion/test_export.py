@@ -137,7 +137,7 @@ def test_json_is_redacted_by_default(recorded: Recorded) -> None:
 
 def test_unknown_session_is_refused(fresh_store: Store) -> None:
     for export in (events_csv, session_json):
-        with pytest.raises(NotFound, match="no session 42"):
+        with pytest.raises(NotFound, match="no record 42"):
             export(fresh_store, 42)
 
 

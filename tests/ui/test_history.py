@@ -18,6 +18,7 @@ from companion.recorder import Recorder
 from companion.scheme import default_scheme
 from companion.history import HistoryRow
 from companion.store import Store
+from ui.supervision.history_controller import HistoryController
 from ui.supervision.history_page import ALL_CLIENTS, COLUMNS, HistoryModel, HistoryPage
 
 LEFT = Qt.MouseButton.LeftButton
@@ -37,10 +38,10 @@ def _scheme():
 @pytest.fixture
 def page(qtbot, mem_store):
     fill(mem_store)
-    made = HistoryPage()
+    made = HistoryPage(HistoryController(mem_store))
     qtbot.addWidget(made)
     made.resize(1280, 800)
-    made.show_store(mem_store)
+    made.reload()
     made.show()
     return made
 
@@ -106,7 +107,7 @@ def test_a_click_on_a_heading_sorts_by_it_as_numbers_and_the_choice_follows(page
 def test_review_is_offered_only_when_the_review_page_exists(page):
     assert ("review" in page.buttons) is False  # this page was built without it
     has_review = importlib.util.find_spec("ui.review.review_page") is not None
-    assert HistoryPage(review=has_review).buttons.keys() >= {"play", "trends"}
+    assert HistoryPage(None, review=has_review).buttons.keys() >= {"play", "trends"}
 
 
 def test_a_thousand_rows_load_into_one_model_without_a_widget_per_row(qtbot):
@@ -114,7 +115,7 @@ def test_a_thousand_rows_load_into_one_model_without_a_widget_per_row(qtbot):
     rows = [HistoryRow(i, datetime(2025, 1, 1) + timedelta(hours=i), f"C-{i % 50:02d}", i,
                        "ended", False, 3_000_000, 3_000_000, 3, 2, 1, False, None)
             for i in range(1000)]
-    page = HistoryPage()
+    page = HistoryPage(None)
     qtbot.addWidget(page)
     page.resize(1280, 800)
     page.show()
@@ -151,14 +152,14 @@ def test_a_bundle_imports_into_another_database(page, qtbot, tmp_path):
 
     other = Store.memory()
     try:
-        receiving = HistoryPage()
+        receiving = HistoryPage(HistoryController(other))
         qtbot.addWidget(receiving)
-        receiving.show_store(other)
+        receiving.reload()
         receiving.ask_open_path = lambda: str(tmp_path / "shared.attune")
         receiving.import_file()
         assert [r.client_code for r in receiving.model.rows] == [code]
         assert "imported" in receiving.model.data(receiving.model.index(0, 7))
-        assert receiving.message.text().startswith("Imported shared.attune as session")
+        assert receiving.message.text().startswith(f"Imported shared.attune: {code} · session")
     finally:
         other.close()
 
@@ -170,25 +171,25 @@ def test_an_imported_code_that_looks_like_a_name_is_pointed_out(qtbot, tmp_path)
     clock.advance(10)
     rec.end()
     write_bundle(sender, rec.session.id, tmp_path / "s.attune")
-    page = HistoryPage()
-    qtbot.addWidget(page)
     with Store.memory() as receiving:
-        page.show_store(receiving)
+        page = HistoryPage(HistoryController(receiving))
+        qtbot.addWidget(page)
+        page.reload()
         page.ask_open_path = lambda: str(tmp_path / "s.attune")
         page.import_file()
-        assert page.message.text().startswith("Imported s.attune as session 1.")
+        assert page.message.text().startswith("Imported s.attune: Dr. Jane Smith")
         assert "looks like a person's name" in page.message.text()
         assert page.message.objectName() != "error"
     sender.close()
 
 
-def test_a_bad_bundle_is_refused_inline_and_the_database_is_unchanged(page, tmp_path):
+def test_a_bad_bundle_is_refused_inline_and_the_database_is_unchanged(page, mem_store, tmp_path):
     bad = tmp_path / "broken.attune"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     page.ask_open_path = lambda: str(bad)
-    before = page.store.db.execute("SELECT COUNT(*) FROM sessions").fetchone()
+    before = mem_store.db.execute("SELECT COUNT(*) FROM sessions").fetchone()
     page.import_file()
-    assert page.store.db.execute("SELECT COUNT(*) FROM sessions").fetchone() == before
+    assert mem_store.db.execute("SELECT COUNT(*) FROM sessions").fetchone() == before
     assert page.message.isVisible() and page.message.objectName() == "error"
     assert "not a bundle Attune can import" in page.message.text()
     assert "Nothing was imported" in page.message.text()
@@ -220,12 +221,11 @@ def test_the_start_page_opens_history_then_playback_and_trends_and_back(window, 
     assert len(trends_page.plots) >= 4
     trends_page.back.emit()
 
-    if "review" in history.buttons:  # the review page exists: Review opens it
-        qtbot.mouseClick(history.buttons["review"], LEFT)
-        review = window.stack.currentWidget()
-        assert type(review).__name__ == "ReviewPage"
-        review.back.emit()
-        assert window.stack.currentWidget() is history
+    qtbot.mouseClick(history.buttons["review"], LEFT)  # Review opens the chosen one's review
+    review = window.stack.currentWidget()
+    assert type(review).__name__ == "ReviewPage"
+    review.back.emit()
+    assert window.stack.currentWidget() is history
     history.back.emit()
     assert window.stack.currentWidget() is window.start_page
 

@@ -15,8 +15,10 @@ from companion.demo import make_demo_session
 from companion.scheme import Scheme
 from companion.store import Store
 from ui.shell import cli_main
+from ui.supervision.history_controller import HistoryController
 from ui.supervision.history_page import HistoryPage
 from ui.plot.plot_style import DARK
+from ui.review.review_controller import ReviewController
 from ui.review.review_page import ReviewPage
 
 
@@ -37,9 +39,9 @@ def exports_audited(store: Store, session_id: int) -> int:
 @pytest.mark.parametrize("fmt", ["csv", "pdf"])
 def test_the_review_refuses_to_export_over_its_database(qtbot, monkeypatch, store, session_id,
                                                          db_path, fmt):
-    page = ReviewPage(DARK)
+    page = ReviewPage(ReviewController(store), DARK)
     qtbot.addWidget(page)
-    page.show_session(store, session_id)
+    page.show_session(session_id)
     choose_in_save_dialog(monkeypatch, db_path)
     inode = os.stat(db_path).st_ino
 
@@ -58,24 +60,25 @@ def test_the_review_refuses_to_export_over_its_database(qtbot, monkeypatch, stor
 
 
 def test_the_review_refuses_a_backup_and_a_folder(qtbot, monkeypatch, store, session_id, db_path):
-    page = ReviewPage(DARK)
+    page = ReviewPage(ReviewController(store), DARK)
     qtbot.addWidget(page)
-    page.show_session(store, session_id)
+    page.show_session(session_id)
     backups = db_path.parent / "backups"
-    backups.mkdir()
+    backups.mkdir(exist_ok=True)  # the session's end made its backup there
+    kept = sorted(backups.iterdir())
     for target, why in [(backups / "attune-20250101-000000.db", "backups folder"),
                         (db_path.parent, "it is a folder")]:
         choose_in_save_dialog(monkeypatch, target)
         page._export_clicked("json")
         assert why in page.message.text()
-    assert list(backups.iterdir()) == []
+    assert sorted(backups.iterdir()) == kept
 
 
 def test_the_history_refuses_a_bundle_over_the_database(qtbot, monkeypatch, store, session_id,
                                                         db_path):
-    page = HistoryPage()
+    page = HistoryPage(HistoryController(store))
     qtbot.addWidget(page)
-    page.show_store(store)
+    page.reload()
     page.table.selectRow(0)
     choose_in_save_dialog(monkeypatch, db_path.with_name(db_path.name + "-wal"))
     inode = os.stat(db_path).st_ino

@@ -23,8 +23,9 @@ from companion.store import Store
 from ui.shell import cli_main
 from ui.review import report
 from ui.plot.plot_style import DARK
+from ui.review.review_controller import ReviewController
 from ui.review.review_page import ReviewPage
-from tests.companion.canary import FIELDS, PREFIX, canary_session, found
+from tests.companion.canary import PREFIX, canary_session, found
 
 SENTINEL = "ZEBRA-7341-sentinel"
 CODE = "QZ-41"
@@ -173,29 +174,29 @@ def test_every_pdf_page_says_which_page_of_how_many_it_is(qtbot, store, session_
     for page in range(1, pages + 1):
         text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
                               capture_output=True, text=True, check=True, timeout=60).stdout
-        assert f"session {session_id} · page {page} of {pages}" in text
+        assert f"record {session_id} · page {page} of {pages}" in text
 
 
-def test_file_names_hold_the_session_and_date_never_the_client_code(qtbot, store, session_id):
+def test_file_names_hold_the_record_and_date_never_the_client_code(qtbot, store, session_id):
     row = store.session(session_id)
     for fmt in report.FORMATS:
         name = report.default_file_name(row, fmt)
-        assert re.fullmatch(rf"attune-session-{session_id}-\d{{4}}-\d\d-\d\d\.{fmt}", name)
+        assert re.fullmatch(rf"attune-record-{session_id}-\d{{4}}-\d\d-\d\d\.{fmt}", name)
         assert CODE.lower() not in name.lower()
 
 
 def test_the_review_exports_each_format_atomically_and_audits_it(qtbot, store, session_id,
                                                                   tmp_path):
-    page = ReviewPage(DARK)
+    page = ReviewPage(ReviewController(store), DARK)
     qtbot.addWidget(page)
-    page.show_session(store, session_id)
+    page.show_session(session_id)
     page.ask_path = lambda name: tmp_path / name
     for fmt in ("html", "pdf", "csv", "json"):
         page._export_clicked(fmt)
-    written = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("attune-session"))
+    written = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("attune-record"))
     assert len(written) == 4 and not any(CODE.lower() in n.lower() for n in written)
     assert not list(tmp_path.glob(".*.tmp"))  # no half-written file left behind
-    for path in tmp_path.glob("attune-session-*"):
+    for path in tmp_path.glob("attune-record-*"):
         assert SENTINEL.encode() not in path.read_bytes()
         assert path.stat().st_mode & 0o777 == 0o600
     audits = [a["detail"] for a in store.audit_log(session_id) if a["action"] == "export"]
@@ -218,7 +219,7 @@ def test_attune_cli_report_writes_a_pdf(qtbot, store, session_id, db_path, tmp_p
 
     assert cli_main.main(["--db", str(db_path), "report", "999", "--format", "html",
                           "-o", str(tmp_path / "x.html")]) == 1
-    assert "There is no session 999" in capsys.readouterr().err
+    assert "There is no record 999" in capsys.readouterr().err
 
 
 def test_the_other_commands_never_load_qt(store, session_id, db_path):

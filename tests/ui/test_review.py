@@ -18,6 +18,7 @@ from companion.scheme import Scheme
 from companion.store import Store
 from companion.summary import summarise
 from ui.plot.plot_style import DARK
+from ui.review.review_controller import ReviewController
 from ui.review.review_page import ReviewPage
 from ui.review.review_widgets import EDITED_MARK
 
@@ -50,11 +51,11 @@ def session_id(store: Store, scheme: Scheme, clock: FakeClock) -> int:
 
 @pytest.fixture
 def page(qtbot, store: Store, session_id: int) -> Iterator[ReviewPage]:
-    review = ReviewPage(DARK)
+    review = ReviewPage(ReviewController(store), DARK)
     qtbot.addWidget(review)
     review.resize(1280, 800)
     review.show()
-    review.show_session(store, session_id)
+    review.show_session(session_id)
     yield review
     review.close()
 
@@ -67,7 +68,7 @@ def tap_id(store: Store, session_id: int, kind: Kind, value: str | None = "any")
 def test_the_figures_shown_are_the_cores(page, store, session_id, scheme):
     summary = summarise(fold(store.events(session_id)), scheme)
 
-    assert page.summary == summary
+    assert page.shown.summary == summary
     assert format_duration(summary.duration.total_ms) in page.duration.text()
     client = page.lanes["client"]
     assert [(s.state_id, s.share) for s in client.bar._segments] == [
@@ -100,8 +101,8 @@ def test_a_correction_updates_the_summary_and_keeps_the_original_tap(page, store
     edit = log[-1]
     assert (edit.kind, edit.target, edit.changes) == (Kind.EDIT, first_client, {"value": "dorsal"})
     assert store.audit_log(session_id)[-1]["action"] == "edit"
-    assert "sympathetic" not in page.summary.lanes["client"].states or \
-        page.summary.lanes["client"].states["sympathetic"].active_ms == 0
+    assert "sympathetic" not in page.shown.summary.lanes["client"].states or \
+        page.shown.summary.lanes["client"].states["sympathetic"].active_ms == 0
     assert page.lanes["client"].legend.text() == "Ventral 85% (5:00) · Dorsal 15% (0:55)"
     assert page.edited_badge.isVisible() and "1 tap corrected" in page.edited_badge.text()
     row = page.events.row_texts()[0]
@@ -127,7 +128,7 @@ def test_markers_and_strategies_can_be_tagged_afterwards(page, store, session_id
     editor.set_tag_checked("complaint_progress", True)
     qtbot_click(editor.apply_button)
 
-    episode = page.summary.ruptures.episodes[1]
+    episode = page.shown.summary.ruptures.episodes[1]
     assert (episode.rupture_type, episode.markers) == ("confrontation", ("complaint_progress",))
     assert page.rupture_table.item(1, 2).text() == "Confrontation\nComplaints about progress"
     assert editor.isVisible() and editor.event_id == second_rupture  # still open for more
@@ -160,7 +161,7 @@ def test_a_correction_of_what_and_when_is_all_or_nothing(page, store, session_id
     assert "consistent session" in editor.refusal.text()
     assert "corrected" not in editor.refusal.text()
     assert store.events(session_id) == before
-    assert page.summary.ruptures.episodes[0].repair_ms == 200_000
+    assert page.shown.summary.ruptures.episodes[0].repair_ms == 200_000
 
     editor.what.setCurrentIndex(editor.what.findText(scheme.attempt_label))
     editor.time.setValue(190)  # both fit: one edit carries both
@@ -179,9 +180,9 @@ def test_remove_asks_inline_then_takes_the_tap_out_of_the_summary(page, store, s
     assert store.events(session_id)[-1].kind is Kind.END  # nothing yet
     qtbot_click(page.editor.confirm_remove)
 
-    assert page.summary.ruptures.episodes[0].attempts == 0
+    assert page.shown.summary.ruptures.episodes[0].attempts == 0
     assert any(e.id == attempt for e in store.events(session_id))  # still in the log
-    assert all(t.id != attempt for t in page.taps)
+    assert all(t.id != attempt for t in page.shown.taps)
     assert not page.editor.isVisible()
 
 
@@ -217,9 +218,9 @@ def test_ratings_are_optional_and_the_client_total_needs_all_four(page, store, s
 def test_a_past_sessions_answers_come_back_with_it(qtbot, store, session_id):
     store.set_reflection(session_id, "helped_repair", "Naming it")
     store.set_rating(session_id, "srs_goals", 4)
-    review = ReviewPage(DARK)
+    review = ReviewPage(ReviewController(store), DARK)
     qtbot.addWidget(review)
-    review.show_session(store, session_id)
+    review.show_session(session_id)
     assert review.reflection.answers["helped_repair"].toPlainText() == "Naming it"
     assert review.reflection.ratings["srs_goals"].value() == 4
     assert store.reflections(session_id) == {"helped_repair": "Naming it"}  # not re-saved
@@ -229,7 +230,7 @@ def test_ending_a_session_opens_its_review_and_the_start_page_offers_it_again(li
     QTest.keyClick(live, Qt.Key.Key_1)
     live.controller.end()
     assert live.stack.currentWidget() is live.review_page
-    assert live.review_page.row.client_code == "K-07"
+    assert live.review_page.shown.row.client_code == "K-07"
 
     qtbot.mouseClick(live.review_page.back_button, LEFT)
     assert live.stack.currentWidget() is live.start_page

@@ -23,7 +23,6 @@ from companion.errors import TapRefused
 from companion.recorder import Change, Recorder
 from companion.scheme import Scheme, default_scheme, parse_scheme
 from companion.store import Store
-from ui.plot.plot_items import format_minutes
 from ui.plot.plot_style import DARK, LIGHT
 from ui.plot.session_plot import SessionPlot
 
@@ -257,11 +256,6 @@ def test_the_whole_session_view_shows_from_the_start_to_now(qtbot):
     left, right = s.plot.x_range()
     assert left == pytest.approx(0, abs=1) and right == pytest.approx(50, abs=1)
     assert right >= 50
-
-
-def test_time_labels_read_as_minutes():
-    assert [format_minutes(m) for m in (0, 5, 10, 2.5, 61.25, -1)] == [
-        "0", "5", "10", "2:30", "61:15", ""]
 
 
 # -- the ladder ----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QKeySequenceEdit
+from PySide6.QtWidgets import QApplication, QKeySequenceEdit, QProxyStyle, QStyle
 
 from companion.scheme import default_scheme, load_scheme
 from ui.shell.settings import Settings
@@ -167,3 +167,39 @@ def test_the_start_page_opens_it_and_a_saved_scheme_is_the_next_sessions(
     qtbot.mouseClick(window.start_page.start_button, LEFT)
     assert "client:stillness" in window.live_page.pad.buttons
     assert not window.start_page.settings_button.isVisible()  # never during a session
+
+
+class _StockIcons(QProxyStyle):
+    """A desktop style that hangs stock icons on a dialog's standard buttons."""
+
+    def styleHint(self, hint, option=None, widget=None, returnData=None):  # noqa: N802
+        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 1
+        return super().styleHint(hint, option, widget, returnData)
+
+
+def test_save_and_cancel_carry_words_only_even_where_the_desktop_adds_icons(
+    qtbot, settings, scheme_path
+):
+    app = QApplication.instance()
+    style = _StockIcons("Fusion")
+    app.setStyle(style)
+    try:
+        made = SettingsDialog(settings, default_scheme(), scheme_path)
+        qtbot.addWidget(made)
+        buttons = made.buttons.buttons()
+        assert sorted(b.text() for b in buttons) == ["Cancel", "Save"]
+        assert all(b.icon().isNull() for b in buttons)
+    finally:
+        app.setStyle("Fusion")
+
+
+def test_what_an_optional_part_needs_is_said_without_a_command(monkeypatch):
+    from ui.live.hotkeys import hotkey_problem
+    from ui.supervision import media_sync
+
+    said = [hotkey_problem({"DISPLAY": ":0"}, "linux", installed=False) or "",
+            media_sync.ENABLE_HINT]
+    for text in said:
+        assert text and not any(word in text for word in ("pip", "install '", "apt-get", "sudo"))
+        assert "whoever" in text  # who can add it

@@ -90,7 +90,7 @@ def test_a_damaged_row_read_at_start_up_offers_the_backup_without_holding_the_lo
 def test_the_backup_offered_is_the_newest_that_passes_its_check(db_path, tmp_path) -> None:
     record_sessions(db_path, ["K-07"])
     good = backup.backups(db_path)[0]
-    broken = good.with_name(good.name.replace(good.stem[-6:], "235959"))
+    broken = good.with_name(f"{db_path.stem}-99991231-235959.db")
     broken.write_bytes(b"\0not a database" * 512)  # newer by name, and damaged
     assert backup.backups(db_path)[0] == broken
 

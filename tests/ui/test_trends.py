@@ -12,14 +12,15 @@ from companion.history import trends
 from companion.scheme import default_scheme
 from companion.store import Store
 from ui.plot.plot_style import DARK
+from ui.supervision.history_controller import TrendsController
 from ui.supervision.trends_page import NOT_ENOUGH, TrendsPage
 
 
 def page_for(qtbot, store: Store, code: str) -> TrendsPage:
-    page = TrendsPage(DARK)
+    page = TrendsPage(TrendsController(store), DARK)
     qtbot.addWidget(page)
     page.resize(1280, 800)
-    page.show_client(store, code)
+    page.show_client(code)
     return page
 
 

@@ -44,7 +44,9 @@ DEFAULT_BINDINGS: dict[str, str] = {
     "repair": "Ctrl+Alt+F",
     BLANK_ACTION: "Ctrl+Alt+B",
 }
-INSTALL_HINT = "Install the optional extra to use them: pip install 'attune[hotkeys]'."
+INSTALL_HINT = ("They are an optional part this installation of Attune does not include; "
+                "whoever set it up can add it. The window's own keys work as they are.")
+"""Said to a clinician, who never opened a terminal: what is missing, and who can add it."""
 _MODIFIERS = {"ctrl": "<ctrl>", "alt": "<alt>", "shift": "<shift>", "meta": "<cmd>",
               "cmd": "<cmd>"}
 
@@ -70,7 +72,7 @@ def hotkey_problem(env: Mapping[str, str] | None = None, platform: str | None = 
     if installed is None:
         installed = importlib.util.find_spec("pynput") is not None
     if not installed:
-        return f"Global keys are not installed. {INSTALL_HINT}"
+        return f"Global keys are not included. {INSTALL_HINT}"
     if platform.startswith("linux") or "bsd" in platform:
         if env.get("WAYLAND_DISPLAY") and not env.get("DISPLAY"):
             return ("Global keys need an X11 session; on Wayland they are not available. "

@@ -1,4 +1,4 @@
-"""Building blocks of the session plot: the minutes axis, growable arrays, shaded spans, legend.
+"""Building blocks of the session plot: growable arrays, shaded spans and the legend.
 
 Kept apart from `ui.plot.session_plot` so that module reads as what is drawn, and this one as how.
 """
@@ -11,46 +11,11 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.LegendItem import ItemSample
-from PySide6.QtCore import QRectF, Qt
+from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
 MS_PER_MIN = 60_000.0
-_TICK_STEPS = ((0.5, 0.25), (1, 0.5), (2, 1), (5, 1), (10, 5), (15, 5), (30, 10), (60, 15))
-"""(labelled, unlabelled) tick spacings in minutes, finest first."""
-
-
-def format_minutes(minutes: float) -> str:
-    """"5" for whole minutes, "2:30" otherwise; "" before the session starts."""
-    seconds = round(minutes * 60)
-    if seconds < 0:
-        return ""
-    m, s = divmod(seconds, 60)
-    return str(m) if s == 0 else f"{m}:{s:02d}"
-
-
-class MinutesAxis(pg.AxisItem):
-    """Session time in minutes, labelled at round values ("0", "5", "10"; "2:30" zoomed in)."""
-
-    _major = 1.0
-
-    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:
-        span = maxVal - minVal
-        if span <= 0 or size <= 0:
-            return []
-        wanted = max(2.0, size / 110.0)  # about one labelled tick per 110 px
-        major, minor = _TICK_STEPS[-1]
-        for major, minor in _TICK_STEPS:
-            if span / major <= wanted:
-                break
-        self._major = major
-        return [(major, 0.0), (minor, 0.0)]
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        if spacing < self._major:
-            return [""] * len(values)  # minor ticks stay unlabelled
-        return [format_minutes(v) for v in values]
-
-
 class Points:
     """x/y float arrays with spare capacity, so appending is O(1) amortised.
 
@@ -228,15 +193,37 @@ class Swatch:
 
 
 class LegendSample(ItemSample):
-    """A legend sample that never hides its item on a click, and draws span swatches."""
+    """A legend sample that never hides its item on a click. It draws span swatches, lines
+    and markers from the item's own style, so a marker's sample is right (and full size)
+    before the first marker of its kind is drawn."""
+
+    SIZE = 22
+    MARKER_PX = 13
+
+    def __init__(self, item: object) -> None:
+        super().__init__(item)
+        self.setFixedWidth(self.SIZE)
+        self.setFixedHeight(self.SIZE)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0, 0, self.SIZE, self.SIZE)
 
     def paint(self, p: QPainter, *args: object) -> None:
-        if isinstance(self.item, Swatch):
-            p.setPen(self.item.pen)
-            p.setBrush(self.item.brush)
-            p.drawRect(QRectF(2, 4, 16, 13))
-        else:
-            super().paint(p, *args)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        item, mid = self.item, self.SIZE / 2
+        if isinstance(item, Swatch):
+            p.setPen(item.pen)
+            p.setBrush(item.brush)
+            p.drawRect(QRectF(2, 4, self.SIZE - 4, self.SIZE - 8))
+            return
+        opts = item.opts
+        if opts.get("pen") is not None:
+            p.setPen(pg.mkPen(opts["pen"]))
+            p.drawLine(QPointF(1, mid), QPointF(self.SIZE - 1, mid))
+        if opts.get("symbol") is not None:
+            p.translate(mid, mid)
+            drawSymbol(p, opts["symbol"], min(opts["symbolSize"], self.MARKER_PX),
+                       pg.mkPen(opts["symbolPen"]), pg.mkBrush(opts["symbolBrush"]))
 
     def mouseClickEvent(self, event: object) -> None:
         event.ignore()  # type: ignore[attr-defined]
@@ -254,8 +241,9 @@ class Legend(pg.LegendItem):
         for _, label in self.items:
             label.setText(label.text, color=colour, size=f"{size_pt}pt")
 
-    def fit(self, width: float) -> None:
-        """Wrap into the fewest rows that fit in `width` pixels, rows filled evenly."""
+    def fit(self, width: float) -> int:
+        """Wrap into the fewest rows that fit in `width` pixels, rows filled evenly; returns
+        the number of rows."""
         gap = self.layout.horizontalSpacing()
         widths = [sample.width() + label.item.boundingRect().width() + 3 * gap + 10
                   for sample, label in self.items]
@@ -265,6 +253,13 @@ class Legend(pg.LegendItem):
             if sum(max(widths[c::columns]) for c in range(columns)) <= width:
                 break
         self.setColumnCount(columns)
+        return math.ceil(len(widths) / columns) if widths else 0
+
+    def row_height(self) -> float:
+        """The height of one row of entries, spacing included."""
+        tallest = max((max(sample.height(), label.item.boundingRect().height())
+                       for sample, label in self.items), default=0.0)
+        return tallest + self.layout.verticalSpacing()
 
     def hoverEvent(self, ev: object) -> None:
         pass

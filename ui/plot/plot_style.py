@@ -31,11 +31,14 @@ class PlotStyle:
     rupture_alpha: float
     pause_colour: str
     pause_alpha: float
-    note_colour: str
+    note_colours: tuple[str, ...]
+    """One colour per note kind, in the scheme's order (glimmer, trigger, note)."""
     marker_size: int
     font_size: int
     scheme_shade: int = 100
     """Scheme colours are made for a dark ground; >100 darkens them (Qt's QColor.darker)."""
+    attempt_lighter: int = 135
+    """A repair attempt is drawn in a paler repair colour than a repair (QColor.lighter)."""
 
 
 DARK = PlotStyle(
@@ -53,7 +56,7 @@ DARK = PlotStyle(
     rupture_alpha=0.24,
     pause_colour="#8d939b",
     pause_alpha=0.35,
-    note_colour="#d8cfa8",
+    note_colours=("#e6cf6e", "#e489b4", "#b9c3d3"),
     marker_size=13,
     font_size=11,
 )
@@ -73,8 +76,9 @@ LIGHT = PlotStyle(
     rupture_alpha=0.22,
     pause_colour="#8d939b",
     pause_alpha=0.60,
-    note_colour="#6b5a2a",
+    note_colours=("#8a6d00", "#b03c78", "#4f5a6b"),
     marker_size=13,
     font_size=11,
     scheme_shade=135,
+    attempt_lighter=100,
 )

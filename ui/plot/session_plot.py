@@ -4,7 +4,8 @@ The same widget draws a live session (a rolling window that follows now) and a f
 (review, supervision playback: the whole session). It keeps no session state of its own: it
 draws the `SessionState` it is given, in full (`show_state`) or one in-order event at a time
 (`on_change`), and both paths draw the same thing. It only holds on to the last state it was
-given, to know where an ended session stops and to draw `render_png`.
+given, to know where an ended session stops and to draw `render_png`. The frame around it
+(time axis, legend, following now, zoom) is `ui.plot.plot_frame.PlotFrame`.
 
 Performance follows pyqtgraph's scrolling-plot advice (STYLE.md): items are created once and
 fed numpy views with `setData`; data are clipped to a fixed sliding x-range; nothing
@@ -16,83 +17,54 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
-from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QResizeEvent
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QVBoxLayout, QWidget
+from PySide6.QtCore import QBuffer, QIODevice, Qt
+from PySide6.QtGui import QBrush, QColor, QImage
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
 from companion.events import Event, Kind
 from companion.fold import LANE_OF, LANES, SessionState
 from companion.scheme import Scheme
-from ui.plot.plot_items import MS_PER_MIN, Legend, MinutesAxis, Points, Spans, Swatch
+from ui.plot.markers import marker_looks, marker_rows
+from ui.plot.plot_frame import PlotFrame
+from ui.plot.plot_items import MS_PER_MIN, Points, Spans, Swatch
 from ui.plot.plot_style import DARK, PlotStyle
 
-DEFAULT_WINDOW_MIN = 10
 LANE_LABELS = {"client": "Client (perceived)", "self": "Self"}
-LEGEND_MIN_HEIGHT = 230
-"""Below this height (px) the legend is hidden: a compact strip keeps its room for the data."""
-AXIS_LABEL_MIN_HEIGHT = 170
 
 
-class SessionPlot(QWidget):
+class SessionPlot(PlotFrame):
     """Client and self lanes as step lines on the ladder, with ruptures, repairs, notes and now.
 
     Drive it with `show_state` (whole redraw), `on_change` (one in-order event) and `tick`
     (time passes). `following` is True while the view keeps now in sight; a pan or zoom by
     mouse stops that (followingChanged(False)) until `follow_now` or `set_window`. A click
     in the plot says when it fell: clickedAt(ms), with `ms_per_pixel` for a tolerance.
+    `set_zoom` says how the wheel behaves and offers a visible way back (see PlotFrame).
     """
 
-    followingChanged = Signal(bool)
-    clickedAt = Signal(int)
-
     def __init__(self, scheme: Scheme, style: PlotStyle = DARK, parent: QWidget | None = None):
-        super().__init__(parent)
+        rows, y_range = marker_rows(scheme)
+        super().__init__(y_range, [(s.level, s.label) for s in scheme.enabled_states], parent)
         self._scheme = scheme
         self._levels = {s.id: s.level for s in scheme.states}
         ladder = scheme.enabled_states
-        top, bottom = ladder[0].level, ladder[-1].level
-        span = max(top - bottom, 1.0)
+        span = max(ladder[0].level - ladder[-1].level, 1.0)
         smallest_gap = min(a.level - b.level for a, b in zip(ladder, ladder[1:]))
         self._self_offset = min(0.04 * span, 0.3 * smallest_gap)
-        self._rows = {"repair_attempt": top + 0.15 * span, "repair": top + 0.15 * span}
-        self._rows.update({f"note:{n.id}": bottom - 0.15 * span for n in scheme.notes})
-        self._y_range = (bottom - 0.27 * span, top + 0.27 * span)
+        self._rows = rows
 
         self._state: SessionState | None = None
         self._now_ms = 0
         self._drawn_ms = 0
-        self._window: int | None = DEFAULT_WINDOW_MIN
-        self._following = True
 
-        self._view = pg.GraphicsLayoutWidget()
-        self._view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the tap pad
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._view)
         self._build_items()
         self.set_style(style)
         self._apply_x_range()
-        self._view.scene().sigMouseClicked.connect(self._on_click)
 
     # -- building and styling ----------------------------------------------------------------
 
     def _build_items(self) -> None:
-        self._legend = Legend()
-        self._view.addItem(self._legend, row=0, col=0)
-        self._view.ci.layout.setAlignment(self._legend, Qt.AlignmentFlag.AlignLeft)
-        self._plot = self._view.addPlot(row=1, col=0, axisItems={"bottom": MinutesAxis("bottom")})
         plot, box = self._plot, self._plot.getViewBox()
-        plot.setMenuEnabled(False)
-        plot.setClipToView(True)  # PlotItem.addItem imposes its own setting on each curve
-        plot.hideButtons()
-        box.disableAutoRange()
-        box.setMouseEnabled(x=True, y=False)
-        box.setLimits(xMin=-1.0, minXRange=0.5, yMin=self._y_range[0], yMax=self._y_range[1])
-        plot.setYRange(*self._y_range, padding=0)
-        plot.getAxis("left").setTicks([self.y_labels(), []])
-        box.sigRangeChangedManually.connect(self._on_manual_range)
-
         ladder = self._scheme.enabled_states
         self._guides = [pg.InfiniteLine(s.level, angle=0, movable=False) for s in ladder]
         for guide in self._guides:
@@ -133,8 +105,7 @@ class SessionPlot(QWidget):
 
     def set_style(self, style: PlotStyle) -> None:
         """Repaint everything in another palette (dark / light); the data are untouched."""
-        self._style = style
-        scheme, plot = self._scheme, self._plot
+        scheme = self._scheme
 
         def colour(hex_colour: str, alpha: float = 1.0, from_scheme: bool = False) -> QColor:
             c = QColor(hex_colour)
@@ -142,26 +113,14 @@ class SessionPlot(QWidget):
             c.setAlphaF(alpha)
             return c
 
-        font = QFont()
-        font.setPointSize(style.font_size)
-        self._view.setBackground(style.background)
-        for name in ("left", "bottom"):
-            axis = plot.getAxis(name)
-            axis.setPen(colour(style.foreground, 0.45))
-            axis.setTickPen(colour(style.grid))
-            axis.setTextPen(colour(style.foreground))
-            axis.setStyle(tickFont=font, tickLength=-5)
-        longest = max(QFontMetrics(font).horizontalAdvance(label) for _, label in self.y_labels())
-        plot.getAxis("left").setWidth(longest + 14)
-        plot.setLabel("bottom", "minutes", color=style.foreground,
-                      **{"font-size": f"{style.font_size}pt"})
-        plot.showGrid(x=True, y=False, alpha=style.grid_alpha)
+        self._style_frame(style)
         for guide, state in zip(self._guides, scheme.enabled_states):
             guide.setPen(pg.mkPen(colour(state.colour, style.level_guide_alpha, True),
                                   width=1.5, style=Qt.PenStyle.DotLine))
 
         rupture = QBrush(colour(scheme.rupture_colour, style.rupture_alpha, True))
-        rupture_edge = pg.mkPen(colour(scheme.rupture_colour, min(1.0, 2.5 * style.rupture_alpha), True))
+        edge_alpha = min(1.0, 2.5 * style.rupture_alpha)
+        rupture_edge = pg.mkPen(colour(scheme.rupture_colour, edge_alpha, True))
         pause = QBrush(colour(style.pause_colour, style.pause_alpha), Qt.BrushStyle.BDiagPattern)
         self._ruptures.restyle(rupture, rupture_edge)
         self._pauses.restyle(pause, pg.mkPen(None))
@@ -172,35 +131,13 @@ class SessionPlot(QWidget):
         self._lane_items["client"].setPen(pg.mkPen(style.client_line, width=style.client_width))
         self._lane_items["self"].setPen(pg.mkPen(style.self_line, width=style.self_width,
                                                  style=Qt.PenStyle.DashLine))
-        repair = colour(scheme.repair_colour, from_scheme=True)
-        looks = {
-            "repair_attempt": ("t1", pg.mkPen(repair, width=2), None),
-            "repair": ("o", pg.mkPen(style.background, width=1), repair),
-        }
-        for note in scheme.notes:
-            looks[f"note:{note.id}"] = (note.shape, pg.mkPen(style.note_colour), style.note_colour)
-        for kind, (symbol, pen, brush) in looks.items():
+        for kind, look in marker_looks(scheme, style).items():
             item = self._marker_items[kind]
-            item.setSymbol(symbol)
-            item.setSymbolPen(pen)
-            item.setSymbolBrush(brush)
+            item.setSymbol(look.symbol)
+            item.setSymbolPen(look.pen)
+            item.setSymbolBrush(look.brush)
             item.setSymbolSize(style.marker_size)
         self._now_line.setPen(pg.mkPen(style.now_line, width=1.5))
-        self._legend.restyle(style.foreground, style.font_size - 1)
-        self._fit_to_size(self.width(), self.height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit_to_size(event.size().width(), event.size().height())
-
-    def _fit_to_size(self, width: int, height: int) -> None:
-        """Wrap the legend to the width; in a short strip, give its room to the data."""
-        roomy = height >= LEGEND_MIN_HEIGHT
-        self._legend.setVisible(roomy)
-        self._legend.setMinimumHeight(-1 if roomy else 0)  # -1: back to what its rows need
-        self._legend.setMaximumHeight(10_000 if roomy else 0)
-        self._legend.fit(width)
-        self._plot.getAxis("bottom").showLabel(height >= AXIS_LABEL_MIN_HEIGHT)
 
     # -- drawing a state ---------------------------------------------------------------------
 
@@ -321,51 +258,9 @@ class SessionPlot(QWidget):
             else:
                 self._marker_items[key].setData(*self._markers[key].view())
 
-    # -- the visible time range --------------------------------------------------------------
-
-    @property
-    def following(self) -> bool:
-        """True while the view keeps now in sight."""
-        return self._following
-
-    def set_window(self, minutes: int | None) -> None:
-        """Show the last `minutes` (5, 10, 20 …) or, with None, the whole session; follow now."""
-        self._window = minutes
-        self.follow_now()
-
-    def follow_now(self) -> None:
-        """Follow now again (after a pan or zoom by mouse)."""
-        changed = not self._following
-        self._following = True
-        self._apply_x_range()
-        if changed:
-            self.followingChanged.emit(True)
-
-    def x_range(self) -> tuple[float, float]:
-        """The visible time range, in minutes."""
-        left, right = self._plot.getViewBox().viewRange()[0]
-        return left, right
-
-    def _apply_x_range(self) -> None:
-        if not self._following:
-            return
-        tail = self._tail_ms() / MS_PER_MIN
-        if self._window is None:  # 0 → max(now, 1 min), with a sliver either side
-            right = max(tail, 1.0)
-            left, right = -0.01 * right, 1.015 * right
-        else:
-            right = max(0.98 * self._window, tail + 0.04 * self._window)
-            left = right - self._window
-        self._plot.setXRange(left, right, padding=0)
-
     def _on_x_range(self, _box: object, x_range: tuple[float, float]) -> None:
         self._ruptures.show_range(*x_range)
         self._pauses.show_range(*x_range)
-
-    def _on_manual_range(self, *_: object) -> None:
-        if self._following:
-            self._following = False
-            self.followingChanged.emit(False)
 
     # -- read-only views, for tests, the window and reports ----------------------------------
 
@@ -386,35 +281,6 @@ class SessionPlot(QWidget):
         """Marker positions (minutes, row) for "repair_attempt", "repair" or "note:<id>"."""
         x, y = self._markers[kind].view()
         return x.copy(), y.copy()
-
-    def y_labels(self) -> list[tuple[float, str]]:
-        """The ladder labels on the y axis (enabled states only), top first."""
-        return [(s.level, s.label) for s in self._scheme.enabled_states]
-
-    @property
-    def y_range(self) -> tuple[float, float]:
-        """The plot's fixed vertical extent (bottom, top): the ladder plus the marker rows."""
-        return self._y_range
-
-    def _on_click(self, event: MouseClickEvent) -> None:
-        """A left click (not a drag) inside the plotting area: when it fell, in session ms."""
-        if event.button() != Qt.MouseButton.LeftButton or event.double():
-            return
-        box = self._plot.getViewBox()
-        pos = event.scenePos()
-        if box.sceneBoundingRect().contains(pos):
-            self.clickedAt.emit(max(0, round(box.mapSceneToView(pos).x() * MS_PER_MIN)))
-
-    def ms_per_pixel(self) -> float:
-        """How much session time one pixel of the plot's width spans now."""
-        box = self._plot.getViewBox()
-        (left, right), _y = box.viewRange()
-        return (right - left) * MS_PER_MIN / max(1.0, box.sceneBoundingRect().width())
-
-    def add_overlay(self, item: pg.GraphicsObject) -> None:
-        """Draw `item` over the session (playback's cursor, supervision comments) without
-        changing the view's range. The caller owns the item and its style."""
-        self._plot.addItem(item, ignoreBounds=True)
 
     def hold_still(self) -> None:
         """The session drawn will not change (playback): keep the lanes and markers as cached

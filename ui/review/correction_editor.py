@@ -11,15 +11,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QValidator
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent, QValidator
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -31,6 +31,8 @@ from companion.export import session_time
 from companion.scheme import Scheme
 
 Choice = tuple[Kind, str | None]
+TWO_COLUMNS_EM = 34
+"""From this width (ems) the markers or strategies are laid out in two columns."""
 
 
 class TimeSpin(QSpinBox):
@@ -93,7 +95,8 @@ def tag_options(choice: Choice, scheme: Scheme) -> list[tuple[str, str]]:
 
 class CorrectionEditor(QFrame):
     """Signals: applyRequested(event_id, changes) with any of offset_ms, kind, value, tags;
-    removeRequested(event_id)."""
+    removeRequested(event_id). Markers and strategies are check boxes whose labels toggle
+    them, in two columns where there is room, so Apply stays close."""
 
     applyRequested = Signal(int, object)
     removeRequested = Signal(int)
@@ -117,8 +120,14 @@ class CorrectionEditor(QFrame):
         self.what.currentIndexChanged.connect(self._refresh_tags)
         self.tags_title = QLabel(self)
         self.tags_title.setObjectName("fieldLabel")
-        self.tags = QListWidget(self)
+        self.tags = QWidget(self)
         self.tags.setAccessibleName("Markers or strategies")
+        self._tag_grid = QGridLayout(self.tags)
+        self._tag_grid.setContentsMargins(0, 0, 0, 0)
+        self._tag_grid.setHorizontalSpacing(12)
+        self._tag_grid.setVerticalSpacing(2)
+        self.boxes: dict[str, QCheckBox] = {}
+        self._columns = 1
         self.refusal = QLabel(self)
         self.refusal.setObjectName("warning")
         self.refusal.setAccessibleName("Correction refused")
@@ -193,15 +202,11 @@ class CorrectionEditor(QFrame):
         self.refusal.setVisible(bool(text))
 
     def checked_tags(self) -> list[str]:
-        items = (self.tags.item(i) for i in range(self.tags.count()))
-        return [str(it.data(Qt.ItemDataRole.UserRole)) for it in items
-                if it.checkState() is Qt.CheckState.Checked]
+        return [tag_id for tag_id, box in self.boxes.items() if box.isChecked()]
 
     def set_tag_checked(self, tag_id: str, checked: bool) -> None:
-        for i in range(self.tags.count()):
-            item = self.tags.item(i)
-            if item.data(Qt.ItemDataRole.UserRole) == tag_id:
-                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        if tag_id in self.boxes:
+            self.boxes[tag_id].setChecked(checked)
 
     def changes(self) -> dict[str, Any]:
         """What differs from the tap as shown: the correction Apply would ask for."""
@@ -217,7 +222,7 @@ class CorrectionEditor(QFrame):
         if value is not None and value != event.value:
             out["value"] = value
         tags = self.checked_tags()
-        if self.tags.count() and set(tags) != set(event.tags):
+        if self.boxes and set(tags) != set(event.tags):
             out["tags"] = tags
         return out
 
@@ -229,20 +234,36 @@ class CorrectionEditor(QFrame):
         keep = set(self.checked_tags()) if checked is None else checked
         choice = self.what.currentData()
         options = tag_options(choice, self._scheme) if choice else []
-        self.tags.clear()
+        for box in self.boxes.values():
+            self._tag_grid.removeWidget(box)
+            box.hide()  # gone now, not only once the event loop deletes it
+            box.deleteLater()
+        self.boxes = {}
         for tag_id, text in options:
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, tag_id)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if tag_id in keep else Qt.CheckState.Unchecked)
-            self.tags.addItem(item)
+            box = QCheckBox(text, self.tags)
+            box.setChecked(tag_id in keep)
+            self.boxes[tag_id] = box
+        self._columns = 0
+        self._arrange_tags()
         rupture = choice is not None and choice[0] is Kind.RUPTURE
         self.tags_title.setText("Markers" if rupture else "Strategies")
         for widget in (self.tags_title, self.tags):
             widget.setVisible(bool(options))
-        rows = min(len(options), 7)
-        self.tags.setFixedHeight(self.tags.sizeHintForRow(0) * rows + 2 * self.tags.frameWidth()
-                                 if rows else 0)
+
+    def _arrange_tags(self) -> None:
+        """Two columns of check boxes where the editor is wide enough, else one."""
+        em = self.fontMetrics().horizontalAdvance("M")
+        columns = 2 if self.width() >= TWO_COLUMNS_EM * em else 1
+        if columns == self._columns:
+            return
+        self._columns = columns
+        rows = -(-len(self.boxes) // columns)
+        for i, box in enumerate(self.boxes.values()):
+            self._tag_grid.addWidget(box, i % rows, i // rows)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_tags()
 
     def _apply(self) -> None:
         changes = self.changes()

@@ -25,6 +25,7 @@ from companion.corrections import edited_ids
 from companion.events import Kind
 from companion.export import events_csv, session_json, session_time
 from companion.fold import SessionState, fold
+from companion.naming import record_name
 from companion.paths import write_output
 from companion.ratings import ALLIANCE, SRS_MAX, SRS_SCALES, srs_total
 from companion.redaction import shared
@@ -103,7 +104,7 @@ def build_pdf(data: ReportData, png: bytes) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
-    writer.setTitle(f"Attune session {data.row.id}")  # never the client code
+    writer.setTitle(f"Attune · {record_name(data.row.id)}")  # never the client code
     writer.setCreator("Attune")
     writer.setResolution(150)
     writer.setPageLayout(QPageLayout(
@@ -135,7 +136,7 @@ def build_pdf(data: ReportData, png: bytes) -> bytes:
         painter.restore()
         painter.drawText(QRectF(0, height, width, footer),
                          Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                         f"Attune · session {data.row.id} · page {page + 1} of {pages}")
+                         f"Attune · {record_name(data.row.id)} · page {page + 1} of {pages}")
     painter.end()
     del writer  # finishes the file
     buffer.close()
@@ -168,8 +169,8 @@ def write_export(store: Store, session_id: int, fmt: str, path: Path, *,
 
 
 def default_file_name(row: SessionRow, fmt: str) -> str:
-    """'attune-session-12-2025-03-12.pdf' (events: '...-events.csv'): never the client code."""
-    name = fig.default_file_name(row, fmt)
+    """'attune-record-12-2025-03-12.pdf' (events: '...-events.csv'): never the client code."""
+    name = row.file_name(fmt)
     return name if fmt in FORMATS else name.replace(f".{fmt}", f"-events.{fmt}")
 
 
@@ -191,9 +192,9 @@ def _fill(d: ReportData, plot_src: str, plot_width: str) -> str:
                else "Includes free text (note texts and reflections): not for sharing.")
     status = "" if s.ended else " (not ended)"
     values = {
-        "title": f"Attune session review · session {d.row.id}",
+        "title": f"Attune session review · {record_name(d.row.id)}",
         "css": _text("report.css"),
-        "session": escape(d.row.describe() + status),
+        "session": escape(d.row.describe(record=True) + status),
         "edited": edited,
         "privacy": escape(privacy),
         "plot_src": escape(plot_src),
@@ -207,7 +208,7 @@ def _fill(d: ReportData, plot_src: str, plot_width: str) -> str:
         "note_counts": escape(fig.notes_line(s, scheme)),
         "ratings": _ratings(d),
         "free_text": "" if d.redacted else _free_text(d),
-        "footer": escape(f"Attune · session {d.row.id} · perceived states: the clinician's "
+        "footer": escape(f"Attune · {record_name(d.row.id)} · perceived states: the clinician's "
                          "impressions, not measurements."),
     }
     return Template(_text("report.html")).substitute(values)

@@ -13,7 +13,6 @@ from typing import Any
 
 from companion.ratings import ALLIANCE
 from companion.scheme import Scheme
-from companion.store import SessionRow
 from companion.clock import format_duration
 from companion.summary import UNTYPED, Summary, scheme_label
 
@@ -172,10 +171,3 @@ def strategies_line(summary: Summary, scheme: Scheme) -> str:
 
 def notes_line(summary: Summary, scheme: Scheme) -> str:
     return " · ".join(f"{label(scheme.note_kind, k, k)} {n}" for k, n in summary.notes.items())
-
-
-
-
-def default_file_name(row: SessionRow, extension: str) -> str:
-    """'attune-session-12-2025-03-12.html': the id and date, never the client code."""
-    return f"attune-session-{row.id}-{row.local_start('%Y-%m-%d')}.{extension}".replace(" ", "-")

@@ -1,22 +1,21 @@
 """The post-session review: what happened, corrections of mis-taps, reflection, and reports.
 
-Opens when a session ends, and for any past session (`show_session`). The page is the review's
-controller: it reads the session from the store, hands the widgets what to show, and turns
-their requests into one core call each (`companion.corrections`, `Store.set_reflection`,
-`Store.set_rating`, the exports), then shows the result at once. Every figure comes from the
-core's `summarise`; the timeline is the live window's own `SessionPlot`.
+Opens when a session ends, and for any past session (`show_session`). The page lays out and
+shows; its `ReviewController` reads the session, makes each correction, saves the reflection
+and writes the exports, and pushes the session as it now is back (`opened`, `changed`). Every
+figure comes from the core's `summarise`; the timeline is the live window's own `SessionPlot`.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QEvent, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QBoxLayout,
     QCheckBox,
     QFileDialog,
@@ -31,20 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion import corrections
-from companion.errors import AttuneError, UnsafeOutput
-from companion.events import Event, effective_taps
-from companion.fold import SessionState, fold
-from companion.scheme import Scheme, session_scheme
-from companion.store import SessionRow, Store
-from companion.summary import Summary, summarise
-from ui.review import report
+from companion.scheme import Scheme
+from ui.plot.plot_style import DARK, PlotStyle
+from ui.plot.session_plot import SessionPlot
 from ui.review import review_figures as fig
 from ui.review.correction_editor import CorrectionEditor
-from ui.plot.plot_style import DARK, PlotStyle
 from ui.review.reflection_panel import ReflectionPanel
+from ui.review.review_controller import ReviewController, Reviewed
 from ui.review.review_widgets import EventList, LaneShares, RuptureTable
-from ui.plot.session_plot import SessionPlot
 
 WIDE_PX = 920
 """From this width the figures and the reflection sit side by side."""
@@ -61,23 +54,21 @@ EXPORTS = (
 
 
 class ReviewPage(QWidget):
-    """The review of one ended session. `show_session(store, id)` fills it; `back` when the
+    """The review of one ended session. `show_session(id)` fills it; `back` when the
     clinician is done. `ask_path(suggested_name) -> Path | None` picks an export's file (a
-    save dialog by default; tests replace it)."""
+    save dialog by default; tests replace it). `shown` is the session as last pushed by the
+    controller (None before the first)."""
 
     back = Signal()
 
-    def __init__(self, plot_style: PlotStyle = DARK, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: ReviewController, plot_style: PlotStyle = DARK,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Session review")
+        self.controller = controller
         self._style = plot_style
-        self.store: Store | None = None
-        self.row: SessionRow | None = None
-        self.scheme: Scheme | None = None
-        self.taps: list[Event] = []
-        self.state = SessionState()
-        self.summary: Summary | None = None
-        self.edited: set[int] = set()
+        self.shown: Reviewed | None = None
+        self._scheme: Scheme | None = None
         self.plot: SessionPlot | None = None
         self.ask_path: Callable[[str], Path | None] = self._ask_path
 
@@ -138,6 +129,8 @@ class ReviewPage(QWidget):
         self.reflection.ratingChanged.connect(self._save_rating)
 
         self._build_layout()
+        controller.opened.connect(self._opened)
+        controller.changed.connect(self._redraw)
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -202,7 +195,7 @@ class ReviewPage(QWidget):
         inner.addLayout(actions)
         inner.addWidget(self.message)
         inner.addLayout(self.columns, 1)
-        scroll = QScrollArea(self)
+        scroll = self.scroll = QScrollArea(self)
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -216,38 +209,35 @@ class ReviewPage(QWidget):
         wide = event.size().width() >= WIDE_PX
         self.columns.setDirection(QBoxLayout.Direction.LeftToRight if wide
                                   else QBoxLayout.Direction.TopToBottom)
-        self.rupture_table.set_compact(not wide)
         margin = 16 if wide else 8
         self._inner.setContentsMargins(margin, 12, margin, 12)
 
     # -- showing a session -----------------------------------------------------------------
 
-    def show_session(self, store: Store, session_id: int, back_text: str = "Back to start") -> None:
-        """Review session `session_id` of `store` (raises AttuneError if it cannot be read)."""
+    def show_session(self, session_id: int, back_text: str = "Back to start") -> None:
+        """Review session `session_id` (raises AttuneError if it cannot be read)."""
         self.reflection.flush()  # a half-typed answer of the previous session is kept
-        row = store.session(session_id)
-        scheme = session_scheme(row.scheme_json, row.id)
-        if self.plot is None or self.scheme is None or self.scheme.raw != scheme.raw:
-            self._new_plot(scheme)
-        self.store, self.row, self.scheme = store, row, scheme
         self.back_button.setText(back_text)
-        self.session_line.setText(f"Session {row.id} · {row.describe()}")
+        self.controller.open(session_id)
+
+    def _opened(self, session: Reviewed) -> None:
+        scheme = session.scheme
+        if self.plot is None or self._scheme is None or self._scheme.raw != scheme.raw:
+            self._new_plot(scheme)
+        self._scheme = scheme
+        self.session_line.setText(session.row.describe())
         self.message.hide()
         self.editor.hide()
         self.tabs.setCurrentIndex(0)
-        self.reflection.set_session(scheme.prompts, store.reflections(row.id),
-                                    store.ratings(row.id))
-        self.refresh()
+        self.reflection.set_session(scheme.prompts, session.reflections, session.ratings)
+        self._redraw(session)
+        assert self.plot is not None
+        self.plot.set_window(None)  # each session opens at its full extent, not as zoomed
 
-    def refresh(self) -> None:
-        """Read the session's log again and redraw every figure, the plot and the list."""
-        assert self.store is not None and self.row is not None and self.scheme is not None
-        events = self.store.events(self.row.id)
-        self.taps = effective_taps(events)
-        self.edited = corrections.edited_ids(events)
-        self.state = fold(events)
-        summary = self.summary = summarise(self.state, self.scheme)
-        scheme = self.scheme
+    def _redraw(self, session: Reviewed) -> None:
+        """Every figure, the plot and the list, from the session as it now is."""
+        self.shown = session
+        summary, scheme = session.summary, session.scheme
         self.duration.setText(fig.duration_line(summary))
         for lane in self.lanes.values():
             lane.show_summary(summary, scheme)
@@ -256,14 +246,13 @@ class ReviewPage(QWidget):
         self.rupture_table.show_rows(fig.rupture_rows(summary, scheme))
         self.strategies.setText("Strategies used: " + fig.strategies_line(summary, scheme))
         self.notes.setText("Notes: " + fig.notes_line(summary, scheme))
-        n = len(self.edited)
+        n = len(session.edited)
         self.edited_badge.setText(f"Edited · {n} tap{'' if n == 1 else 's'} corrected "
                                   "(originals kept in the log)" if n else "")
         self.edited_badge.setVisible(bool(n))
-        self.events.show_taps(self.taps, self.edited, scheme, self.state)
+        self.events.show_taps(session.taps, session.edited, scheme, session.state)
         assert self.plot is not None
-        end = self.state.ended_ms if self.state.ended_ms is not None else self.state.last_ms
-        self.plot.show_state(self.state, end)
+        self.plot.show_state(session.state, session.end_ms)
 
     def set_plot_style(self, style: PlotStyle) -> None:
         self._style = style
@@ -278,6 +267,7 @@ class ReviewPage(QWidget):
         self.plot.setAccessibleName("Timeline of the whole session")
         self.plot.setMinimumHeight(PLOT_HEIGHT)
         self.plot.set_window(None)
+        self.plot.set_zoom(wheel=False)  # the page scrolls: the wheel is the page's
         self.plot.clickedAt.connect(self._pick_near)
         self.plot_holder.addWidget(self.plot)
 
@@ -285,40 +275,41 @@ class ReviewPage(QWidget):
         """A click on the timeline picks the tap nearest it in time to correct, when one is
         within CLICK_PX of it; a click on an empty stretch picks nothing."""
         assert self.plot is not None
-        taps = [t for t in self.taps if t.is_tap]
-        if not taps:
-            return
-        nearest = min(taps, key=lambda t: abs(t.offset_ms - ms))
-        if abs(nearest.offset_ms - ms) <= CLICK_PX * self.plot.ms_per_pixel():
+        nearest = self.shown.nearest_tap(ms) if self.shown is not None else None
+        reach = CLICK_PX * self.plot.ms_per_pixel()
+        if nearest is not None and abs(nearest.offset_ms - ms) <= reach:
             self._edit_tap_again(nearest.id)
 
     # -- corrections -----------------------------------------------------------------------
 
     def _edit_tap(self, event_id: int) -> None:
-        tap = next((t for t in self.taps if t.id == event_id), None)
-        if tap is None or self.scheme is None:
+        tap = self.shown.tap(event_id) if self.shown is not None else None
+        if tap is None or self.shown is None:
             return
-        end = self.state.ended_ms if self.state.ended_ms is not None else self.state.last_ms
         self.tabs.setCurrentIndex(self.tabs.indexOf(self.events_tab))
-        self.editor.edit(tap, self.scheme, end)
+        self.editor.edit(tap, self.shown.scheme, self.shown.end_ms)
+        QTimer.singleShot(0, self, self._show_apply)  # once the editor is laid out
+
+    def _show_apply(self) -> None:
+        """Scroll the page so the editor's Apply row is in sight (never below the fold)."""
+        if self.editor.isVisible():
+            for _ in range(3):  # the editor, its tab, then the page: each lays out in turn
+                QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            self.scroll.ensureWidgetVisible(self.editor.apply_button, 0, 16)
 
     def _apply(self, event_id: int, changes: dict[str, Any]) -> None:
-        """One audited edit with every change (time, kind, value, tags): all or nothing."""
-        self._correct(event_id, lambda: corrections.correct(self._store(), self._id(), event_id,
-                                                            **changes))
+        self._after_correction(event_id, self.controller.correct(event_id, changes))
 
     def _remove(self, event_id: int) -> None:
-        self._correct(None, lambda: corrections.remove(self._store(), self._id(), event_id))
+        self._after_correction(None, self.controller.remove(event_id))
 
-    def _correct(self, keep: int | None, step: Callable[[], object]) -> None:
-        try:
-            step()
-        except (AttuneError, sqlite3.Error) as exc:
+    def _after_correction(self, keep: int | None, refusal: str) -> None:
+        """Keep the corrected tap open for more (a removed one closes the editor); a refusal
+        is said in place, on the tap it was about."""
+        if refusal:
             self._edit_tap_again(keep)
-            self.editor.show_refusal(str(exc))
-            return
-        self.refresh()
-        if keep is not None:
+            self.editor.show_refusal(refusal)
+        elif keep is not None:
             self._edit_tap_again(keep)
         else:
             self.editor.hide()
@@ -332,47 +323,33 @@ class ReviewPage(QWidget):
     # -- reflection ------------------------------------------------------------------------
 
     def _save_answer(self, prompt_id: str, text: str) -> None:
-        self._save(lambda: self._store().set_reflection(self._id(), prompt_id, text))
+        self._saved(self.controller.save_answer(prompt_id, text))
 
     def _save_rating(self, name: str, value: int | None) -> None:
-        self._save(lambda: self._store().set_rating(self._id(), name, value))
+        self._saved(self.controller.save_rating(name, value))
 
-    def _save(self, write: Callable[[], None]) -> None:
-        try:
-            write()
-        except (AttuneError, sqlite3.Error) as exc:
-            self.reflection.mark_failed(f"Not saved ({exc}). Your text is still here.")
-            return
-        self.reflection.mark_saved()
+    def _saved(self, refusal: str) -> None:
+        if refusal:
+            self.reflection.mark_failed(f"Not saved ({refusal}). Your text is still here.")
+        else:
+            self.reflection.mark_saved()
 
     # -- exports ---------------------------------------------------------------------------
 
     def export(self, fmt: str, path: Path) -> None:
-        """Write the report (html, pdf) or the events (csv, json) to `path`, atomically,
-        free text left out unless "Include free text" is ticked; the export is audited."""
+        """Write the report (html, pdf) or the events (csv, json) to `path`, free text left
+        out unless "Include free text" is ticked, and say what was written."""
         self.reflection.flush()
-        store, session_id = self._store(), self._id()
         redact = not self.free_text.isChecked()
-        try:
-            report.write_export(store, session_id, fmt, path, redact=redact)
-            store.audit("export", session_id, {"format": fmt, "redacted": redact,
-                                               "file": path.name})
-        except UnsafeOutput as exc:  # the database, a backup, a folder...: says so itself
-            self._say(str(exc), "refused")
-            return
-        except (AttuneError, OSError, sqlite3.Error) as exc:
-            self._say(f"Nothing was written to {path.name}: {exc}", "refused")
+        refusal = self.controller.export(fmt, path, redact=redact)
+        if refusal:
+            self._say(refusal, "refused")
             return
         what = "free text left out" if redact else "with free text: not for sharing"
         self._say(f"Wrote {path} ({what}).", "")
 
-    def suggested_name(self, fmt: str) -> str:
-        """The default file name: session id and date, never the client code."""
-        assert self.row is not None
-        return report.default_file_name(self.row, fmt)
-
     def _export_clicked(self, fmt: str) -> None:
-        path = self.ask_path(self.suggested_name(fmt))
+        path = self.ask_path(self.controller.suggested_name(fmt))
         if path is not None:
             self.export(fmt, path)
 
@@ -397,14 +374,6 @@ class ReviewPage(QWidget):
     def _back(self) -> None:
         self.flush()
         self.back.emit()
-
-    def _store(self) -> Store:
-        assert self.store is not None, "show_session first"
-        return self.store
-
-    def _id(self) -> int:
-        assert self.row is not None, "show_session first"
-        return self.row.id
 
 
 def _section(title: str) -> QLabel:

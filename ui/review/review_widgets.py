@@ -21,17 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from companion.describe import describe_tap
 from companion.events import Event, Kind
 from companion.export import session_time
 from companion.fold import SessionState
 from companion.scheme import Scheme
 from companion.summary import Summary
 from ui.review import review_figures as fig
-from ui.live.live_page import describe_tap
 
 BAR_LABEL_MIN = 0.12
 """A segment shows its label inside the bar when it is at least this share of the bar."""
 EDITED_MARK = "✎ "
+SLACK_PX = 2
+"""Kept free right of the rupture table's last column, so rounding never adds a scroll."""
 
 
 class ShareBar(QWidget):
@@ -111,11 +113,15 @@ class LaneShares(QWidget):
 
 class RuptureTable(QTableWidget):
     """One row per rupture: start, type and markers, time to repair, strategies, the client's
-    state before and after. Sized to its rows, so the page (not the table) scrolls. In a
-    narrow strip (`set_compact`) each rupture is one cell of lines instead of six columns."""
+    state before and after. Sized to its rows, so the page (not the table) scrolls. Each
+    column is at least as wide as its heading and its longest word; where six such columns do
+    not fit, each rupture is one cell of lines instead (a narrow strip)."""
 
     HEADERS = ("#", "Start", "Type and markers", "Time to repair", "Strategies",
                "Client before → after")
+    WEIGHTS = (0, 0, 3, 2, 3, 2)
+    """How spare width is shared: # and Start only ever take what they need."""
+    CELL_PAD = 16
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, len(self.HEADERS), parent)
@@ -128,52 +134,85 @@ class RuptureTable(QTableWidget):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setWordWrap(True)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self._set_columns()
 
-    def set_compact(self, compact: bool) -> None:
-        if compact != self._compact:
-            self._compact = compact
-            self._set_columns()
-            self.show_rows(self._rows)
+    @property
+    def compact(self) -> bool:
+        return self._compact
+
+    def column_minimums(self) -> list[int]:
+        """Each column's least width: its heading, and its longest word (or, for # and Start,
+        its longest cell), whole."""
+        metrics, bold = self.fontMetrics(), self.horizontalHeader().fontMetrics()
+        out = []
+        for c, heading in enumerate(self.HEADERS):
+            texts = [self._cells(row)[c] for row in self._rows]
+            words = [w for t in texts for w in (t.split() if self.WEIGHTS[c] else [t])]
+            widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
+            out.append(max(bold.horizontalAdvance(heading), widest) + self.CELL_PAD)
+        return out
 
     def _set_columns(self) -> None:
         headers = ("Ruptures",) if self._compact else self.HEADERS
         self.setColumnCount(len(headers))
         self.setHorizontalHeaderLabels(headers)
-        header = self.horizontalHeader()
-        for column in range(len(headers)):
-            mode = (QHeaderView.ResizeMode.Stretch if self._compact or column in (2, 4)
-                    else QHeaderView.ResizeMode.ResizeToContents)
-            header.setSectionResizeMode(column, mode)
+
+    def _fit_columns(self) -> None:
+        """Full columns where they fit the width, sharing what is spare by WEIGHTS; else one."""
+        width = self.viewport().width() or self.width()
+        minimums = self.column_minimums()
+        compact = sum(minimums) + SLACK_PX > width
+        if compact != self._compact:
+            self._compact = compact
+            self._set_columns()
+            self._fill()
+        if compact:
+            self.horizontalHeader().resizeSection(0, width)
+            return
+        spare = width - sum(minimums) - SLACK_PX
+        total = sum(self.WEIGHTS)
+        for c, least in enumerate(minimums):
+            self.horizontalHeader().resizeSection(c, least + spare * self.WEIGHTS[c] // total)
 
     def show_rows(self, rows: list[fig.RuptureRow]) -> None:
         self._rows = rows
-        self.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            kind = row.kind + (f"\n{row.markers}" if row.markers else "")
-            cells: tuple[str, ...] = (str(row.number), row.start, kind, row.repair,
-                                      row.strategies or "—", row.before_after)
+        self._fill()
+        self._fit_columns()
+        self.setVisible(bool(rows))
+        self.fit_height()
+
+    @staticmethod
+    def _cells(row: fig.RuptureRow) -> tuple[str, ...]:
+        kind = row.kind + (f"\n{row.markers}" if row.markers else "")
+        return (str(row.number), row.start, kind, row.repair, row.strategies or "—",
+                row.before_after)
+
+    def _fill(self) -> None:
+        self.setRowCount(len(self._rows))
+        for r, row in enumerate(self._rows):
+            cells = self._cells(row)
             if self._compact:
-                repair = f"Time to repair {row.repair}" if row.repaired else row.repair
-                cells = ((f"#{row.number} at {row.start} · {kind}\n{repair}\n"
-                          f"Strategies: {row.strategies or '—'}\nClient: {row.before_after}"),)
+                number, start, kind, repair, strategies, client = cells
+                repair = f"Time to repair {repair}" if row.repaired else repair
+                cells = (f"#{number} at {start} · {kind}\n{repair}\n"
+                         f"Strategies: {strategies}\nClient: {client}",)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
                 self.setItem(r, c, item)
-        self.setVisible(bool(rows))
-        self.fit_height()
 
     def fit_height(self) -> None:
         """As tall as its rows (wrapped text included)."""
         self.resizeRowsToContents()
         rows = sum(self.rowHeight(r) for r in range(self.rowCount()))
-        bar = self.horizontalScrollBar().sizeHint().height() if self.horizontalScrollBar().isVisible() else 0
-        self.setFixedHeight(self.horizontalHeader().height() + rows + 2 * self.frameWidth() + bar)
+        self.setFixedHeight(self.horizontalHeader().height() + rows + 2 * self.frameWidth())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._fit_columns()
         self.fit_height()
 
 

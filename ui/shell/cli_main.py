@@ -13,6 +13,7 @@ from pathlib import Path
 
 from companion import cli
 from companion.errors import DatabaseLocked
+from companion.naming import record_name
 from companion.paths import user_path, write_output
 from companion.store import Store
 
@@ -28,16 +29,17 @@ def add_report_command(sub: argparse._SubParsersAction) -> None:
         description="Write the post-session review (summary, timeline picture, ruptures and "
         "repair, ratings) to one file: HTML (self-contained) or PDF. Free text (note texts "
         "and reflection answers) is left out unless you add --include-notes. The file name "
-        "you give is used as it is; the default name holds the session id and date, never "
-        "the client code.",
+        "you give is used as it is; the default name holds the record number and date, "
+        "never the client code.",
     )
-    p.add_argument("id", type=cli.session_id_arg, metavar="ID", help="the session id (see 'sessions')")
+    p.add_argument("id", type=cli.session_id_arg, metavar="RECORD",
+                   help="the session's record number (the first column of 'sessions')")
     p.add_argument("--format", required=True, choices=("html", "pdf"),
                    help="html: one file for a browser; pdf: for printing or filing")
     p.add_argument("--include-notes", action="store_true",
                    help="keep note texts and reflection answers (not for sharing)")
     p.add_argument("-o", "--output", metavar="FILE", type=cli.file_output_arg,
-                   help="the file to write (default: attune-session-ID-DATE.FORMAT here)")
+                   help="the file to write (default: attune-record-ID-DATE.FORMAT here)")
     p.set_defaults(run=_cmd_report)
 
 
@@ -59,7 +61,7 @@ def _cmd_report(args: argparse.Namespace, db: Path) -> int:
     except OSError as err:
         return cli.fail(f"Cannot write {out}: {err.strerror or err}.")
     what = "free text left out" if redact else "including notes: not for sharing"
-    print(f"Wrote the review of session {args.id} to {out} ({what}).")
+    print(f"Wrote the review of {record_name(args.id)} to {out} ({what}).")
     try:
         with Store.open(db) as store:
             store.audit("export", args.id, {"format": f"report-{args.format}",

@@ -27,7 +27,7 @@ from ui.shell.start_page import StartPage
 from ui.shell.theme import Theme, apply_theme
 
 if TYPE_CHECKING:
-    from ui.supervision.history_page import SupervisionFlow
+    from ui.supervision.flow import SupervisionFlow
     from ui.live.compact_window import BesideCall
     from ui.live.live_page import LivePage
     from ui.review.review_page import ReviewPage
@@ -185,13 +185,14 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         if self.review_page is None:
+            from ui.review.review_controller import ReviewController
             from ui.review.review_page import ReviewPage
 
-            self.review_page = ReviewPage(self._plot_style)
+            self.review_page = ReviewPage(ReviewController(self.store, self), self._plot_style)
             self.review_page.back.connect(self.show_start)
             self.stack.addWidget(self.review_page)
         try:
-            self.review_page.show_session(self.store, session_id)
+            self.review_page.show_session(session_id)
         except (AttuneError, sqlite3.Error, OSError) as exc:
             self.start_page.show_error(_not_done("The review could not be opened", exc))
             return
@@ -240,7 +241,7 @@ class MainWindow(QMainWindow):
         """History, playback and trends: built when first asked for (never during a session),
         so start-up does not pay for them."""
         if self._supervision is None:
-            from ui.supervision.history_page import SupervisionFlow
+            from ui.supervision.flow import SupervisionFlow
 
             self._supervision = SupervisionFlow(self.stack, self.store, self.settings,
                                                 lambda: self._plot_style, self.show_start)

@@ -126,11 +126,14 @@ class SettingsDialog(QDialog):
         self.problem.setAccessibleName("Settings problem")
         self.problem.setWordWrap(True)
         self.problem.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        for button, name in ((QDialogButtonBox.StandardButton.Save, "Save settings"),
-                             (QDialogButtonBox.StandardButton.Cancel, "Cancel")):
-            self.buttons.button(button).setAccessibleName(name)
+        # Buttons of our own, not standard ones: a desktop theme hangs its stock icons on those.
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton("Save", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton("Cancel",
+                                                    QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setAccessibleName("Save settings")
+        self.cancel_button.setAccessibleName("Cancel")
+        self.save_button.setDefault(True)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
@@ -54,11 +55,15 @@ _PALETTES: dict[Theme, dict[QPalette.ColorRole, str]] = {
 }
 
 
+STYLES_DIR = "@styles"
+"""Stands for the style sheets' own folder in their url(…), so images beside them are found."""
+
+
 def style_sheet(theme: Theme) -> str:
-    """The theme's Qt style sheet text."""
-    return resources.files("resources").joinpath("styles", f"{theme.value}.qss").read_text(
-        encoding="utf-8"
-    )
+    """The theme's Qt style sheet text, its images' paths made whole."""
+    styles = resources.files("resources").joinpath("styles")
+    text = styles.joinpath(f"{theme.value}.qss").read_text(encoding="utf-8")
+    return text.replace(STYLES_DIR, Path(str(styles)).as_posix())
 
 
 def plot_style(theme: Theme) -> PlotStyle:

@@ -7,35 +7,32 @@ one bundle (free text left out unless the clinician ticks the box); importing a 
 everything first, and a refused bundle is explained on the page with the database unchanged.
 
 Only reachable from the start page, never during a live session. The page only lays out and
-asks: the window's `SupervisionFlow` (below) moves between history, playback and trends.
+asks: its `HistoryController` reads and writes the store, and the window's `SupervisionFlow`
+(ui.supervision.flow) moves between history, playback, trends and review.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QDate, QModelIndex, QObject, QPersistentModelIndex,
-    QSortFilterProxyModel, Qt, Signal,
+    QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt,
+    Signal,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
-    QLabel, QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget,
+    QLabel, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
-from companion import clients
-from companion.bundle import import_bundle, write_bundle
 from companion.clock import format_duration
 from companion.errors import AttuneError
-from companion.history import HistoryRow, history
-from companion.store import Store
+from companion.history import HistoryRow
 from ui.supervision.flow_layout import flow_of, labelled
+from ui.supervision.history_controller import HistoryController
 
 ALL_CLIENTS = "All clients"
-COLUMNS = ("Date", "Client", "No.", "Duration", "Ruptures", "Repaired", "Unrepaired", "Status")
+COLUMNS = ("Date", "Client", "Session", "Duration", "Ruptures", "Repaired", "Unrepaired", "Status")
 BUNDLE_FILTER = "Attune session bundle (*.attune);;All files (*)"
 SORT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -122,10 +119,11 @@ class HistoryPage(QWidget):
     reviewRequested = Signal(int)
     trendsRequested = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, review: bool = False) -> None:
+    def __init__(self, controller: HistoryController | None, parent: QWidget | None = None, *,
+                 review: bool = False) -> None:
         super().__init__(parent)
         self.setAccessibleName("Session history")
-        self.store: Store | None = None
+        self.controller = controller
         self.ask_save_path: Callable[[str], str] = self._ask_save_path
         self.ask_open_path: Callable[[], str] = self._ask_open_path
 
@@ -225,24 +223,26 @@ class HistoryPage(QWidget):
 
     # -- filling -------------------------------------------------------------------------------
 
-    def show_store(self, store: Store) -> None:
+    def reload(self) -> None:
         """Read the client codes and the sessions afresh."""
-        self.store = store
+        if self.controller is None:
+            return
         text = self.client.currentText() or ALL_CLIENTS
         self.client.blockSignals(True)
         self.client.clear()
-        self.client.addItems([ALL_CLIENTS, *store.client_codes()])
+        self.client.addItems([ALL_CLIENTS, *self.controller.client_codes()])
         self.client.setEditText(text)
         self.client.blockSignals(False)
         self.refresh()
 
     def refresh(self) -> None:
-        if self.store is None:
+        """List the sessions the filters choose."""
+        if self.controller is None:
             return
         code = self.client.currentText().strip()
         try:
-            rows = history(self.store, None if code in ("", ALL_CLIENTS) else code,
-                           _day(self.since), _day(self.until))
+            rows = self.controller.sessions(None if code in ("", ALL_CLIENTS) else code,
+                                            _day(self.since), _day(self.until))
         except AttuneError as exc:
             self.say(str(exc), error=True)
             return
@@ -291,35 +291,30 @@ class HistoryPage(QWidget):
 
     def export_selected(self) -> None:
         row = self.selected()
-        if row is None or self.store is None:
+        if row is None or self.controller is None:
             self.say("Choose a session in the list first.", error=True)
             return
-        stem = f"{row.client_code}-{row.started.strftime('%Y%m%d-%H%M')}.attune"
-        path = self.ask_save_path(stem)
+        path = self.ask_save_path(self.controller.bundle_name(row))
         if not path:
             return
-        with_text = self.free_text.isChecked()
         try:
-            write_bundle(self.store, row.session_id, path, include_free_text=with_text)
+            done = self.controller.share(row, path, self.free_text.isChecked())
         except AttuneError as exc:
             self.say(str(exc), error=True)
             return
-        kept = "with its free text" if with_text else "free text left out"
-        self.say(f"Bundle written ({kept}): {path}")
+        self.say(done)
 
     def import_file(self) -> None:
         path = self.ask_open_path()
-        if not path or self.store is None:
+        if not path or self.controller is None:
             return
         try:
-            session_id = import_bundle(self.store, path)
+            done = self.controller.take_in(path)
         except AttuneError as exc:
             self.say(f"{exc} Nothing was imported.", error=True)
             return
-        self.show_store(self.store)
-        warning = clients.name_warning(self.store.session(session_id).client_code)
-        self.say(f"Imported {Path(path).name} as session {session_id}."
-                 + (f" {warning}" if warning else ""))
+        self.reload()
+        self.say(done)
 
     def _ask_save_path(self, suggested: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, "Export bundle", suggested, BUNDLE_FILTER)
@@ -344,92 +339,3 @@ def _date_edit(any_text: str, parent: QWidget) -> QDateEdit:
 
 def _day(edit: QDateEdit) -> Any:
     return None if edit.date() == edit.minimumDate() else edit.date().toPython()
-
-
-class SupervisionFlow(QObject):
-    """History, playback, trends (and review, where that page exists) in the window's stack.
-
-    Pages that draw plots are built when first asked for (pyqtgraph loads then) and thrown
-    away when left, so each session and client starts fresh.
-    """
-
-    def __init__(self, stack: QStackedWidget, store: Store | None, settings: Any,
-                 plot_style: Callable[[], Any], done: Callable[[], None]) -> None:
-        super().__init__(stack)
-        self._stack, self._store, self._settings = stack, store, settings
-        self._plot_style, self._done = plot_style, done
-        self._has_review = importlib.util.find_spec("ui.review.review_page") is not None
-        self.history = HistoryPage(review=self._has_review)
-        self.history.back.connect(done)
-        self.history.playRequested.connect(self.play)
-        self.history.trendsRequested.connect(self.trends)
-        self.history.reviewRequested.connect(self.review)
-        stack.addWidget(self.history)
-        self.page: QWidget | None = None
-
-    def show_history(self) -> None:
-        self._drop_page()
-        if self._store is not None:
-            self.history.show_store(self._store)
-        self._stack.setCurrentWidget(self.history)
-        self.history.table.setFocus()
-
-    def play(self, session_id: int) -> None:
-        from ui.supervision.playback_page import PlaybackPage
-
-        assert self._store is not None
-        try:
-            page = PlaybackPage(self._store, session_id, self._plot_style(),
-                                tint_minutes=self._settings.rupture_tint_minutes)
-        except (AttuneError, ValueError) as exc:  # ValueError: a log that does not fold
-            self.history.say(f"Session {session_id} cannot be played back: {exc}", error=True)
-            return
-        self._open(page)
-        page.setFocus()
-
-    def trends(self, client_code: str) -> None:
-        from ui.supervision.trends_page import TrendsPage
-
-        assert self._store is not None
-        page = TrendsPage(self._plot_style())
-        page.show_client(self._store, client_code)
-        self._open(page)
-
-    def review(self, session_id: int) -> None:
-        from ui.review.review_page import ReviewPage
-
-        assert self._store is not None
-        page = ReviewPage(self._plot_style())
-        self._open(page)
-        try:
-            page.show_session(self._store, session_id, back_text="Back to history")
-        except AttuneError as exc:
-            self.show_history()
-            self.history.say(str(exc), error=True)
-
-    def set_plot_style(self, style: Any) -> None:
-        if self.page is not None and hasattr(self.page, "set_plot_style"):
-            self.page.set_plot_style(style)
-
-    def close(self) -> None:
-        """Stop playing and drop the open page (the window is closing)."""
-        self._drop_page()
-
-    def _open(self, page: QWidget) -> None:
-        self._drop_page()
-        self.page = page
-        page.back.connect(self.show_history)  # type: ignore[attr-defined]
-        if hasattr(page, "fit_width"):
-            page.fit_width(self._stack.width())  # playback: laid out for the room it has
-        self._stack.addWidget(page)
-        self._stack.setCurrentWidget(page)
-
-    def _drop_page(self) -> None:
-        page, self.page = self.page, None
-        if page is not None:
-            if hasattr(page, "stop"):
-                page.stop()  # playback: the frame timer and any recording
-            if hasattr(page, "flush"):
-                page.flush()  # review: keep a half-typed answer
-            self._stack.removeWidget(page)
-            page.deleteLater()

@@ -33,10 +33,12 @@ except ImportError:
     QVideoWidget = None
 
 DRIFT_MS = 300
-ENABLE_HINT = ("Recording sync needs the optional 'media' extra: pip install 'attune[media]'")
+ENABLE_HINT = ("Playing a recording along is an optional part this installation of Attune does "
+               "not include; whoever set it up can add it. Playback works without it.")
+"""Said to a clinician, who never opened a terminal: what is missing, and who can add it."""
 if _missing is not None and ".so" in str(_missing):  # Addons installed, a library is not
-    ENABLE_HINT = (f"Recording sync needs a system library Qt's player uses ({_missing}); on "
-                   "Debian or Ubuntu: sudo apt-get install libpulse0")
+    ENABLE_HINT = ("Playing a recording along needs the computer's sound library (PulseAudio), "
+                   "which is missing; whoever looks after this computer can add it.")
 MEDIA_FILTER = "Recordings (*.mp3 *.m4a *.wav *.ogg *.mp4 *.mov *.mkv *.webm);;All files (*)"
 
 

@@ -12,42 +12,41 @@ Shift+Left/Right previous/next rupture; Ctrl+Left/Right previous/next note; [ an
 
 from __future__ import annotations
 
-from typing import Any
-
 import pyqtgraph as pg
-from PySide6.QtCore import (
-    QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal,
-)
+from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QHBoxLayout, QLabel, QListView, QPushButton, QSlider,
-    QScrollArea, QSizePolicy, QSplitter, QVBoxLayout, QWidget,
+    QAbstractItemView, QButtonGroup, QFrame, QHBoxLayout, QLabel, QListView, QPushButton,
+    QScrollArea, QSizePolicy, QSlider, QSplitter, QVBoxLayout, QWidget,
 )
 
 from companion.clock import Clock, format_duration
-from companion.events import Event, Kind
 from companion.replay import Replay
-from companion.scheme import Scheme, session_scheme
+from companion.scheme import session_scheme
 from companion.store import Store
-from ui.live.actions import Action, ActionRegistry
-from ui.supervision.comments_panel import CommentLayer, CommentsPanel
-from ui.supervision.flow_layout import flow_of
-from ui.live.live_page import describe_tap
-from ui.supervision.media_sync import MediaSync
-from ui.supervision.playback_controller import SPEEDS, PlaybackController
+from ui.live.rupture_timer import RuptureTimer
 from ui.plot.plot_items import MS_PER_MIN
 from ui.plot.plot_style import PlotStyle
-from ui.live.rupture_timer import RuptureTimer
 from ui.plot.session_plot import SessionPlot
-from ui.live.tap_pad import TapPad
+from ui.supervision.comments_panel import CommentLayer, CommentsPanel
+from ui.supervision.flow_layout import flow_of
+from ui.supervision.media_sync import MediaSync
+from ui.supervision.playback_controller import SPEEDS, PlaybackController
+from ui.supervision.playback_parts import EventListModel, column, read_only_pad
 
-WIDE_EM = 80
-"""From this width (in ems) the pad, plot and lists sit side by side; below, the plot is on
-top and the pad and lists share the space under it."""
 RIGHT_EM = 28
+"""The event and comment lists' least width (ems) beside the pad."""
+PLOT_MIN_EM = 36
+"""The plot's least width (ems) between the pad and the lists: with less room, the plot goes
+on top, across the whole width, and the pad and the lists share the space under it."""
 STACKED_SLACK_PX = 40
 """Room for the splitter handle and the page margins beside the pad and the lists."""
-OTHER_KINDS = {Kind.PAUSE: "Pause", Kind.RESUME: "Resume", Kind.END: "Session ended"}
+STACKED_PLOT_PX = 220
+"""The plot's least height; a page too short for it and the timer scrolls instead."""
+NARROW_PLOT_PX = 300
+NARROW_LISTS_PX = 420
+"""In a narrow strip the page scrolls: the plot, the pad and the lists keep these heights
+(the pad its whole height) instead of squeezing each other."""
 KEYS = {  # name: (key, what it does)
     "toggle": ("Space", "Play / pause"),
     "previous_event": ("Left", "Previous event"),
@@ -59,32 +58,6 @@ KEYS = {  # name: (key, what it does)
     "slower": ("[", "Slower"),
     "faster": ("]", "Faster"),
 }
-
-
-class EventListModel(QAbstractListModel):
-    """The session's effective events, one row each: '12:34  Sympathetic (client)'."""
-
-    def __init__(self, replay: Replay, scheme: Scheme, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._events, self._scheme, self._final = replay.events, scheme, replay.final
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._events)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        event = self._events[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{format_duration(event.offset_ms)}   {self.describe(event)}"
-        if role == Qt.ItemDataRole.ToolTipRole and event.text:
-            return event.text
-        return None
-
-    def describe(self, event: Event) -> str:
-        if event.kind in OTHER_KINDS:
-            return OTHER_KINDS[event.kind]
-        return describe_tap(event, self._scheme, self._final)
 
 
 class PlaybackPage(QWidget):
@@ -111,17 +84,19 @@ class PlaybackPage(QWidget):
         back = QPushButton("← History", self)
         back.setAccessibleName("Back to the session history")
         back.clicked.connect(self._leave)
-        title = QLabel(_title(row), self)
+        title = QLabel("Playback", self)
         title.setObjectName("pageTitle")
-        title.setAccessibleName("Session played back")
         title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.session_line = QLabel(row.describe(), self)
+        self.session_line.setObjectName("hint")
+        self.session_line.setAccessibleName("Session played back")
+        self.session_line.setWordWrap(True)
         self.position = QLabel(self)
         self.position.setObjectName("sessionClock")
         self.position.setAccessibleName("Playback position")
         header = QHBoxLayout()
         header.addWidget(back)
         header.addWidget(title, 1)
-        header.addWidget(self.position)
 
         self.buttons: dict[str, QPushButton] = {}
         transport = flow_of(*(self._button(name, text) for name, text in (
@@ -144,6 +119,7 @@ class PlaybackPage(QWidget):
         self.status.setObjectName("hint")
         self.status.setAccessibleName("Playback message")
         self.status.setWordWrap(True)
+        self.status.hide()
         speeds = flow_of(*speed_buttons, spacing=4)
 
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
@@ -155,10 +131,12 @@ class PlaybackPage(QWidget):
         self.slider.valueChanged.connect(self.controller.seek)
 
         self.timer = RuptureTimer(self.scheme, tint_minutes, self)
-        self.pad = _read_only_pad(self.scheme, self)
+        self.pad = read_only_pad(self.scheme, self)
+        pad_title = QLabel("The pad at the cursor (a read-out)", self)
+        pad_title.setObjectName("section")
         self.media = MediaSync(self)
         self.left = QScrollArea(self)
-        self.left.setWidget(_column(self.timer, self.pad, self.media))
+        self.left.setWidget(column(self.timer, pad_title, self.pad, self.media))
         self.left.setWidgetResizable(True)
         self.left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.left.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -166,6 +144,7 @@ class PlaybackPage(QWidget):
         self.plot = SessionPlot(self.scheme, style, self)
         self.plot.setAccessibleName("Session plot with the playback cursor")
         self.plot.set_window(None)
+        self.plot.set_zoom(wheel=True)  # zooms unless the page scrolls (a narrow strip)
         self.plot.show_state(self.replay.final, self.replay.duration_ms)
         self.plot.clickedAt.connect(self.controller.seek)  # a click moves the cursor there
         self.plot.hold_still()  # drawn once; a frame only moves the cursor line
@@ -193,7 +172,7 @@ class PlaybackPage(QWidget):
         events_title = QLabel("Events · the current one is highlighted", self)
         events_title.setObjectName("section")
         self.right = QSplitter(Qt.Orientation.Vertical, self)
-        self.right.addWidget(_column(events_title, self.events, stretch=False))
+        self.right.addWidget(column(events_title, self.events, stretch=False))
         self.right.addWidget(self.comments)
         self.right.setSizes([400, 300])
         self.right.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * RIGHT_EM)
@@ -207,11 +186,21 @@ class PlaybackPage(QWidget):
         layout.setContentsMargins(10, 8, 10, 10)
         layout.setSpacing(6)
         layout.addLayout(header)
+        layout.addWidget(self.session_line)
         layout.addLayout(transport)
         layout.addLayout(speeds)
         layout.addWidget(self.status)
-        layout.addWidget(self.slider)
-        layout.addWidget(self.body, 1)
+        where = QHBoxLayout()
+        where.addWidget(self.position)
+        where.addWidget(self.slider, 1)
+        layout.addLayout(where)
+        self.body_scroll = QScrollArea(self)  # scrolls only in a narrow strip
+        self.body_scroll.setWidget(self.body)
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(self.body_scroll, 1)
 
         for name, (key, _what) in KEYS.items():
             shortcut = QShortcut(QKeySequence(key), self)
@@ -244,23 +233,36 @@ class PlaybackPage(QWidget):
         self._fit_layout(self.width())
 
     def _fit_layout(self, width: int) -> None:
-        """Wide: pad, plot and lists side by side. Stacked: the plot over the pad beside the
-        lists. Narrow (a side screen): the plot, then the compact pad, then the lists."""
+        """Wide: pad, plot and lists side by side, the plot at least PLOT_MIN_EM wide.
+        Stacked: the plot over the pad beside the lists. Narrow (a side screen): the plot,
+        the compact pad and the lists one under another. Where the room is too short for
+        them the page scrolls (and the wheel then scrolls it; Ctrl+wheel zooms the plot)."""
         em = self.fontMetrics().horizontalAdvance("M")
         scrollbar = self.left.verticalScrollBar().sizeHint().width()
-        if width >= WIDE_EM * em:
+        beside = self._pad_width + scrollbar + RIGHT_EM * em + STACKED_SLACK_PX
+        if width >= beside + PLOT_MIN_EM * em:
             mode = "wide"
-        elif width >= self._pad_width + scrollbar + RIGHT_EM * em + STACKED_SLACK_PX:
+        elif width >= beside:
             mode = "stacked"
         else:
             mode = "narrow"
         if mode == self._mode:
             return
         self._mode = mode
-        self.pad.set_compact(mode == "narrow")
-        left = self.pad.sizeHint().width() + scrollbar
-        self.left.setMinimumWidth(left)  # the pad never clips; the lists give way
-        self.right.setMinimumWidth(0 if mode == "narrow" else RIGHT_EM * em)
+        narrow = mode == "narrow"
+        self.pad.set_compact(narrow)
+        # the pad never clips; the lists give way (narrow: the page's scrollbar, not its own)
+        left = self.pad.sizeHint().width() + (0 if narrow else scrollbar)
+        self.left.setMinimumWidth(left)
+        self.right.setMinimumWidth(0 if narrow else RIGHT_EM * em)
+        self.left.widget().layout().activate()  # the compacted pad's height, now
+        column_height = self.left.widget().sizeHint().height()
+        self.left.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if narrow
+                                             else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.left.setMinimumHeight(column_height if narrow  # the timer is never cut
+                                   else self.timer.sizeHint().height() + 12)
+        self.plot.setMinimumHeight(NARROW_PLOT_PX if narrow else STACKED_PLOT_PX)
+        self.right.setMinimumHeight(NARROW_LISTS_PX if narrow else 0)
         if mode == "wide":
             for widget in (self.left, self.plot, self.right):
                 self.body.addWidget(widget)
@@ -275,14 +277,15 @@ class PlaybackPage(QWidget):
                 self.lower.addWidget(widget)
             self.body.addWidget(self.lower)
             self.lower.show()
-            self.body.setSizes([self.height() // 2, self.height() // 2])
             if mode == "stacked":
+                half = max(STACKED_PLOT_PX, self.body_scroll.viewport().height() // 2)
+                self.body.setSizes([half, half])
                 self.lower.setOrientation(Qt.Orientation.Horizontal)
                 self.lower.setSizes([left, max(0, width - left)])
             else:
                 self.lower.setOrientation(Qt.Orientation.Vertical)
-                half = self.lower.height() // 2
-                self.lower.setSizes([half, half])
+                self.body.setSizes([NARROW_PLOT_PX, column_height + NARROW_LISTS_PX])
+                self.lower.setSizes([column_height, NARROW_LISTS_PX])
         QTimer.singleShot(0, self, self._scroll_to_current)  # once the new layout is in place
 
     def fit_width(self, width: int) -> None:
@@ -313,10 +316,8 @@ class PlaybackPage(QWidget):
     def run(self, name: str) -> None:
         """Run a transport command by name (see KEYS); say so quietly when there is none."""
         found = getattr(self.controller, name)()
-        if found is False:
-            self.status.setText(f"No {name.replace('_', ' ')} from here.")
-        else:
-            self.status.clear()
+        self.status.setText(f"No {name.replace('_', ' ')} from here." if found is False else "")
+        self.status.setVisible(found is False)
 
     def _go_to_row(self, index: QModelIndex) -> None:
         self.controller.seek(self.replay.events[index.row()].offset_ms)
@@ -372,49 +373,3 @@ class PlaybackPage(QWidget):
     def current_row(self) -> int | None:
         """The highlighted event's row (None before the first event)."""
         return self._row
-
-
-def _read_only_pad(scheme: Scheme, owner: QWidget) -> TapPad:
-    """The live tap pad, showing lit states only: no keys, no clicks, no note field."""
-    actions = ActionRegistry(owner)  # no keys: nothing is bound
-    names = ([f"client:{s.id}" for s in scheme.enabled_states]
-             + [f"self:{s.id}" for s in scheme.enabled_states]
-             + ["rupture", *(f"rupture:{t.id}" for t in scheme.rupture_types),
-                "repair_attempt", "repair", *(f"note:{n.id}" for n in scheme.notes)])
-    for name in names:
-        actions.add(Action(name, name, lambda: None))
-    pad = TapPad(scheme, actions, ())
-    pad.setAccessibleName("Tap pad at the cursor (read-only)")
-    pad.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-    pad.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    for button in pad.buttons.values():
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.setToolTip("")
-    pad.note_field.hide()
-    for label in pad.findChildren(QLabel):
-        if label.text() in ("Back-date", "Notes"):
-            label.hide()
-    for name, button in pad.buttons.items():
-        if name.startswith("note:"):
-            button.hide()  # notes are never lit; the event list shows them
-    return pad
-
-
-def _column(*widgets: QWidget, stretch: bool = True) -> QWidget:
-    """Widgets stacked top down; with `stretch`, spare room goes below them, else to the last."""
-    column = QWidget()
-    layout = QVBoxLayout(column)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(6)
-    for widget in widgets:
-        layout.addWidget(widget)
-    if stretch:
-        layout.addStretch(1)
-    else:
-        layout.setStretch(len(widgets) - 1, 1)
-    return column
-
-
-def _title(row: Any) -> str:
-    number = f" · session {row.number}" if row.number else ""
-    return f"Playback · {row.client_code}{number} · {row.local_start()}"

@@ -1,0 +1,104 @@
+"""The way through history and supervision: history, playback, trends and review in the window.
+
+The window hands this its page stack; this builds each page with its controller when it is
+first asked for (pyqtgraph loads then), and throws a plot page away when it is left, so each
+session and client starts fresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QStackedWidget, QWidget
+
+from companion.errors import AttuneError
+from companion.store import Store
+from ui.supervision.history_controller import HistoryController, TrendsController
+from ui.supervision.history_page import HistoryPage
+
+
+class SupervisionFlow(QObject):
+    """History, playback, trends and review in the window's stack; `done` leaves them."""
+
+    def __init__(self, stack: QStackedWidget, store: Store | None, settings: Any,
+                 plot_style: Callable[[], Any], done: Callable[[], None]) -> None:
+        super().__init__(stack)
+        self._stack, self._store, self._settings = stack, store, settings
+        self._plot_style, self._done = plot_style, done
+        self.history = HistoryPage(HistoryController(store) if store is not None else None,
+                                   review=True)
+        self.history.back.connect(done)
+        self.history.playRequested.connect(self.play)
+        self.history.trendsRequested.connect(self.trends)
+        self.history.reviewRequested.connect(self.review)
+        stack.addWidget(self.history)
+        self.page: QWidget | None = None
+
+    def show_history(self) -> None:
+        self._drop_page()
+        self.history.reload()
+        self._stack.setCurrentWidget(self.history)
+        self.history.table.setFocus()
+
+    def play(self, session_id: int) -> None:
+        from ui.supervision.playback_page import PlaybackPage
+
+        assert self._store is not None
+        try:
+            page = PlaybackPage(self._store, session_id, self._plot_style(),
+                                tint_minutes=self._settings.rupture_tint_minutes)
+        except (AttuneError, ValueError) as exc:  # ValueError: a log that does not fold
+            self.history.say(f"This session cannot be played back: {exc}", error=True)
+            return
+        self._open(page)
+        page.setFocus()
+
+    def trends(self, client_code: str) -> None:
+        from ui.supervision.trends_page import TrendsPage
+
+        assert self._store is not None
+        page = TrendsPage(TrendsController(self._store), self._plot_style())
+        page.show_client(client_code)
+        self._open(page)
+
+    def review(self, session_id: int) -> None:
+        from ui.review.review_controller import ReviewController
+        from ui.review.review_page import ReviewPage
+
+        assert self._store is not None
+        page = ReviewPage(ReviewController(self._store), self._plot_style())
+        self._open(page)
+        try:
+            page.show_session(session_id, back_text="Back to history")
+        except AttuneError as exc:
+            self.show_history()
+            self.history.say(str(exc), error=True)
+
+    def set_plot_style(self, style: Any) -> None:
+        if self.page is not None and hasattr(self.page, "set_plot_style"):
+            self.page.set_plot_style(style)
+
+    def close(self) -> None:
+        """Stop playing and drop the open page (the window is closing)."""
+        self._drop_page()
+
+    def _open(self, page: QWidget) -> None:
+        self._drop_page()
+        self.page = page
+        page.back.connect(self.show_history)  # type: ignore[attr-defined]
+        if hasattr(page, "fit_width"):
+            page.fit_width(self._stack.width())  # playback: laid out for the room it has
+        self._stack.addWidget(page)
+        self._stack.setCurrentWidget(page)
+
+    def _drop_page(self) -> None:
+        page, self.page = self.page, None
+        if page is not None:
+            if hasattr(page, "stop"):
+                page.stop()  # playback: the frame timer and any recording
+            if hasattr(page, "flush"):
+                page.flush()  # review: keep a half-typed answer
+            self._stack.removeWidget(page)
+            page.deleteLater()
