@@ -9,9 +9,6 @@ the plot below (or hidden).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -19,7 +16,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from companion.events import Event, Kind
+from companion.describe import describe_tap
+from companion.events import Kind
 from companion.fold import SessionState
 from companion.recorder import Change
 from companion.scheme import Scheme
@@ -58,40 +56,6 @@ def describe_change(change: Change, scheme: Scheme) -> str:
         return f"Session ended at {when}."
     text = f"Recorded: {describe_tap(event, scheme, change.state)} · {when}"
     return text + (" (back-dated as far as allowed)" if change.clamped else "")
-
-
-def describe_tap(event: Event, scheme: Scheme, state: SessionState) -> str:
-    """A tap in a few words: 'Sympathetic (client)', 'Rupture: Withdrawal', 'Glimmer'."""
-    kind = event.kind
-    if kind in (Kind.CLIENT, Kind.SELF):
-        lane = "client" if kind is Kind.CLIENT else "self"
-        return f"{_label(scheme.state, event.value)} ({lane})"
-    if kind is Kind.RUPTURE:
-        return scheme.rupture_label + (
-            f": {_label(scheme.rupture_type, event.value)}" if event.value else ""
-        )
-    if kind is Kind.REPAIR_ATTEMPT:
-        return scheme.attempt_label
-    if kind is Kind.REPAIR:
-        episode = next((e for e in reversed(state.episodes) if event.id in e.event_ids), None)
-        took = "" if episode is None else (
-            f" after {format_duration(state.episode_active_ms(episode, event.offset_ms))}"
-        )
-        return scheme.repair_label + took
-    if kind is Kind.NOTE:
-        label = _label(scheme.note_kind, event.value)
-        if event.text:
-            short = event.text if len(event.text) <= 40 else event.text[:39] + "…"
-            return f"{label} “{short}”"
-        return label
-    return kind.value
-
-
-def _label(find: Callable[[str], Any], item_id: str | None) -> str:
-    try:
-        return str(find(item_id).label)
-    except KeyError:
-        return str(item_id)
 
 
 class _PadScroll(QScrollArea):

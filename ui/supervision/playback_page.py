@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion.clock import Clock, format_duration
+from companion.describe import describe_tap
 from companion.events import Event, Kind
 from companion.replay import Replay
 from companion.scheme import Scheme, session_scheme
@@ -33,7 +34,6 @@ from companion.store import Store
 from ui.live.actions import Action, ActionRegistry
 from ui.supervision.comments_panel import CommentLayer, CommentsPanel
 from ui.supervision.flow_layout import flow_of
-from ui.live.live_page import describe_tap
 from ui.supervision.media_sync import MediaSync
 from ui.supervision.playback_controller import SPEEDS, PlaybackController
 from ui.plot.plot_items import MS_PER_MIN
