@@ -57,10 +57,10 @@ class FittedLabel(QLabel):
         return self._size_for(min(self._forms, key=self.fontMetrics().horizontalAdvance))
 
     def _size_for(self, text: str) -> QSize:
-        extra = self.width() - self.contentsRect().width()  # the style sheet's padding
+        inside = self.contentsRect()  # within the style sheet's padding and border
         metrics = self.fontMetrics()
-        height = max(super().sizeHint().height(), metrics.height() + extra)
-        return QSize(metrics.horizontalAdvance(text) + extra + 2, height)
+        return QSize(metrics.horizontalAdvance(text) + self.width() - inside.width() + 2,
+                     metrics.height() + self.height() - inside.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
@@ -110,13 +110,13 @@ class RuptureTimer(QFrame):
         self._grid.setHorizontalSpacing(18)
         self._grid.setVerticalSpacing(2)
         self._wide = True
-        self.set_wide(False)
+        self._arrange(False)
         self._phase = ""
         self._show(None, 0)
 
-    def set_wide(self, wide: bool) -> None:
-        """Wide: time on the left, details beside it (a short card above a plot). Narrow: one
-        column (a card above the pad)."""
+    def _arrange(self, wide: bool) -> None:
+        """Wide: time on the left, details beside it in their full words (a short card). Else
+        one column (a taller card in a narrow strip)."""
         if wide == self._wide:
             return
         self._wide = wide
@@ -134,6 +134,32 @@ class RuptureTimer(QFrame):
                 self._grid.addWidget(label, row, 0, left if label is self.title else
                                      Qt.AlignmentFlag(0))
             self._grid.setColumnStretch(1, 0)
+
+    @property
+    def wide(self) -> bool:
+        """The details stand beside the time (there is room for their full words)."""
+        return self._wide
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._arrange(event.size().width() >= self._wide_width())
+
+    def _wide_width(self) -> int:
+        """How wide the card must be for the details to stand beside the time in full."""
+        margins = self._grid.contentsMargins()
+        time = max(self.title.minimumSizeHint().width(), self.digits.sizeHint().width())
+        details = max(self.detail.sizeHint().width(), self.counts.sizeHint().width())
+        frame = self.width() - self.contentsRect().width()
+        return (time + self._grid.horizontalSpacing() + details + margins.left()
+                + margins.right() + frame)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """The one-column card's: it stands its details beside the time only with room."""
+        margins = self._grid.contentsMargins()
+        frame = self.width() - self.contentsRect().width()
+        width = max(label.minimumSizeHint().width() for label in self._labels)
+        return QSize(width + margins.left() + margins.right() + frame,
+                     super().minimumSizeHint().height())
 
     def set_tint_minutes(self, minutes: int) -> None:
         """Fill the timer more deeply once a rupture has been open this long (0: never)."""
