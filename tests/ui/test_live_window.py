@@ -535,3 +535,13 @@ def test_while_paused_the_message_line_keeps_saying_so(live, store, clock, qtbot
     assert page.status.text().startswith("Resumed at")
     page.message_area._timeout.timeout.emit()
     assert page.status.text() == ""
+
+
+@pytest.mark.parametrize("field", ["number", "modality"])
+def test_enter_in_the_number_or_modality_field_starts_the_session(window, store, field):
+    page = window.start_page
+    page.code.setEditText("K-07")
+    getattr(page, field).setFocus()
+    QTest.keyClick(getattr(page, field), Qt.Key.Key_Return)
+    assert [s.client_code for s in store.sessions()] == ["K-07"]
+    assert window.live_page is not None

@@ -143,3 +143,21 @@ def test_repair_is_in_view_while_a_rupture_is_open_at_twice_the_scale(
     bottom = repair.mapTo(page.pad_scroll.viewport(), repair.rect().bottomLeft()).y()
     assert bottom < page.pad_scroll.viewport().height()
     assert page.timer.phase == "open" and page.timer.isVisible()
+
+
+def test_the_start_pages_recent_sessions_keep_their_time_in_a_narrow_window(
+    store, make_window, scheme, qtbot
+) -> None:
+    """Each recent session's button shows when it was in full, however narrow the window:
+    only what comes before the time is cut (with an ellipsis; the whole is in the tooltip)."""
+    make_demo_session(store, scheme, client_code="K-07", seed=1)
+    window = make_window(store, size=(360, 860))
+    window.show_start()
+    qtbot.wait(20)
+    [button] = window.start_page.past_sessions.buttons
+    row = store.sessions()[0]
+    assert button.when.text() == row.local_start()
+    metrics = button.when.fontMetrics()
+    assert metrics.horizontalAdvance(button.when.text()) <= button.when.contentsRect().width()
+    assert button.when.geometry().right() < button.width()
+    assert button.toolTip() == row.describe()
