@@ -56,6 +56,24 @@ class _PadScroll(QScrollArea):
                      super().minimumSizeHint().height())
 
 
+class _Body(QSplitter):
+    """The pad (with the timer) and the plot. A pane that may collapse (the plot, in a short
+    window) does not count towards the least room the page needs."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        along = self.orientation() == Qt.Orientation.Vertical
+        for i in range(self.count()):
+            pane = self.widget(i)
+            if i and self.isCollapsible(i) and not pane.isHidden():
+                least = pane.minimumSizeHint()
+                if along:
+                    hint.setHeight(hint.height() - least.height() - self.handleWidth())
+                else:
+                    hint.setWidth(hint.width() - least.width() - self.handleWidth())
+        return hint
+
+
 def show_session_on(
     pad: TapPad, timer: RuptureTimer, plot: SessionPlot, state: SessionState, now_ms: int
 ) -> None:
@@ -158,7 +176,7 @@ class LivePage(QWidget):
         plot_layout.addWidget(self.plot_controls)
         plot_layout.addWidget(self.plot, 1)
 
-        self.body = QSplitter(Qt.Orientation.Vertical, self)
+        self.body = _Body(Qt.Orientation.Vertical, self)
         self.body.setChildrenCollapsible(False)
         self.body.setHandleWidth(12)
         self.body.addWidget(self.left)
