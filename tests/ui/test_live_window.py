@@ -521,7 +521,8 @@ def test_ending_with_a_rupture_open_says_inline_it_will_be_recorded_as_unrepaire
 
 def test_while_paused_the_message_line_keeps_saying_so(live, store, clock, qtbot):
     """The header's badge may not fit a narrow window; the line under it always says paused,
-    also once a refusal has had its time."""
+    also once a refusal has had its time. Afterwards it is never an empty band: what was
+    done last stays, faded."""
     page = live.live_page
     clock.advance(75)
     QTest.keyClick(live, Qt.Key.Key_P)
@@ -534,7 +535,8 @@ def test_while_paused_the_message_line_keeps_saying_so(live, store, clock, qtbot
     QTest.keyClick(live, Qt.Key.Key_P)
     assert page.status.text().startswith("Resumed at")
     page.message_area._timeout.timeout.emit()
-    assert page.status.text() == ""
+    assert page.status.text().startswith("Resumed at"), "what was done last stays, faded"
+    assert page.status.property("tone") == "faded"
 
 
 @pytest.mark.parametrize("field", ["number", "modality"])

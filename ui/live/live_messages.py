@@ -3,7 +3,8 @@ paused, and the inline two-step end (never a dialog).
 
 One line where the window is wide, two where it is narrow; a longer message wraps rather than
 being cut. While paused the line says so until the session resumes, so the pause shows even
-where the header has no room for its badge. The end confirmation takes the line's place and
+where the header has no room for its badge; otherwise what was last recorded stays, faded,
+once its few seconds are over. The end confirmation takes the line's place and
 says when an open rupture will be recorded as unrepaired.
 """
 
@@ -151,8 +152,13 @@ class MessageLine(QWidget):
             self._rest()
 
     def _rest(self) -> None:
+        """Back to the resting words; with none, what was last recorded stays, faded (the
+        line is never an empty band once something was recorded)."""
         self._timeout.stop()
-        self._show(*self._resting)
+        if not self._resting[0] and self.status.property("tone") in ("recorded", "faded"):
+            self._show(self.status.text(), "faded")
+        else:
+            self._show(*self._resting)
 
     def _show(self, text: str, tone: str) -> None:
         if self.status.property("tone") != tone:
