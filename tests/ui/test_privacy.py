@@ -102,3 +102,14 @@ def test_show_is_where_blank_was(live, qtbot):
     qtbot.mouseClick(strip.blank_button, Qt.MouseButton.LeftButton)
     reveal = strip.blank.reveal_button
     assert reveal.isVisible() and reveal.rect().contains(reveal.mapFromGlobal(spot))
+
+
+def test_show_follows_blank_when_the_window_is_resized_while_blanked(live, qtbot):
+    live.resize(360, 860)
+    qtbot.wait(20)
+    live.beside.set_blanked(True)
+    live.resize(1280, 800)
+    qtbot.wait(20)
+    blank_button, reveal = live.beside.blank_button, live.beside.blank.reveal_button
+    spot = blank_button.mapToGlobal(blank_button.rect().center())
+    assert reveal.rect().contains(reveal.mapFromGlobal(spot))

@@ -129,6 +129,7 @@ class CompactWindow(QWidget):
         layout.setSpacing(6)
         layout.addLayout(header)
         layout.addWidget(self.body, 1)
+        layout.addStretch(0)  # with the body hidden (the blank), the header stays on top
         self.blank = PrivacyBlank(self, [self.body], reveal_hint=BLANK_KEY,
                                   anchor=self.blank_button)
         self.blank.reveal_button.clicked.connect(lambda: actions.trigger(BLANK_ACTION))

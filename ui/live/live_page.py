@@ -191,6 +191,7 @@ class LivePage(QWidget):
         page.addWidget(self.header)
         page.addWidget(self.message_area)
         page.addWidget(self.body, 1)
+        page.addStretch(0)  # with the body hidden (the blank), the header stays on top
 
         controller.changed.connect(self.apply_change)
         controller.refused.connect(self.show_refusal)

@@ -56,6 +56,8 @@ class PrivacyBlank(QWidget):
         )
         self._hidden: list[QWidget] = []
         host.installEventFilter(self)
+        if anchor is not None:
+            anchor.installEventFilter(self)  # it moves when its row is laid out again
         self.hide()
 
     @property
@@ -87,8 +89,13 @@ class PrivacyBlank(QWidget):
             self.time.setText(text)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._host and event.type() == QEvent.Type.Resize and self.blanked:
+        if not self.blanked:
+            return False
+        if watched is self._host and event.type() == QEvent.Type.Resize:
             self.setGeometry(self._host.rect())
+            self._place_reveal()
+        elif watched is self._anchor and event.type() in (QEvent.Type.Move,
+                                                           QEvent.Type.Resize):
             self._place_reveal()
         return False
 
