@@ -198,3 +198,15 @@ def test_nothing_in_the_strip_moves_when_the_timer_changes(live, clock, qtbot):
     live._tick()
     c.repair()
     assert places() == before
+
+
+def test_a_short_strip_gives_its_room_to_the_pad_before_the_timeline(live, qtbot):
+    live.beside.set_compact(True)
+    strip = live.beside.compact
+    strip.resize(360, 1000)
+    qtbot.wait(10)
+    assert strip.plot.isVisible()
+    assert not strip.scroll.verticalScrollBar().isVisible(), "the whole pad beside it"
+    strip.resize(360, 420)  # 720x900 at 200 %
+    qtbot.wait(10)
+    assert not strip.plot.isVisible()

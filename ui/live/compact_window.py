@@ -1,7 +1,7 @@
 """The compact strip: a narrow always-on-top window beside the video call.
 
 It holds the header (clock, Undo, Blank, Full), the message line, the timer, the pad and a thin
-timeline, and remembers its place and size on the screen it opens on (never past the bottom
+timeline (where the pad fits whole beside it), and remembers its place and size on the screen it opens on (never past the bottom
 of a tall side screen). It answers the same keys as the full window whenever it has the
 keyboard. With "no focus stealing" on, a click on it never takes the keyboard from the call:
 opened from the full window with the keyboard in Attune, it takes the keyboard once and gives
@@ -11,7 +11,9 @@ it up for good the first time it loses it. `BesideCall` (beside_call.py) joins i
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRect, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QScreen, QShortcut, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent, QGuiApplication, QResizeEvent, QScreen, QShortcut, QShowEvent,
+)
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from companion.clock import format_duration
@@ -227,6 +229,14 @@ class CompactWindow(QWidget):
         taps = self.scroll.widget()
         self.scroll.setMinimumWidth(taps.minimumSizeHint().width()
                                     + self.scroll.verticalScrollBar().sizeHint().width())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        """The timeline only where the pad still fits whole beside it: on a short screen the
+        taps come first."""
+        super().resizeEvent(event)
+        spacing = self.body.layout().spacing()
+        room = (self.body.height() - self.messages.height() - 2 * spacing - TIMELINE_HEIGHT)
+        self.plot.setVisible(room >= self.scroll.widget().sizeHint().height())
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         """The first time a strip that took the keyboard loses it, it stops taking it."""
