@@ -97,6 +97,7 @@ class CompactWindow(QWidget):
 
         self.body = QWidget(self)
         self.messages = MessageLine(self._quiet_button, self.body)
+        self.status = self.messages.status  # what the window's status line would say
         self.timer = RuptureTimer(scheme, settings.rupture_tint_minutes)
         self.pad = TapPad(scheme, actions, settings.backdate_choices)
         self.pad.set_compact(True)

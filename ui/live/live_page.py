@@ -134,6 +134,7 @@ class LivePage(QWidget):
         self.timer = RuptureTimer(scheme, settings.rupture_tint_minutes, self)
         self.pad = TapPad(scheme, self.actions, settings.backdate_choices)
         self.pad.backdateChosen.connect(controller.set_backdate)
+        self.pad.note_limit.cut.connect(self.message_area.show_refusal)
         self.pad_scroll = _PadScroll(self)
         self.pad_scroll.setWidget(self.pad)
         self.pad_scroll.setWidgetResizable(True)
