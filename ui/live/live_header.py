@@ -91,11 +91,6 @@ class SessionHeader(QWidget):
         self._mode = next((m for m in (FULL, ASIDE) if self._need(m) <= room), SHORT)
         self._apply()
 
-    @property
-    def mode(self) -> str:
-        """'full', 'aside' or 'short', as `fit` chose."""
-        return self._mode
-
     # -- measuring ---------------------------------------------------------------------------
 
     def _texts(self, button: QPushButton, mode: str) -> list[str]:

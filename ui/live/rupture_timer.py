@@ -139,11 +139,6 @@ class RuptureTimer(QFrame):
                                      Qt.AlignmentFlag(0))
             self._grid.setColumnStretch(1, 0)
 
-    @property
-    def wide(self) -> bool:
-        """The details stand beside the time (there is room for their full words)."""
-        return self._wide
-
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
         self._arrange(event.size().width() >= self._wide_width())
