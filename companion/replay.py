@@ -27,7 +27,8 @@ CHECKPOINT_EVERY = 128
 
 @dataclass(frozen=True)
 class RuptureTimer:
-    """What the rupture timer shows at a moment (the same rules as ui/live/rupture_timer.py).
+    """What the rupture timer shows at a moment: the one rule the live timer widget
+    (ui/live/rupture_timer.py) and playback both draw from.
 
     `open_ms`: how long the open rupture has been open, pauses excluded (None: none open).
     `last_repair_ms`: when no rupture is open and the newest one was repaired, how long that

@@ -49,6 +49,23 @@ class StateDef:
     blend_of: tuple[str, ...] = ()
     enabled: bool = True
 
+    @property
+    def short_label(self) -> str:
+        """The label for a narrow strip (see `short_label`)."""
+        return short_label(self.label)
+
+
+SHORT_LABEL_CHARS = 6
+
+
+def short_label(label: str) -> str:
+    """A label short enough for a narrow strip's self lane: whole up to six characters
+    ('Dorsal', 'Play'), else its first four and a full stop ('Vent.', 'Symp.')."""
+    label = label.strip()
+    if len(label) <= SHORT_LABEL_CHARS:
+        return label
+    return label[: SHORT_LABEL_CHARS - 2].rstrip() + "."
+
 
 @dataclass(frozen=True)
 class RuptureType:

@@ -203,3 +203,11 @@ def test_a_damaged_scheme_is_accepted_or_refused_with_a_scheme_error(data):
 def test_any_json_document_is_accepted_or_refused_with_a_scheme_error(value):
     with pytest.raises(SchemeError):
         parse_scheme(value, "random.json")
+
+
+def test_each_state_has_a_distinct_short_label_for_a_narrow_strip(scheme):
+    """The self lane of a 360-pixel strip names its states in a few letters, not by colour."""
+    shorts = {s.id: s.short_label for s in scheme.states}
+    assert shorts == {"ventral": "Vent.", "play": "Play", "stillness": "Stil.",
+                      "sympathetic": "Symp.", "freeze": "Freeze", "dorsal": "Dorsal"}
+    assert len(set(shorts.values())) == len(shorts)

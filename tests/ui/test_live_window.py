@@ -511,3 +511,51 @@ def test_a_broken_scheme_file_is_named_and_the_default_used(run_main, db_path, t
         assert window.controller.scheme.rupture_label == "Rupture"
 
     assert run_main(["--db", str(db_path)], inspect) == 0
+
+
+def test_ending_with_a_rupture_open_says_inline_it_will_be_recorded_as_unrepaired(
+    live, store, clock, qtbot
+):
+    page = live.live_page
+    qtbot.mouseClick(page.end_button, LEFT)
+    assert page.confirm_bar.isVisible() and "unrepaired" not in page.confirm_bar.findChild(
+        QLabel, "endQuestion").text()
+    qtbot.mouseClick(page.keep_going_button, LEFT)
+
+    QTest.keyClick(live, Qt.Key.Key_R)
+    qtbot.mouseClick(page.end_button, LEFT)
+    question = page.confirm_bar.findChild(QLabel, "endQuestion")
+    assert question.isVisible()
+    assert question.text() == ("End the session now? The open rupture will be recorded as "
+                               "unrepaired.")
+    assert not [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not live]
+
+
+def test_while_paused_the_message_line_keeps_saying_so(live, store, clock, qtbot):
+    """The header's badge may not fit a narrow window; the line under it always says paused,
+    also once a refusal has had its time. Afterwards it is never an empty band: what was
+    done last stays, faded."""
+    page = live.live_page
+    clock.advance(75)
+    QTest.keyClick(live, Qt.Key.Key_P)
+    assert page.status.text() == "Paused at 1:15. Taps wait until you resume (P)."
+    QTest.keyClick(live, Qt.Key.Key_1)
+    assert page.status.property("tone") == "refused"
+    page.message_area._timeout.timeout.emit()  # the refusal's seconds are over
+    assert page.status.text().startswith("Paused at 1:15")
+    assert page.status.property("tone") == "paused"
+    QTest.keyClick(live, Qt.Key.Key_P)
+    assert page.status.text().startswith("Resumed at")
+    page.message_area._timeout.timeout.emit()
+    assert page.status.text().startswith("Resumed at"), "what was done last stays, faded"
+    assert page.status.property("tone") == "faded"
+
+
+@pytest.mark.parametrize("field", ["number", "modality"])
+def test_enter_in_the_number_or_modality_field_starts_the_session(window, store, field):
+    page = window.start_page
+    page.code.setEditText("K-07")
+    getattr(page, field).setFocus()
+    QTest.keyClick(getattr(page, field), Qt.Key.Key_Return)
+    assert [s.client_code for s in store.sessions()] == ["K-07"]
+    assert window.live_page is not None

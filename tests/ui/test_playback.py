@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel
 
 from companion.clock import FakeClock, format_duration
 from companion.fold import SessionState
@@ -269,6 +268,5 @@ def test_the_title_gives_the_start_on_the_clock_where_it_was_recorded(qtbot, mem
     monkeypatch.delenv("TZ")
     page = PlaybackPage(mem_store, session_id, DARK, clock=FakeClock())
     qtbot.addWidget(page)
-    title = next(w for w in page.findChildren(QLabel) if w.objectName() == "pageTitle")
-    assert title.text().endswith("29 Mar 2026, 09:30")
+    assert page.session_line.text().endswith("29 Mar 2026, 09:30")
     page.stop()

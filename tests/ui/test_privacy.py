@@ -4,7 +4,7 @@ recording carries on underneath."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
@@ -78,4 +78,38 @@ def test_revealing_restores_exactly_what_was_shown(live, qtbot):
     page.plot_toggle.setChecked(False)  # the clinician had hidden the plot
     live.beside.set_blanked(True)
     live.beside.set_blanked(False)
-    assert not page.plot_panel.isVisible() and page.pad.isVisible()
+    assert not page.plot.isVisible() and page.pad.isVisible()
+
+
+def test_show_is_where_blank_was(live, qtbot):
+    """A second click on the same spot brings the session back (Show was ~770 px below)."""
+    def centre(widget) -> QPoint:
+        return widget.mapToGlobal(widget.rect().center())
+
+    page = live.live_page
+    blank_button = live.beside.blank_button
+    spot = centre(blank_button)
+    qtbot.mouseClick(blank_button, Qt.MouseButton.LeftButton)
+    reveal = live.beside.blank.reveal_button
+    assert reveal.isVisible() and reveal.rect().contains(reveal.mapFromGlobal(spot))
+    assert page.rect().contains(reveal.geometry())
+    qtbot.mouseClick(reveal, Qt.MouseButton.LeftButton)
+    assert not live.beside.blanked
+
+    live.beside.set_compact(True)
+    strip = live.beside.compact
+    spot = centre(strip.blank_button)
+    qtbot.mouseClick(strip.blank_button, Qt.MouseButton.LeftButton)
+    reveal = strip.blank.reveal_button
+    assert reveal.isVisible() and reveal.rect().contains(reveal.mapFromGlobal(spot))
+
+
+def test_show_follows_blank_when_the_window_is_resized_while_blanked(live, qtbot):
+    live.resize(360, 860)
+    qtbot.wait(20)
+    live.beside.set_blanked(True)
+    live.resize(1280, 800)
+    qtbot.wait(20)
+    blank_button, reveal = live.beside.blank_button, live.beside.blank.reveal_button
+    spot = blank_button.mapToGlobal(blank_button.rect().center())
+    assert reveal.rect().contains(reveal.mapFromGlobal(spot))

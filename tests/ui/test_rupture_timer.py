@@ -1,13 +1,18 @@
 """The rupture timer: open time without pauses, its type and attempts, the last time to repair,
-the counts, and the optional soft tint."""
+the counts, and the optional tint; an open rupture unmistakable, a closed one at rest, and
+nothing below the timer moving when it changes."""
 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from companion.events import Event, Kind
 from companion.fold import fold
 from ui.live.rupture_timer import IDLE_DIGITS, RuptureTimer
+from ui.shell.theme import Theme, apply_theme
 
 S = 1000
 
@@ -82,3 +87,97 @@ def test_the_soft_tint_comes_only_after_the_chosen_minutes(timer):
     timer.show_state(fold(events((Kind.RUPTURE, 0, None), (Kind.REPAIR, 9 * 60 * S, None))),
                      9 * 60 * S)
     assert timer.property("tinted") is False
+
+
+def _colour_at(widget, x: int, y: int) -> QColor:
+    """The colour on screen at (x, y) of `widget` (its window drawn, so fills are composited)."""
+    window = widget.window()
+    spot = widget.mapTo(window, QPoint(x, y))
+    return window.grab().toImage().pixelColor(spot)
+
+
+def _distance(a: QColor, b: QColor) -> int:
+    return max(abs(a.red() - b.red()), abs(a.green() - b.green()), abs(a.blue() - b.blue()))
+
+
+@pytest.fixture
+def shown_timer(qtbot, scheme):
+    """A timer in the dark theme inside a window of its own, 330 pixels wide (a strip)."""
+    apply_theme(QApplication.instance(), Theme.DARK)
+    host = QWidget()
+    host.setObjectName("host")
+    qtbot.addWidget(host)
+    layout = QVBoxLayout(host)
+    widget = RuptureTimer(scheme, 5, host)
+    layout.addWidget(widget)
+    layout.addStretch(1)
+    host.resize(330, 300)
+    host.show()
+    qtbot.waitExposed(host)
+    yield widget  # (the host stays alive as long as the test runs)
+
+
+def test_an_open_rupture_is_framed_and_titled_in_the_rupture_colour_a_closed_one_is_not(
+    shown_timer, scheme
+):
+    """Open and closed must not look alike: the frame and the title's pill take the scheme's
+    rupture colour only while a rupture is open (wording and digits differ too)."""
+    rupture = QColor(scheme.rupture_colour)
+    shown_timer.show_state(fold(events((Kind.RUPTURE, 0, "withdrawal"))), 90 * S)
+    QApplication.processEvents()
+    height = shown_timer.height()
+    title = shown_timer.title.geometry()
+    assert _distance(_colour_at(shown_timer, 1, height // 2), rupture) < 12, "the frame"
+    assert _distance(_colour_at(shown_timer, title.left() + 3, title.center().y()), rupture) < 12
+    assert shown_timer.phase == "open"
+
+    shown_timer.show_state(fold(events((Kind.RUPTURE, 0, None), (Kind.REPAIR, 90 * S, None))),
+                           95 * S)
+    QApplication.processEvents()
+    assert shown_timer.phase == "closed"
+    assert shown_timer.title.text() == "Last repair took"
+    assert _distance(_colour_at(shown_timer, 1, height // 2), rupture) > 40
+    assert _distance(_colour_at(shown_timer, title.left() + 3, title.center().y()), rupture) > 40
+
+
+def test_the_tint_after_the_chosen_minutes_is_plainly_visible(shown_timer):
+    shown_timer.show_state(fold(events((Kind.RUPTURE, 0, None))), 0)
+    QApplication.processEvents()
+    inside = (shown_timer.width() - 6, shown_timer.height() // 2)
+    before = _colour_at(shown_timer, *inside)
+    shown_timer.tick(5 * 60 * S)
+    QApplication.processEvents()
+    assert shown_timer.property("tinted") is True
+    assert _distance(_colour_at(shown_timer, *inside), before) >= 20, "visible, not a hint"
+
+
+def test_nothing_below_the_timer_moves_whatever_it_shows(shown_timer):
+    """In a narrow strip a long type and many attempts take a shorter wording, never a second
+    line: the pad under the timer must not jump under the pointer."""
+    heights = []
+    for log, now in [
+        ([], 0),
+        ([(Kind.RUPTURE, 0, "confrontation")] + [(Kind.REPAIR_ATTEMPT, i * S, None)
+                                                 for i in range(1, 13)], 600 * S),
+        ([(Kind.RUPTURE, 0, "confrontation"), (Kind.PAUSE, 10 * S, None)], 20 * S),
+        ([(Kind.RUPTURE, 0, None), (Kind.REPAIR_ATTEMPT, S, None), (Kind.REPAIR, 2 * S, None)],
+         3 * S),
+    ]:
+        shown_timer.show_state(fold(events(*log)), now)
+        QApplication.processEvents()
+        heights.append(shown_timer.height())
+        for label in (shown_timer.title, shown_timer.detail, shown_timer.counts):
+            assert label.fontMetrics().horizontalAdvance(label.text()) <= \
+                label.contentsRect().width(), label.text()
+    assert len(set(heights)) == 1, heights
+
+
+def test_the_timer_draws_its_figures_from_the_cores_one_rule(timer, monkeypatch):
+    from companion.replay import RuptureTimer as Figures
+    from ui.live import rupture_timer as widget_module
+
+    monkeypatch.setattr(widget_module, "rupture_timer",
+                        lambda state, now: Figures(None, 42 * S, 7, 6, 0, 1))
+    timer.show_state(fold(events((Kind.RUPTURE, 0, None), (Kind.REPAIR, S, None))), 2 * S)
+    assert timer.digits.text() == "0:42"
+    assert timer.counts.text() == "Ruptures 7 · repaired 6 · open 0 · unrepaired 1"

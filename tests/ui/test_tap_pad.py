@@ -145,10 +145,15 @@ def test_back_date_buttons_choose_then_unchoose(make_pad, scheme, qtbot):
     assert not any(b.isChecked() for b in pad.backdate_buttons.values())
 
 
-def test_a_compact_self_lane_keeps_the_key_and_the_mark(make_pad, scheme):
+def test_a_compact_self_lane_names_its_states_in_short_with_key_and_mark(make_pad, scheme):
+    """In a narrow strip the self lane is told apart by words, not by colour alone."""
     pad, _ = make_pad(scheme)
     pad.set_compact(True)
     button = pad.buttons["self:ventral"]
     button.set_lit(True)
-    assert button.label.text() == LIT_MARK.strip() and button.key.text() == "Q"
+    assert button.label.text() == LIT_MARK + "Vent." and button.key.text() == "Q"
+    shown = [pad.buttons[f"self:{s.id}"].label.text() for s in scheme.enabled_states]
+    assert shown == [LIT_MARK + "Vent.", "Symp.", "Dorsal"]
     assert pad.buttons["client:ventral"].label.text() == "Ventral"
+    pad.set_compact(False)
+    assert button.label.text() == LIT_MARK + "Ventral"

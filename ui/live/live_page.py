@@ -1,10 +1,14 @@
-"""The live session page: header, status line, rupture timer, tap pad and plot.
+"""The live session page: header, message line, rupture timer, tap pad and plot.
 
 It lays out and shows; the controller records. Each committed `Change` arrives through
 `controller.changed` and is pushed to every view from here: the pad's lit states, the timer,
-the plot (appended in order, or redrawn when `change.rebuilt`) and a calm status line. Wide
-windows put the pad on the left and the plot on the right; a narrow strip stacks them, with
-the plot below (or hidden).
+the plot (appended in order, or redrawn when `change.rebuilt`) and a calm status line.
+
+Wide windows put the pad on the left, under the header, and the timer and message line above
+the plot on the right, so the whole pad (Repair included) stays in view on a short screen and
+no message moves it; a narrow strip stacks message line, timer, pad and plot (or hides the
+plot). The header (`live_header`) and the message line (`live_messages`) fit themselves to
+the width.
 """
 
 from __future__ import annotations
@@ -12,50 +16,30 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QSplitter, QStackedWidget,
-    QVBoxLayout, QWidget,
+    QHBoxLayout, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
 )
 
-from companion.describe import describe_tap
-from companion.events import Kind
 from companion.fold import SessionState
 from companion.recorder import Change
 from companion.scheme import Scheme
-from companion.clock import format_duration
 from ui.live.actions import ActionRegistry, session_actions
 from ui.live.controller import SessionController
-from ui.plot.plot_style import PlotStyle
+from ui.live.live_header import SessionHeader
+from ui.live.live_messages import MessageLine
 from ui.live.rupture_timer import RuptureTimer
+from ui.live.tap_pad import TapPad
+from ui.plot.plot_style import PlotStyle
 from ui.plot.session_plot import SessionPlot
 from ui.shell.settings import DEFAULT_WINDOW_MINUTES, Settings
-from ui.live.tap_pad import TapPad
 
-RECORDED_MS = 4_000
-REFUSED_MS = 7_000
-CONFIRM_MS = 6_000
 WIDE_EXTRA_EM = 26
 """A window is wide when it fits the pad plus this many ems of plot beside it."""
-HEADER_SPACING = 6
 COMPACT_EM = 34
-"""Below this width (in ems) the self lane shows check marks and keys only."""
-
-
-def describe_change(change: Change, scheme: Scheme) -> str:
-    """What a committed change did, in words for the status line."""
-    event = change.event
-    when = format_duration(event.offset_ms)
-    if event.kind is Kind.UNDO:
-        undone = change.undone
-        what = describe_tap(undone, scheme, change.state) if undone is not None else "last tap"
-        return f"Undone: {what}" + (f" · {format_duration(undone.offset_ms)}" if undone else "")
-    if event.kind is Kind.PAUSE:
-        return f"Paused at {when}. Taps wait until you resume (P)."
-    if event.kind is Kind.RESUME:
-        return f"Resumed at {when}."
-    if event.kind is Kind.END:
-        return f"Session ended at {when}."
-    text = f"Recorded: {describe_tap(event, scheme, change.state)} · {when}"
-    return text + (" (back-dated as far as allowed)" if change.clamped else "")
+"""Below this width (in ems) the self lane shows short labels."""
+TIMER_WIDE_EM = 42
+"""Beside the plot, the timer card is at most this many ems wide."""
+MARGIN, COMPACT_MARGIN = 10, 6
+"""The page's side margins, and in a narrow strip."""
 
 
 class _PadScroll(QScrollArea):
@@ -70,6 +54,24 @@ class _PadScroll(QScrollArea):
         inner = self.widget().minimumSizeHint() if self.widget() else QSize()
         return QSize(inner.width() + self.verticalScrollBar().sizeHint().width(),
                      super().minimumSizeHint().height())
+
+
+class _Body(QSplitter):
+    """The pad (with the timer) and the plot. A pane that may collapse (the plot, in a short
+    window) does not count towards the least room the page needs."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        along = self.orientation() == Qt.Orientation.Vertical
+        for i in range(self.count()):
+            pane = self.widget(i)
+            if i and self.isCollapsible(i) and not pane.isHidden():
+                least = pane.minimumSizeHint()
+                if along:
+                    hint.setHeight(hint.height() - least.height() - self.handleWidth())
+                else:
+                    hint.setWidth(hint.width() - least.width() - self.handleWidth())
+        return hint
 
 
 def show_session_on(
@@ -94,15 +96,6 @@ def show_change_on(
         plot.on_change(change.event, change.state)
 
 
-def set_tone(status: QLabel, tone: str) -> None:
-    """Colour a status line for what it says: 'recorded', 'refused' or 'held' (the style
-    sheet's `QLabel#status[tone=...]`)."""
-    if status.property("tone") != tone:
-        status.setProperty("tone", tone)
-        status.style().unpolish(status)
-        status.style().polish(status)
-
-
 class LivePage(QWidget):
     """One live session's page; build a new one for each session (its scheme may differ)."""
 
@@ -117,79 +110,31 @@ class LivePage(QWidget):
         self._fitted = False
         self._fit_width = self.width()
         self._compact = False
-        self._paused = False
-        self._now_ms = 0
+        self._state: SessionState | None = None
 
         self.actions = ActionRegistry(self)
         for action in session_actions(scheme, controller, self._note, self._ask_end):
             self.actions.add(action)
 
-        # header: session clock, paused, plot toggle, pause, end (two steps)
-        self.clock_label = QLabel("0:00", self)
-        self.clock_label.setObjectName("sessionClock")
-        self.clock_label.setAccessibleName("Session time")
-        self.paused_badge = QLabel("Paused", self)
-        self.paused_badge.setObjectName("pausedBadge")
-        self.paused_badge.setAccessibleName("Session paused")
-        self.paused_badge.hide()
-        self.plot_toggle = self._quiet_button("Plot", "Show or hide the plot", checkable=True)
-        self.plot_toggle.setChecked(True)
+        self.header = SessionHeader(self.actions, self._quiet_button, self)
+        self.clock_label, self.paused_badge = self.header.clock_label, self.header.paused_badge
+        self.plot_toggle = self.header.plot_toggle
         self.plot_toggle.toggled.connect(self._show_plot)
-        self.pause_button = self._quiet_button("", "Pause or resume the session")
+        self.pause_button = self.header.pause_button
         self.pause_button.clicked.connect(lambda: self.actions.trigger("pause"))
-        self.pause_button.setToolTip(self.actions.tooltip("pause"))
-        self.end_button = self._quiet_button("End session", "End session")
-        self.end_button.setToolTip(self.actions.tooltip("end"))
+        self.end_button = self.header.end_button
         self.end_button.clicked.connect(lambda: self.actions.trigger("end"))
-        self.confirm_end_button = self._quiet_button("Confirm end", "Confirm: end the session")
-        self.confirm_end_button.setProperty("role", "confirm")
-        self.confirm_end_button.clicked.connect(self._confirm_end)
-        self.keep_going_button = self._quiet_button("Keep going", "Do not end the session")
-        self.keep_going_button.clicked.connect(self._cancel_end)
-        self._confirm_timer = QTimer(self, singleShot=True, interval=CONFIRM_MS)
-        self._confirm_timer.timeout.connect(self._cancel_end)
 
-        header = QHBoxLayout()
-        header.setSpacing(HEADER_SPACING)
-        self.header = header
-        header.addWidget(self.clock_label)
-        header.addWidget(self.paused_badge)
-        header.addStretch(1)
-        self._header_full_width = 0  # what the header takes with every label in full
-        self._header_aside_width = 0  # of that, the buttons that step aside in a narrow window
-        self._header_aside = self._header_short = False  # as `_fit_header` last found
-        pause_key = "  " + self.actions.key_text("pause")
-        self._header_labels: dict[QPushButton, tuple[str, str | None]] = {}
-        for button, full, short in ((self.plot_toggle, "Plot", "Plot"),
-                                    (self.pause_button, "Resume" + pause_key, "Resume"),
-                                    (self.end_button, "End session", "End")):
-            header.addWidget(button)
-            self._measure_header_button(button, full, short)
-        self.confirm_bar = QWidget(self)
-        confirm = QHBoxLayout(self.confirm_bar)
-        confirm.setContentsMargins(0, 0, 0, 0)
-        confirm.addWidget(QLabel("End now?", self.confirm_bar), 1)
-        confirm.addWidget(self.confirm_end_button)
-        confirm.addWidget(self.keep_going_button)
-
-        self.status = QLabel(self)
-        self.status.setObjectName("status")
-        self.status.setAccessibleName("Status")
-        self.status.setWordWrap(True)
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 2 + 4)
-        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self._status_timer = QTimer(self, singleShot=True)
-        self._status_timer.timeout.connect(self.status.clear)
-        # The end confirmation takes the status line's place, so nothing below it moves.
-        self.message_area = QStackedWidget(self)
-        self.message_area.addWidget(self.status)
-        self.message_area.addWidget(self.confirm_bar)
+        self.message_area = MessageLine(self._quiet_button, self)
+        self.message_area.confirmed.connect(controller.end)
+        self.status, self.confirm_bar = self.message_area.status, self.message_area.confirm_bar
+        self.confirm_end_button = self.message_area.confirm_end_button
+        self.keep_going_button = self.message_area.keep_going_button
 
         self.timer = RuptureTimer(scheme, settings.rupture_tint_minutes, self)
         self.pad = TapPad(scheme, self.actions, settings.backdate_choices)
         self.pad.backdateChosen.connect(controller.set_backdate)
-        self.pad.note_limit.cut.connect(lambda text: self._say(text, "refused", REFUSED_MS))
+        self.pad.note_limit.cut.connect(self.message_area.show_refusal)
         self.pad_scroll = _PadScroll(self)
         self.pad_scroll.setWidget(self.pad)
         self.pad_scroll.setWidgetResizable(True)
@@ -198,11 +143,10 @@ class LivePage(QWidget):
         self.pad_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         self.left = QWidget(self)
-        left = QVBoxLayout(self.left)
-        left.setContentsMargins(0, 0, 0, 0)
-        left.setSpacing(8)
-        left.addWidget(self.timer)
-        left.addWidget(self.pad_scroll, 1)
+        self._left_layout = QVBoxLayout(self.left)
+        self._left_layout.setContentsMargins(0, 0, 0, 0)
+        self._left_layout.setSpacing(8)
+        self._left_layout.addWidget(self.pad_scroll, 1)
 
         self.plot = SessionPlot(scheme, plot_style, self)
         self.plot.setAccessibleName("Session plot")
@@ -219,17 +163,21 @@ class LivePage(QWidget):
         self.plot_panel = QWidget(self)
         plot_layout = QVBoxLayout(self.plot_panel)
         plot_layout.setContentsMargins(0, 0, 0, 0)
-        plot_layout.setSpacing(4)
+        plot_layout.setSpacing(6)
+        self._plot_layout = plot_layout
         self.plot_controls = QWidget(self.plot_panel)
-        plot_controls = QHBoxLayout(self.plot_controls)
-        plot_controls.setContentsMargins(0, 0, 0, 0)
-        plot_controls.addStretch(1)
-        plot_controls.addWidget(self.follow_button)
-        plot_controls.addWidget(self.window_button)
+        self._top_row = QHBoxLayout(self.plot_controls)  # the timer joins it in a wide window
+        self._top_row.setContentsMargins(0, 0, 0, 0)
+        self._top_row.addStretch(1)
+        controls = QVBoxLayout()
+        controls.addWidget(self.follow_button, 0, Qt.AlignmentFlag.AlignRight)
+        controls.addWidget(self.window_button, 0, Qt.AlignmentFlag.AlignRight)
+        controls.addStretch(1)
+        self._top_row.addLayout(controls)
         plot_layout.addWidget(self.plot_controls)
         plot_layout.addWidget(self.plot, 1)
 
-        self.body = QSplitter(Qt.Orientation.Vertical, self)
+        self.body = _Body(Qt.Orientation.Vertical, self)
         self.body.setChildrenCollapsible(False)
         self.body.setHandleWidth(12)
         self.body.addWidget(self.left)
@@ -239,17 +187,17 @@ class LivePage(QWidget):
         self.body.setCollapsible(1, True)  # a short strip can drag the plot away entirely
 
         page = QVBoxLayout(self)
-        page.setContentsMargins(10, 8, 10, 10)
+        page.setContentsMargins(MARGIN, 8, MARGIN, 10)
         page.setSpacing(4)
-        page.addLayout(header)
+        page.addWidget(self.header)
         page.addWidget(self.message_area)
         page.addWidget(self.body, 1)
+        page.addStretch(0)  # with the body hidden (the blank), the header stays on top
 
         controller.changed.connect(self.apply_change)
         controller.refused.connect(self.show_refusal)
         controller.held.connect(self.show_held)
         controller.backdateChanged.connect(self.pad.show_backdate)
-        self._show_header(None)
 
     def _quiet_button(self, text: str, accessible: str, checkable: bool = False) -> QPushButton:
         button = QPushButton(text, self)
@@ -271,107 +219,44 @@ class LivePage(QWidget):
     def show_session(self, state: SessionState, now_ms: int) -> None:
         """Draw a session from scratch (at start or resume)."""
         show_session_on(self.pad, self.timer, self.plot, state, now_ms)
-        self._show_header(state, now_ms)
+        self._show_state(state, now_ms)
 
     def apply_change(self, change: Change) -> None:
-        """Show one committed change everywhere it shows."""
+        """Show one committed change everywhere it shows (a tap while asking to end means the
+        session carries on)."""
         state = change.state
         now = max(self._controller.now_ms(), state.last_ms)
         show_change_on(self.pad, self.timer, self.plot, change, now)
-        self._show_header(state, now)
-        self._cancel_end()  # a tap while asking means the session carries on
-        self._say(describe_change(change, self._scheme), "recorded", RECORDED_MS)
+        self.message_area.show_change(change, self._scheme)
+        self._show_state(state, now)
 
     def show_refusal(self, text: str) -> None:
         """Nothing was recorded: say why, calmly, for a few seconds."""
-        self._cancel_end()
-        self._say(text, "refused", REFUSED_MS)
+        self.message_area.show_refusal(text)
 
     def show_held(self, text: str) -> None:
-        """Taps are held, not saved: say so until they are (no timeout); "" clears it."""
-        self._cancel_end()
-        if text:
-            self._say(text, "held", 0)
-            self._status_timer.stop()
-        elif self.status.property("tone") == "held":
-            self.status.clear()
+        """Taps are held, not saved: say so until they are; "" clears it."""
+        self.message_area.show_held(text)
 
     def tick(self, now_ms: int) -> None:
         """Time passes: move what moves (session clock, rupture time, plot's now)."""
-        self._set_clock(now_ms)
+        self.header.set_clock(now_ms)
         self.timer.tick(now_ms)
         self.plot.tick(now_ms)
 
     def set_plot_style(self, style: PlotStyle) -> None:
         self.plot.set_style(style)
 
-    # -- showing -----------------------------------------------------------------------------
-
-    def _say(self, text: str, tone: str, ms: int) -> None:
-        set_tone(self.status, tone)
-        self.status.setText(text)
-        self._status_timer.start(ms)
-
-    def _show_header(self, state: SessionState | None, now_ms: int = 0) -> None:
-        self._paused = state is not None and state.paused
-        self.paused_badge.setVisible(self._paused)
-        self._label_header_buttons()
-        self._set_clock(now_ms)
-
     def add_header_button(self, button: QPushButton, short: str | None) -> None:
-        """Put another view's button in the header, before Plot, labelled as it is now.
-        Where the full header does not fit, it shows `short` instead, or with None it steps
-        aside (its key still works)."""
-        self.header.insertWidget(self.header.indexOf(self.plot_toggle), button)
-        self._measure_header_button(button, button.text(), short)
-        self._fit_header()
+        """Put another view's button in the header, before Plot (see `SessionHeader`)."""
+        self.header.add_button(button, short)
 
-    def _measure_header_button(self, button: QPushButton, full: str, short: str | None) -> None:
-        """Note `button`'s width with its full label, and let it shrink to its short one: a
-        header button is never what holds the window wide."""
-        self._header_labels[button] = (full, short)
-        button.ensurePolished()  # the style sheet's font and padding
-        shown = button.text()
-        button.setText(full)
-        self._header_full_width += button.sizeHint().width() + HEADER_SPACING
-        if short is None:
-            self._header_aside_width += button.sizeHint().width() + HEADER_SPACING
-            button.setMinimumWidth(1)
-        else:
-            button.setText(short)
-            button.setMinimumWidth(button.sizeHint().width())
-        button.setText(shown)
-
-    def _fit_header(self) -> None:
-        """Every label in full with its key where the full header fits; else the buttons that
-        can step aside do; where even that does not fit, the short words (the keys stay in the
-        tooltips), so the header fits a 360-pixel side screen. Run when the width changes."""
-        margins = self.layout().contentsMargins()
-        clock = self.clock_label.fontMetrics().horizontalAdvance("Session 0:00:00")
-        badge = self.paused_badge.sizeHint().width() + HEADER_SPACING
-        full_width = (self._header_full_width + clock + badge
-                      + margins.left() + margins.right())
-        self._header_aside = self._fit_width < full_width
-        self._header_short = self._fit_width < full_width - self._header_aside_width
-        self._label_header_buttons()
-
-    def _label_header_buttons(self) -> None:
-        """Label the header's buttons as `_fit_header` decided (and Pause as the state is)."""
-        for button, (full, short) in self._header_labels.items():
-            if button is self.pause_button:
-                word = "Resume" if self._paused else "Pause"
-                full, short = word + "  " + self.actions.key_text("pause"), word
-            if short is None:
-                button.setVisible(not self._header_aside)
-            text = short if self._header_short and short is not None else full
-            if button.text() != text:
-                button.setText(text)
-
-    def _set_clock(self, now_ms: int) -> None:
-        self._now_ms = now_ms
-        text = ("" if self._compact else "Session ") + format_duration(now_ms)
-        if self.clock_label.text() != text:
-            self.clock_label.setText(text)
+    def _show_state(self, state: SessionState, now_ms: int) -> None:
+        """The header and the line's resting words follow the session: paused or not."""
+        self._state = state
+        self.header.set_paused(state.paused)
+        self.header.set_clock(now_ms)
+        self.message_area.follow(state)
 
     # -- local actions -----------------------------------------------------------------------
 
@@ -388,19 +273,12 @@ class LivePage(QWidget):
             field.clearFocus()  # back to tapping: single keys are taps again
 
     def _ask_end(self) -> None:
-        self.message_area.setCurrentWidget(self.confirm_bar)
-        self._confirm_timer.start()
-
-    def _confirm_end(self) -> None:
-        self._cancel_end()
-        self._controller.end()
-
-    def _cancel_end(self) -> None:
-        self._confirm_timer.stop()
-        self.message_area.setCurrentWidget(self.status)
+        state = self._state
+        self.message_area.ask_end(state is not None and state.open_episode is not None)
 
     def _show_plot(self, shown: bool) -> None:
-        self.plot_panel.setVisible(shown)
+        self.plot_panel.setVisible(shown or self.wide)  # wide, it also holds the timer
+        self.plot.setVisible(shown)
 
     def _show_plot_controls(self, *_: object) -> None:
         """'Follow now' only after a pan; the window choice only where there is room."""
@@ -431,26 +309,44 @@ class LivePage(QWidget):
 
     def _fit_layout(self) -> None:
         """Pad beside the plot when both fit, else stacked; a narrow strip compacts the self
-        lane and the session clock."""
+        lane, the header and the message line."""
         if self.isVisible():
             self._fit_width = self.width()
         em = self.fontMetrics().horizontalAdvance("M")
         self._compact = self._fit_width < COMPACT_EM * em
         self.pad.set_compact(self._compact)
         self.pad_scroll.updateGeometry()  # the scroll area does not pass the pad's change up
-        self._fit_header()
-        # The clock never holds the window wide: "Session" drops out in a narrow strip.
-        self.clock_label.setMinimumWidth(self.clock_label.fontMetrics().horizontalAdvance("00:00"))
-        self._set_clock(self._now_ms)
+        side = COMPACT_MARGIN if self._compact else MARGIN
+        self.layout().setContentsMargins(side, 8, side, 10)
+        margins = self.layout().contentsMargins()
+        self.header.fit(self._fit_width - margins.left() - margins.right())
         pad_width = (self.pad.sizeHint().width()
                      + self.pad_scroll.verticalScrollBar().sizeHint().width())
-        wide = self._fit_width >= pad_width + WIDE_EXTRA_EM * em
+        beside = (self.timer.minimumSizeHint().width() + self._top_row.spacing()
+                  + self.window_button.sizeHint().width())  # the right column's top row
+        wide = (self._fit_width >= pad_width + max(WIDE_EXTRA_EM * em, beside)
+                + self.body.handleWidth() + margins.left() + margins.right())
+        self.message_area.set_lines(1 if wide else 2)
         orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
         if self.body.orientation() != orientation or not self._fitted:
             self._fitted = True
             self.body.setOrientation(orientation)
+            self._place_timer(wide, em)
             self._show_plot_controls()
+            self._show_plot(self.plot_toggle.isChecked())
             QTimer.singleShot(0, self, self._split)  # once the new orientation is laid out
+
+    def _place_timer(self, wide: bool, em: int) -> None:
+        """Timer and message line above the plot in a wide window (the pad has the whole
+        height below the header, and a message never moves it), else above the pad."""
+        if wide:
+            self.timer.setMaximumWidth(TIMER_WIDE_EM * em)
+            self._top_row.insertWidget(0, self.timer, 100)  # up to its maximum width
+            self._plot_layout.insertWidget(1, self.message_area)
+        else:
+            self.timer.setMaximumWidth(16_777_215)
+            self._left_layout.insertWidget(0, self.timer)
+            self.layout().insertWidget(1, self.message_area)
 
     def _split(self) -> None:
         """Give the pad (and timer) what they need; the plot takes the rest."""
@@ -469,10 +365,9 @@ class LivePage(QWidget):
         hint = super().minimumSizeHint()
         if not self.wide:
             return hint
-        margins = self.layout().contentsMargins()
-        parts = (self.header.minimumSize(), self.message_area.minimumSizeHint(),
-                 self.left.minimumSizeHint(), self.plot_panel.minimumSizeHint())
-        width = max(part.width() for part in parts) + margins.left() + margins.right()
+        parts = (self.header, self.message_area, self.left, self.timer, self.plot,
+                 self.follow_button)  # the stacked layout's rows
+        width = max(part.minimumSizeHint().width() for part in parts) + 2 * COMPACT_MARGIN
         return QSize(width, hint.height())
 
     @property

@@ -3,11 +3,13 @@
 For a screen shared by accident: the panel shows only "Attune" and the session time. The
 content underneath is hidden too (not just covered), so neither a screen grab nor a screen
 reader finds it. Recording carries on: keys and global hotkeys still reach the controller.
+Its Show button sits where the Blank button was, so a second click in the same place undoes
+the first.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from companion.clock import format_duration
@@ -16,10 +18,13 @@ from companion.clock import format_duration
 class PrivacyBlank(QWidget):
     """A neutral panel laid over `host`, hiding `content` while shown.
 
-    `reveal_hint` is the key that brings the content back (shown small on the panel)."""
+    `reveal_hint` is the key that brings the content back (shown small on the panel); the
+    button that says so is laid over `anchor` (the Blank button), else at the bottom right."""
 
-    def __init__(self, host: QWidget, content: list[QWidget], reveal_hint: str = "") -> None:
+    def __init__(self, host: QWidget, content: list[QWidget], reveal_hint: str = "",
+                 anchor: QWidget | None = None) -> None:
         super().__init__(host)
+        self._anchor = anchor
         self.setObjectName("privacyBlank")
         self.setAccessibleName("Privacy blank")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -42,7 +47,8 @@ class PrivacyBlank(QWidget):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(widget)
         layout.addStretch(3)
-        layout.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignRight)
+        if anchor is None:
+            layout.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignRight)
         self.setStyleSheet(
             "#privacyBlank { background-color: palette(window); }"
             "#blankTitle { font-size: 18pt; color: palette(placeholder-text); }"
@@ -50,6 +56,8 @@ class PrivacyBlank(QWidget):
         )
         self._hidden: list[QWidget] = []
         host.installEventFilter(self)
+        if anchor is not None:
+            anchor.installEventFilter(self)  # it moves when its row is laid out again
         self.hide()
 
     @property
@@ -65,6 +73,7 @@ class PrivacyBlank(QWidget):
             for widget in self._hidden:
                 widget.hide()
             self.setGeometry(self._host.rect())
+            self._place_reveal()
             self.show()
             self.raise_()
         else:
@@ -80,6 +89,23 @@ class PrivacyBlank(QWidget):
             self.time.setText(text)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._host and event.type() == QEvent.Type.Resize and self.blanked:
+        if not self.blanked:
+            return False
+        if watched is self._host and event.type() == QEvent.Type.Resize:
             self.setGeometry(self._host.rect())
+            self._place_reveal()
+        elif watched is self._anchor and event.type() in (QEvent.Type.Move,
+                                                           QEvent.Type.Resize):
+            self._place_reveal()
         return False
+
+    def _place_reveal(self) -> None:
+        """Show over the anchor: the same top and right edge, at least as large."""
+        anchor = self._anchor
+        if anchor is None:
+            return
+        spot = QRect(anchor.mapTo(self._host, QPoint(0, 0)), anchor.size())
+        hint = self.reveal_button.sizeHint()
+        width = max(hint.width(), spot.width())
+        left = max(0, min(spot.right() + 1 - width, self._host.width() - width))
+        self.reveal_button.setGeometry(left, spot.top(), width, max(hint.height(), spot.height()))

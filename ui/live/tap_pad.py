@@ -30,15 +30,16 @@ class TapButton(QPushButton):
     """A pad button: its label on the left, its key on the right, a check mark when lit.
 
     Lit is shown three ways besides colour: the check mark, bold text and a full border.
+    A button with a `short` label shows it in a narrow strip.
     """
 
     def __init__(self, label: str, key: str, role: str, colour: str | None = None,
-                 parent: QWidget | None = None, *, compactable: bool = False) -> None:
+                 parent: QWidget | None = None, *, short: str | None = None) -> None:
         super().__init__(parent)
         self._label_text = label
+        self._short = short
         self._lit = False
         self._compact = False
-        self.compactable = compactable  # in a narrow strip, only its check mark and key
         self.setProperty("role", role)
         self.setProperty("lit", False)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves keyboard focus alone
@@ -48,8 +49,8 @@ class TapButton(QPushButton):
         self.key.setObjectName("tapKey")
         row = QHBoxLayout(self)
         em = self.fontMetrics().horizontalAdvance("M")
-        stripe = em // 2 if colour else 0
-        row.setContentsMargins(stripe + em * 2 // 3, 0, em // 2, 0)
+        self._stripe = em // 2 if colour else 0
+        self._set_margins(compact=False)
         row.setSpacing(em // 4)
         row.addWidget(self.label, 1)
         row.addWidget(self.key, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -61,15 +62,16 @@ class TapButton(QPushButton):
 
     def sizeHint(self) -> QSize:
         """Wide enough for the lit (bold, checked) label, so lighting never shifts the layout."""
-        text = LIT_MARK if self._compact else LIT_MARK + self._label_text
+        text = LIT_MARK + self._shown_label()
         self.label.ensurePolished()  # its font comes from the style sheet
         bold = QFont(self.label.font())
         bold.setBold(True)
         row = self.layout()
         margins = row.contentsMargins()
-        # the bold text, what the label adds around its text, and the gap before the key
-        label = (QFontMetrics(bold).horizontalAdvance(text) + self.label.sizeHint().width()
-                 - self.label.fontMetrics().horizontalAdvance(self.label.text()))
+        # the bold text as a label measures it, what the label adds around it (its margins
+        # do not change when lit, so neither does the width), and the gap before the key
+        label = (QFontMetrics(bold).size(Qt.TextFlag.TextSingleLine, text).width()
+                 + self.label.width() - self.label.contentsRect().width())
         width = (margins.left() + label + 2 * row.spacing() + self.key.sizeHint().width()
                  + margins.right())
         height = max(super().sizeHint().height(), row.sizeHint().height())
@@ -78,16 +80,30 @@ class TapButton(QPushButton):
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
+    @property
+    def compactable(self) -> bool:
+        """It has a short label for a narrow strip."""
+        return self._short is not None
+
     def set_compact(self, compact: bool) -> None:
-        """Show only the check mark and key (the row and column say which state it is)."""
+        """Show the short label (when it has one), so a narrow strip still names the state,
+        with tighter margins."""
         if compact != self._compact:
             self._compact = compact
+            self._set_margins(compact)
             self._show_label()
             self.updateGeometry()
 
+    def _set_margins(self, compact: bool) -> None:
+        em = self.fontMetrics().horizontalAdvance("M")
+        left, right = (em // 3, em // 3) if compact else (em * 2 // 3, em // 2)
+        self.layout().setContentsMargins(self._stripe + left, 0, right, 0)
+
+    def _shown_label(self) -> str:
+        return self._short if self._compact and self._short is not None else self._label_text
+
     def _show_label(self) -> None:
-        mark = LIT_MARK if self._lit else ""
-        self.label.setText(mark.strip() if self._compact else mark + self._label_text)
+        self.label.setText((LIT_MARK if self._lit else "") + self._shown_label())
 
     @property
     def lit(self) -> bool:
@@ -157,13 +173,14 @@ class TapPad(QWidget):
             ladder.addWidget(self._button(f"client:{s.id}", s.label, role, s.colour,
                                           f"Client perceived {s.label}"), row, 0)
             ladder.addWidget(self._button(f"self:{s.id}", s.label, "selfState", s.colour,
-                                          f"Self {s.label}"), row, 1)
+                                          f"Self {s.label}", short=s.short_label), row, 1)
         ladder.setColumnStretch(0, 3)
         ladder.setColumnStretch(1, 1)
         layout.addLayout(ladder)
 
         layout.addSpacing(4)
-        layout.addWidget(_section("Rupture and repair"))
+        self._headings = [_section("Rupture and repair"), _section("Notes")]
+        layout.addWidget(self._headings[0])
         layout.addWidget(self._button("rupture", scheme.rupture_label, "rupture",
                                       scheme.rupture_colour, scheme.rupture_label))
         types = QHBoxLayout()
@@ -181,7 +198,7 @@ class TapPad(QWidget):
         layout.addLayout(repair_row)
 
         layout.addSpacing(4)
-        layout.addWidget(_section("Notes"))
+        layout.addWidget(self._headings[1])
         chips = QHBoxLayout()
         chips.setSpacing(6)
         for n in scheme.notes:
@@ -224,11 +241,12 @@ class TapPad(QWidget):
             self.backdate_buttons[seconds] = button
         back.addStretch(1)
         layout.addLayout(back)
+        layout.addStretch(1)  # a tall window leaves its room below the pad, not between rows
 
     def _button(self, name: str, label: str, role: str, colour: str | None,
-                accessible: str) -> TapButton:
+                accessible: str, short: str | None = None) -> TapButton:
         button = TapButton(label, self._actions.key_text(name), role, colour, self,
-                           compactable=name.startswith("self:"))
+                           short=short)
         button.setToolTip(self._actions.tooltip(name))
         button.setAccessibleName(accessible)
         button.setAccessibleDescription(self._actions.tooltip(name))
@@ -263,11 +281,14 @@ class TapPad(QWidget):
             button.setChecked(value == seconds)
 
     def set_compact(self, compact: bool) -> None:
-        """In a narrow strip the self lane shows check marks and keys only."""
+        """In a narrow strip the self lane shows its short labels, and the headings the
+        buttons speak for themselves under ("Rupture and repair", "Notes") step aside."""
         self._compact = compact
         for button in self.buttons.values():
             if button.compactable:
                 button.set_compact(compact)
+        for heading in self._headings:
+            heading.setVisible(not compact)
         self.layout().activate()  # the nested rows' sizes now, not at the next event
 
     def minimumSizeHint(self) -> QSize:

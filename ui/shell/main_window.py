@@ -22,22 +22,20 @@ from companion.recorder import Recorder
 from companion.scheme import Scheme
 from companion.store import Store
 from ui.live.controller import SessionController
+from ui.shell.screen_fit import FRAME_ALLOWANCE
 from ui.shell.settings import Settings
 from ui.shell.start_page import StartPage
 from ui.shell.theme import Theme, apply_theme
 
 if TYPE_CHECKING:
     from ui.supervision.flow import SupervisionFlow
-    from ui.live.compact_window import BesideCall
+    from ui.live.beside_call import BesideCall
     from ui.live.live_page import LivePage
     from ui.review.review_page import ReviewPage
 
 TICK_MS = 250
 UNEXPECTED_MS = 20_000
 DEFAULT_SIZE = (1100, 760)
-FRAME_ALLOWANCE = 40
-"""Pixels kept free below a first window that fills the screen's height, for the title bar
-the window manager adds (not known before the window is shown)."""
 
 
 class MainWindow(QMainWindow):
@@ -166,7 +164,7 @@ class MainWindow(QMainWindow):
         self.live_page.fit_width(self.stack.width())
         self.stack.addWidget(self.live_page)
         self.stack.setCurrentWidget(self.live_page)
-        from ui.live.compact_window import BesideCall
+        from ui.live.beside_call import BesideCall
 
         self.beside = BesideCall(self, self.live_page, self.controller, recorder.scheme,
                                  self.settings, self._plot_style, self._ticker)

@@ -6,34 +6,54 @@ review a few minutes after closing it. Light: no plot library is loaded for it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from companion.store import SessionRow
 
 SHOWN = 3
 
 
-class ElidedButton(QPushButton):
-    """A button whose text is cut with an ellipsis to its width (the whole text in the
-    tooltip), instead of being clipped at both ends."""
+class SessionButton(QPushButton):
+    """A past session as a button: what it was on the left, cut with an ellipsis to the room
+    left (the whole text in the tooltip), and when on the right, never cut."""
 
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self._full = text
-        self.setToolTip(text)
-        self.setStyleSheet("text-align: left; padding-left: 10px; padding-right: 10px;")
+    def __init__(self, row: SessionRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        full, when = row.describe(), row.local_start()
+        self._what = full.removesuffix(when).rstrip(" ·") if full.endswith(when) else full
+        self.setToolTip(full)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # it shrinks
+        self.what = QLabel(self._what, self)
+        self.what.setObjectName("sessionWhat")
+        self.when = QLabel(when if full.endswith(when) else "", self)
+        self.when.setObjectName("sessionWhen")
+        self.what.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.what.setProperty("elides", True)  # on purpose: the whole is in the tooltip
+        row_layout = QHBoxLayout(self)
+        row_layout.setContentsMargins(10, 0, 10, 0)
+        row_layout.setSpacing(12)
+        row_layout.addWidget(self.what, 1)
+        row_layout.addWidget(self.when)
+        for label in (self.what, self.when):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
-    def minimumSizeHint(self):  # noqa: N802 (Qt's name)
-        hint = super().minimumSizeHint()
-        hint.setWidth(self.fontMetrics().horizontalAdvance("M") * 8)
-        return hint
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        metrics = self.fontMetrics()
+        text = metrics.horizontalAdvance(self._what) + self.when.sizeHint().width()
+        return QSize(text + 32 + 2, max(super().sizeHint().height(), metrics.height() + 12))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """The time in full and a few letters of what: never narrower."""
+        em = self.fontMetrics().horizontalAdvance("M")
+        return QSize(self.when.sizeHint().width() + 32 + em * 5, self.sizeHint().height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        room = max(0, event.size().width() - 24)
-        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room))
         super().resizeEvent(event)
+        room = self.what.contentsRect().width()
+        self.what.setText(self.what.fontMetrics().elidedText(
+            self._what, Qt.TextElideMode.ElideRight, room))
 
 
 class PastSessions(QWidget):
@@ -50,7 +70,7 @@ class PastSessions(QWidget):
         title = QLabel("Review a recent session", self)
         title.setObjectName("section")
         self._layout.addWidget(title)
-        self.buttons: list[ElidedButton] = []
+        self.buttons: list[SessionButton] = []
         self.hide()
 
     def set_sessions(self, rows: list[SessionRow]) -> None:
@@ -60,7 +80,7 @@ class PastSessions(QWidget):
             button.deleteLater()
         self.buttons = []
         for row in [r for r in rows if r.status == "ended"][:SHOWN]:
-            button = ElidedButton(row.describe(), self)
+            button = SessionButton(row, self)
             button.setProperty("role", "quiet")
             button.setAccessibleName(f"Review session {row.id}")
             button.clicked.connect(lambda _=False, i=row.id: self.reviewRequested.emit(i))

@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHeaderView,
     QKeySequenceEdit,
     QLabel,
+    QScrollArea,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableWidget,
@@ -73,12 +75,14 @@ class SettingsDialog(QDialog):
         self.theme = _combo("Appearance", THEMES, settings.theme_choice)
         self.window_minutes = _combo("Plot shows", WINDOWS, settings.window_minutes or 0)
         self.no_focus_compact = _check(
-            "The compact strip never takes the keyboard from the video call",
+            "Strip leaves the keyboard to the call",
+            "The compact strip never takes the keyboard from the video call.",
             settings.no_focus_compact)
         self.no_focus_window = _check(
-            "The full window never takes the keyboard during a session (its keys and note field "
-            "then work only through global keys)", settings.no_focus_window)
-        self.global_keys = _check("Global keys: tap while the video call has focus",
+            "Window leaves the keyboard to the call",
+            "The full window never takes the keyboard during a session; its keys and note "
+            "field then work only through global keys.", settings.no_focus_window)
+        self.global_keys = _check("Global keys", "Tap while the video call has focus.",
                                   settings.global_hotkeys)
         problem = hotkey_problem()
         self.hotkey_status = QLabel(problem or darwin_note() or
@@ -96,9 +100,9 @@ class SettingsDialog(QDialog):
         form = QFormLayout(general)
         form.addRow("Appearance", self.theme)
         form.addRow("Plot shows", self.window_minutes)
-        form.addRow(self.no_focus_compact)
-        form.addRow(self.no_focus_window)
-        form.addRow(self.global_keys)
+        for box in (self.no_focus_compact, self.no_focus_window, self.global_keys):
+            form.addRow(box)
+            form.addRow(_hint_for(box))
         form.addRow(self.hotkey_status)
         form.addRow(self.hotkey_table)
 
@@ -118,9 +122,10 @@ class SettingsDialog(QDialog):
 
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Settings sections")
-        self.tabs.addTab(general, "General")
-        self.tabs.addTab(keys_page, "Keys")
-        self.tabs.addTab(self.editor, "Coding scheme")
+        # Each section scrolls inside the dialog rather than widening it past a side screen.
+        for page, name in ((general, "General"), (keys_page, "Keys"),
+                           (self.editor, "Coding scheme")):
+            self.tabs.addTab(_scrolling(page), name)
         self.problem = QLabel(self)
         self.problem.setObjectName("warning")
         self.problem.setAccessibleName("Settings problem")
@@ -141,6 +146,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.resize(640, 620)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:
+            self.resize(min(640, screen.width()), min(620, screen.height()))
 
     def show_problem(self, text: str) -> None:
         """Say in place why an edit was not taken (nothing pops up)."""
@@ -234,11 +242,32 @@ def _combo(accessible: str, choices: tuple[tuple[str, object], ...], current: ob
     return combo
 
 
-def _check(text: str, checked: bool) -> QCheckBox:
+def _check(text: str, hint: str, checked: bool) -> QCheckBox:
+    """A check box with a short label; `hint`, the whole sentence, wraps beneath it."""
     box = QCheckBox(text)
     box.setAccessibleName(text)
+    box.setAccessibleDescription(hint)
+    box.setProperty("hint", hint)
     box.setChecked(checked)
     return box
+
+
+def _hint_for(box: QCheckBox) -> QLabel:
+    """The check box's sentence, wrapped to the dialog's width."""
+    label = QLabel(str(box.property("hint")))
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    label.setBuddy(box)
+    return label
+
+
+def _scrolling(page: QWidget) -> QScrollArea:
+    """`page` in a frameless area that scrolls when the dialog is smaller than the page."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(page)
+    return area
 
 
 REMOVE_KEYS = ("Backspace", "Del")

@@ -8,11 +8,13 @@ nothing itself: the window fills it in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
-    QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox,
-    QVBoxLayout, QWidget,
+    QBoxLayout, QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox,
+    QStyle, QVBoxLayout, QWidget,
 )
 
 from companion import clients
@@ -23,6 +25,7 @@ from ui.shell.past_sessions import PastSessions
 MODALITIES = (("Not set", None), ("Telehealth", "telehealth"), ("In person", "in person"))
 TINT_CHOICES = (0, 5, 8, 10, 15, 20)
 PAGE_WIDTH_EM = 40
+COLUMN_MARGIN = 16
 
 
 class StartPage(QWidget):
@@ -46,7 +49,7 @@ class StartPage(QWidget):
         column = QWidget()
         column.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * PAGE_WIDTH_EM)
         body = QVBoxLayout(column)
-        body.setContentsMargins(16, 16, 16, 16)
+        body.setContentsMargins(COLUMN_MARGIN, 16, COLUMN_MARGIN, 16)
         body.setSpacing(10)
 
         title = QLabel("Attune", column)
@@ -93,6 +96,9 @@ class StartPage(QWidget):
         for text, _value in MODALITIES:
             self.modality.addItem(text)
         self.modality.setAccessibleName("Modality (optional)")
+        self._enter_starts = _EnterStarts(self._start, self)
+        for field in (self.number, self.modality):  # Enter starts from any field of the form
+            field.installEventFilter(self._enter_starts)
 
         form = QVBoxLayout()
         form.setSpacing(4)
@@ -107,6 +113,7 @@ class StartPage(QWidget):
             details.addLayout(box, 1)
         form.addSpacing(6)
         form.addLayout(details)
+        self._pairs = [details]  # side by side where they fit, else one above the other
         body.addLayout(form)
 
         self.error = _message("error", "Start problem")
@@ -147,6 +154,7 @@ class StartPage(QWidget):
             _field(box, text, field)
             prefs.addLayout(box, 1)
         body.addLayout(prefs)
+        self._pairs.append(prefs)
         self.settings_button = QPushButton("Settings…", column)
         self.settings_button.setAccessibleName("Settings")
         self.settings_button.setToolTip("Theme, keys, global keys, the compact strip and the "
@@ -170,6 +178,19 @@ class StartPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        """Two fields side by side only where both fit (a 360-pixel window stacks them)."""
+        super().resizeEvent(event)
+        room = event.size().width() - 2 * COLUMN_MARGIN - self.style().pixelMetric(
+            QStyle.PixelMetric.PM_ScrollBarExtent)
+        for pair in self._pairs:
+            boxes = [pair.itemAt(i).layout() for i in range(pair.count())]
+            need = sum(box.minimumSize().width() for box in boxes) + pair.spacing()
+            direction = (QBoxLayout.Direction.LeftToRight if need <= room
+                         else QBoxLayout.Direction.TopToBottom)
+            if pair.direction() != direction:
+                pair.setDirection(direction)
 
     # -- filled in by the window -------------------------------------------------------------
 
@@ -278,6 +299,23 @@ class StartPage(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         return banner
+
+
+class _EnterStarts(QObject):
+    """Enter or Return in a field that does not take it itself starts the session (a
+    modality list's open popup keeps its Enter, to choose)."""
+
+    def __init__(self, start: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._start = start
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not (isinstance(watched, QComboBox) and watched.view().isVisible())):
+            self._start()
+            return True
+        return False
 
 
 def _panel(name: str, accessible: str) -> QFrame:
