@@ -17,6 +17,7 @@ from typing import Callable, NoReturn
 
 from companion import backup, clients
 from companion.bundle import import_bundle, write_bundle
+from companion.cli_research import add_research_commands
 from companion.demo import make_demo_session
 from companion.errors import AttuneError, CorruptDatabase, DatabaseLocked, NewerDatabase
 from companion.export import events_csv, session_json, session_metadata
@@ -172,6 +173,7 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     )
     p.add_argument("backup", metavar="FILE", help="the backup file to restore")
     p.set_defaults(run=_cmd_restore)
+    add_research_commands(sub, session_id_arg)
     if extra is not None:
         extra(sub)
     return parser
