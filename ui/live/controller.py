@@ -88,6 +88,10 @@ class SessionController(QObject):
         """End a session a crash left open, keeping every tap."""
         return Recorder.close_interrupted(self.store, session_id)
 
+    def attach(self, recorder: Recorder) -> None:
+        """Record through `recorder` (playback codes a coder layer with this controller)."""
+        self._open(recorder)
+
     def _open(self, recorder: Recorder) -> None:
         self._recorder = recorder
         self.set_backdate(0)

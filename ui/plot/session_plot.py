@@ -416,6 +416,10 @@ class SessionPlot(QWidget):
         changing the view's range. The caller owns the item and its style."""
         self._plot.addItem(item, ignoreBounds=True)
 
+    def link_x(self, other: SessionPlot) -> None:
+        """Pan and zoom with `other` (playback's coder lanes under the session plot)."""
+        self._plot.setXLink(other._plot)
+
     def hold_still(self) -> None:
         """The session drawn will not change (playback): keep the lanes and markers as cached
         pixmaps and repaint only where an overlay moved, so a moving cursor over 10,000

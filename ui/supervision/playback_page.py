@@ -31,6 +31,7 @@ from companion.replay import Replay
 from companion.scheme import Scheme, session_scheme
 from companion.store import Store
 from ui.live.actions import Action, ActionRegistry
+from ui.supervision.coding_panel import CodingPanel, LayerLanes
 from ui.supervision.comments_panel import CommentLayer, CommentsPanel
 from ui.supervision.flow_layout import flow_of
 from ui.live.live_page import describe_tap
@@ -177,6 +178,9 @@ class PlaybackPage(QWidget):
             lambda line: self.controller.seek(round(line.value() * MS_PER_MIN)))
         self.plot.add_overlay(self.cursor_line)
         self.comment_layer = CommentLayer(self.plot, style)
+        self.lanes = LayerLanes(store, session_id, self.scheme, style, self.plot,
+                                self.replay.duration_ms, self)
+        self.plot_area = _plot_with_lanes(self.plot, self.lanes)
         self.set_plot_style(style)
 
         self.event_model = EventListModel(self.replay, self.scheme, self)
@@ -196,7 +200,16 @@ class PlaybackPage(QWidget):
         self.right = QSplitter(Qt.Orientation.Vertical, self)
         self.right.addWidget(_column(events_title, self.events, stretch=False))
         self.right.addWidget(self.comments)
-        self.right.setSizes([400, 300])
+        self.coding = CodingPanel(store, session_id, self.scheme,
+                                  lambda: self.controller.cursor_ms, self)
+        self.coding.jumpRequested.connect(self.controller.seek)
+        self.coding.coded.connect(self.lanes.refresh)
+        coding_area = QScrollArea(self)
+        coding_area.setWidget(self.coding)
+        coding_area.setWidgetResizable(True)
+        coding_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.right.addWidget(coding_area)
+        self.right.setSizes([300, 200, 400])
         self.right.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * RIGHT_EM)
         self.lower = QSplitter(Qt.Orientation.Horizontal, self)
         self.body = QSplitter(Qt.Orientation.Horizontal, self)
@@ -263,7 +276,7 @@ class PlaybackPage(QWidget):
         self.left.setMinimumWidth(left)  # the pad never clips; the lists give way
         self.right.setMinimumWidth(0 if mode == "narrow" else RIGHT_EM * em)
         if mode == "wide":
-            for widget in (self.left, self.plot, self.right):
+            for widget in (self.left, self.plot_area, self.right):
                 self.body.addWidget(widget)
             self.body.setOrientation(Qt.Orientation.Horizontal)
             self.lower.hide()
@@ -271,7 +284,7 @@ class PlaybackPage(QWidget):
             self.body.setSizes([left, max(0, width - left - right), right])
         else:
             self.body.setOrientation(Qt.Orientation.Vertical)
-            self.body.addWidget(self.plot)
+            self.body.addWidget(self.plot_area)
             for widget in (self.left, self.right):
                 self.lower.addWidget(widget)
             self.body.addWidget(self.lower)
@@ -334,6 +347,7 @@ class PlaybackPage(QWidget):
 
     def set_plot_style(self, style: PlotStyle) -> None:
         self.plot.set_style(style)
+        self.lanes.set_style(style)
         self.comment_layer.set_style(style)
         self.cursor_line.setPen(pg.mkPen(style.now_line, width=2.5))
         self.cursor_line.setHoverPen(pg.mkPen(style.foreground, width=4))
@@ -399,6 +413,17 @@ def _read_only_pad(scheme: Scheme, owner: QWidget) -> TapPad:
         if name.startswith("note:"):
             button.hide()  # notes are never lit; the event list shows them
     return pad
+
+
+def _plot_with_lanes(plot: SessionPlot, lanes: QWidget) -> QWidget:
+    """The session plot with the coder layers' lanes under it; the plot takes spare room."""
+    area = QWidget()
+    layout = QVBoxLayout(area)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(plot, 1)
+    layout.addWidget(lanes)
+    return area
 
 
 def _column(*widgets: QWidget, stretch: bool = True) -> QWidget:
