@@ -78,3 +78,21 @@ def test_a_refused_tap_says_why_and_records_nothing(page, mem_store):
     coding.chooser.setCurrentText("clinician")
     assert not coding.begin()
     assert "own record" in coding.status.text()
+
+
+def test_the_review_shows_the_agreement_figures(qtbot, mem_store):
+    from companion.layers import CursorClock, LayerRecorder
+    from ui.review.review_page import ReviewPage
+
+    sid = make_demo_session(mem_store, default_scheme(), seed=6)
+    review = ReviewPage(DARK)
+    qtbot.addWidget(review)
+    review.show_session(mem_store, sid)
+    assert "No second coder" in review.agreement.figures.text()
+    rec = LayerRecorder.open(mem_store, sid, "observer", CursorClock(lambda: 0, FakeClock()))
+    rec.client("ventral")
+    review.refresh()
+    assert "Clinician (A) and observer (B)" in review.agreement.figures.text()
+    review.resize(1200, 800)
+    review.tabs.setCurrentWidget(review.agreement)
+    shot(review, "review-agreement.png")

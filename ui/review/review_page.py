@@ -38,6 +38,7 @@ from companion.fold import SessionState, fold
 from companion.scheme import Scheme, session_scheme
 from companion.store import SessionRow, Store
 from companion.summary import Summary, summarise
+from ui.supervision.agreement_panel import AgreementPanel
 from ui.review import report
 from ui.review import review_figures as fig
 from ui.review.correction_editor import CorrectionEditor
@@ -185,6 +186,8 @@ class ReviewPage(QWidget):
         self.tabs.setAccessibleName("Reflection and corrections")
         self.tabs.addTab(reflect_tab, "Reflect")
         self.tabs.addTab(events_tab, "Taps and corrections")
+        self.agreement = AgreementPanel(self)  # with a coder layer: did we see the same hour?
+        self.tabs.addTab(self.agreement, "Agreement")
 
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.columns.setSpacing(18)
@@ -252,6 +255,7 @@ class ReviewPage(QWidget):
         for lane in self.lanes.values():
             lane.show_summary(summary, scheme)
         self.coregulation.setText(fig.coregulation_line(summary, scheme))
+        self.agreement.show_session(self.store, self.row.id)
         self.rupture_headline.setText(fig.rupture_headline(summary, scheme))
         self.rupture_table.show_rows(fig.rupture_rows(summary, scheme))
         self.strategies.setText("Strategies used: " + fig.strategies_line(summary, scheme))
