@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from companion.clock import Clock
+from companion.clock import Clock, format_duration
 from companion.errors import AttuneError, NotFound, TapRefused
-from companion.events import Event, Kind
+from companion.events import EPISODE_KINDS, Event, Kind
 from companion.fold import SessionState, fold
 from companion.recorder import Change, Recorder, _iso, _reason
 from companion.scheme import session_scheme
@@ -200,6 +200,17 @@ class LayerRecorder(Recorder):
 
     def end(self) -> Change:
         raise TapRefused("A coder layer ends where the session ends.")
+
+    def _tap(self, kind: Kind, backdate_s: float, **fields: object) -> Change:
+        """A tap at the cursor; a rupture or repair tap before the layer's latest one is
+        refused (they are coded in time order, as live), before anything is written."""
+        latest = self._last_episode_ms()
+        if kind in EPISODE_KINDS and self.clock.offset_ms() < latest:
+            raise TapRefused(
+                "Ruptures and repairs are coded in time order: move the cursor to "
+                f"{format_duration(latest)} or later (the last one coded here)."
+            )
+        return super()._tap(kind, backdate_s, **fields)
 
     def _commit(self, kind: Kind, offset_ms: int, **fields: object) -> Event:
         """Save one row to the layer, or refuse with the database's reason (nothing is held:

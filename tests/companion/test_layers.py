@@ -142,3 +142,22 @@ def test_an_imported_layer_is_not_coded_into(fresh_store, demo):
 def test_a_live_session_gets_no_layer(fresh_store, recorder):
     with pytest.raises(LayerError, match="once it has ended"):
         create_layer(fresh_store, recorder.session.id, "supervisor")
+
+
+def test_a_repair_coded_with_the_cursor_before_the_open_rupture_is_refused_and_not_written(
+    fresh_store, demo
+):
+    rec, cursor = _open(fresh_store, demo)
+    cursor.seek(10 * 60_000)
+    rec.rupture("withdrawal")
+    cursor.seek(5 * 60_000)  # back, before the rupture
+    rows = len(coder_log(fresh_store, demo, "supervisor"))
+    for tap in (lambda: rec.repair(["clarify"]), lambda: rec.repair_attempt(),
+                lambda: rec.rupture("confrontation")):
+        with pytest.raises(TapRefused, match="10:00"):
+            tap()
+    assert len(coder_log(fresh_store, demo, "supervisor")) == rows
+    cursor.seek(12 * 60_000)
+    rec.repair(["clarify"])
+    (episode,) = coder_state(fresh_store, demo, "supervisor").episodes
+    assert (episode.start_ms, episode.repair_ms) == (10 * 60_000, 12 * 60_000)
