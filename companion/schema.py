@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from companion.research_views import m004_research_views
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -171,7 +173,9 @@ def m003_coder_layers(db: Database) -> None:
     )
 
 
-STEPS: tuple[Callable[[Database], None], ...] = (m001_initial, m002_supervision, m003_coder_layers)
+STEPS: tuple[Callable[[Database], None], ...] = (
+    m001_initial, m002_supervision, m003_coder_layers, m004_research_views,
+)
 SCHEMA_VERSION = len(STEPS)
 
 
