@@ -19,11 +19,11 @@ from companion import backup, clients
 from companion.bundle import import_bundle, write_bundle
 from companion.cli_research import add_research_commands
 from companion.demo import make_demo_session
-from companion.errors import AttuneError, CorruptDatabase, DatabaseLocked, NewerDatabase
-from companion.export import events_csv, session_json, session_metadata
+from companion.errors import AttuneError, CorruptDatabase, NewerDatabase
+from companion.export import session_metadata
 from companion.fold import fold
 from companion.lockfile import LockFile, LockHeld
-from companion.paths import atomic_write, resolve_db_path
+from companion.paths import resolve_db_path
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION
 from companion.scheme import default_scheme, session_scheme
 from companion.store import SessionRow, Store, lock_path
@@ -91,28 +91,6 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help="print it as JSON, with the session's details, for other programs")
     p.set_defaults(run=_cmd_summary)
-
-    p = sub.add_parser(
-        "export", help="write a session's events to a CSV or JSON file",
-        description="Write a session's taps (undos and corrections applied) to a file. "
-        "Free text is left out by default (note texts and reflection answers), so the file "
-        "can be shared, e.g. in supervision; add --include-notes to keep it. The export is "
-        "recorded in Attune's audit log (what, when, file name); while Attune is running the "
-        "database is in its hands, so the file is still written but the audit entry is "
-        "skipped, with a note saying so.",
-    )
-    p.add_argument("id", type=session_id_arg, metavar="ID", help="the session id (see 'sessions')")
-    p.add_argument("--format", required=True, choices=("csv", "json"),
-                   help="csv: one row per tap, for spreadsheets; json: the session, its "
-                   "summary and its taps")
-    privacy = p.add_mutually_exclusive_group()
-    privacy.add_argument("--redact", dest="include_notes", action="store_false",
-                         help="leave out all free text (the default)")
-    privacy.add_argument("--include-notes", dest="include_notes", action="store_true",
-                         help="keep note texts and reflection answers (not for sharing)")
-    p.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="the file to write (replaced whole; never left half-written)")
-    p.set_defaults(run=_cmd_export, include_notes=False)
 
     p = sub.add_parser(
         "verify", help="check the database for damage",
@@ -238,28 +216,6 @@ def _cmd_summary(args: argparse.Namespace, db: Path) -> int:
     print(f"{row.local_start('%Y-%m-%d %H:%M')} ({row.time_zone}) · {row.status}")
     print()
     print(format_text(summary, scheme))
-    return 0
-
-
-def _cmd_export(args: argparse.Namespace, db: Path) -> int:
-    redact = not args.include_notes
-    make = events_csv if args.format == "csv" else session_json
-    with Store.open(db, readonly=True) as store:
-        data = make(store, args.id, redact=redact)
-    out = Path(args.output).expanduser()
-    try:
-        atomic_write(out, data)
-    except OSError as err:
-        return fail(f"Cannot write {out}: {err.strerror or err}.")
-    what = "free text left out" if redact else "including notes: not for sharing"
-    print(f"Wrote session {args.id} to {out} ({what}).")
-    detail = {"format": args.format, "redacted": redact, "file": out.name}
-    try:
-        with Store.open(db) as store:
-            store.audit("export", args.id, detail)
-    except DatabaseLocked:
-        print("Note: Attune is running, so this export could not be added to its audit log.",
-              file=sys.stderr)
     return 0
 
 

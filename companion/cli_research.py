@@ -1,4 +1,5 @@
-"""attune-cli commands for research and supervision: agreement between two coders.
+"""attune-cli commands for research and supervision: exports (one session or several in one
+file) and agreement between two coders.
 
 Registered on the main parser by `companion.cli.build_parser`; kept here so the main command
 module stays small.
@@ -8,13 +9,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
+from companion import clients
 from companion.agreement import (
     DEFAULT_TOLERANCE_MS, DEFAULT_UNIT_MS, AgreementError, format_text, session_agreement,
 )
+from companion.errors import DatabaseLocked
+from companion.export import ExportError, events_csv, session_json
 from companion.layers import CLINICIAN
+from companion.paths import atomic_write
 from companion.store import Store
+
+EXPORTERS: dict[str, Callable[..., bytes]] = {"csv": events_csv, "json": session_json}
 
 
 def positive_seconds(text: str) -> float:
@@ -29,7 +38,33 @@ def positive_seconds(text: str) -> float:
 
 
 def add_research_commands(sub: argparse._SubParsersAction, session_id_arg: object) -> None:
-    """Add `agreement` to the command line."""
+    """Add `export` and `agreement` to the command line."""
+    p = sub.add_parser(
+        "export", help="write sessions' events to a CSV or JSON file",
+        description="Write the taps (undos and corrections applied) of one session, several "
+        "(their ids), or all of one client's (--client) to one file: CSV, one row per tap "
+        "with its session and client, for spreadsheets and pandas; or JSON, each session with "
+        "its summary and taps, under the same names. Free text is left out by default (note "
+        "texts and reflection answers), so the file can be shared, e.g. in supervision; add "
+        "--include-notes to keep it. The export is recorded in Attune's audit log (what, "
+        "when, file name); while Attune is running the database is in its hands, so the "
+        "file is still written but the audit entry is skipped, with a note saying so.",
+    )
+    p.add_argument("ids", type=session_id_arg, metavar="ID", nargs="*",
+                   help="the session ids (see 'sessions')")
+    p.add_argument("--client", metavar="CODE", help="every session of this client instead")
+    p.add_argument("--format", required=True, choices=tuple(EXPORTERS),
+                   help="csv: one row per tap, for spreadsheets; json: each session, its "
+                   "summary and its taps")
+    privacy = p.add_mutually_exclusive_group()
+    privacy.add_argument("--redact", dest="include_notes", action="store_false",
+                         help="leave out all free text (the default)")
+    privacy.add_argument("--include-notes", dest="include_notes", action="store_true",
+                         help="keep note texts and reflection answers (not for sharing)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the file to write (replaced whole; never left half-written)")
+    p.set_defaults(run=_cmd_export, include_notes=False)
+
     p = sub.add_parser(
         "agreement", help="compare two coders' views of a session",
         description="Compare two views of one session: the clinician's own taps "
@@ -66,3 +101,46 @@ def _cmd_agreement(args: argparse.Namespace, db: Path) -> int:
     else:
         print(format_text(result))
     return 0
+
+
+def _cmd_export(args: argparse.Namespace, db: Path) -> int:
+    redact = not args.include_notes
+    with Store.open(db, readonly=True) as store:
+        ids = _export_ids(store, args)
+        data = EXPORTERS[args.format](store, *ids, redact=redact)
+    out = Path(args.output).expanduser()
+    try:
+        atomic_write(out, data)
+    except OSError as err:
+        raise ExportError(f"Cannot write {out}: {err.strerror or err}.") from None
+    what = "free text left out" if redact else "including notes: not for sharing"
+    sessions = f"session {ids[0]}" if len(ids) == 1 else f"{len(ids)} sessions"
+    print(f"Wrote {sessions} to {out} ({what}).")
+    detail = {"format": args.format, "redacted": redact, "file": out.name}
+    try:
+        with Store.open(db) as store:
+            for session_id in ids:
+                store.audit("export", session_id, detail)
+    except DatabaseLocked:
+        print("Note: Attune is running, so this export could not be added to its audit log.",
+              file=sys.stderr)
+    return 0
+
+
+def _export_ids(store: Store, args: argparse.Namespace) -> list[int]:
+    """The sessions an export names: its ids, or the client's sessions, oldest first."""
+    if args.client and args.ids:
+        raise ExportError("Give session ids or --client, not both.")
+    if not args.client:
+        if not args.ids:
+            raise ExportError("Give the id of a session to export (see 'sessions'), or --client.")
+        for session_id in args.ids:
+            store.session(session_id)  # an unknown id is refused before anything is written
+        return list(dict.fromkeys(args.ids))
+    warning = clients.name_warning(args.client)
+    if warning:
+        print(f"attune-cli: {warning}", file=sys.stderr)
+    rows = store.sessions(args.client)
+    if not rows:
+        raise ExportError(f"There are no sessions for client {args.client}.")
+    return [row.id for row in reversed(rows)]
