@@ -17,6 +17,7 @@ from companion import clients
 from companion.agreement import (
     DEFAULT_TOLERANCE_MS, DEFAULT_UNIT_MS, AgreementError, format_text, session_agreement,
 )
+from companion.elan import session_eaf
 from companion.errors import DatabaseLocked
 from companion.export import ExportError, events_csv, session_json
 from companion.layers import CLINICIAN
@@ -24,6 +25,7 @@ from companion.paths import atomic_write
 from companion.store import Store
 
 EXPORTERS: dict[str, Callable[..., bytes]] = {"csv": events_csv, "json": session_json}
+FORMATS = (*EXPORTERS, "eaf")
 
 
 def positive_seconds(text: str) -> float:
@@ -40,11 +42,13 @@ def positive_seconds(text: str) -> float:
 def add_research_commands(sub: argparse._SubParsersAction, session_id_arg: object) -> None:
     """Add `export` and `agreement` to the command line."""
     p = sub.add_parser(
-        "export", help="write sessions' events to a CSV or JSON file",
+        "export", help="write sessions' events to a CSV, JSON or ELAN file",
         description="Write the taps (undos and corrections applied) of one session, several "
         "(their ids), or all of one client's (--client) to one file: CSV, one row per tap "
         "with its session and client, for spreadsheets and pandas; or JSON, each session with "
-        "its summary and taps, under the same names. Free text is left out by default (note "
+        "its summary and taps, under the same names. EAF writes one session and its coder "
+        "layers as tiers for ELAN, linked to its recording (by file name only unless "
+        "--include-notes): put it beside the video. Free text is left out by default (note "
         "texts and reflection answers), so the file can be shared, e.g. in supervision; add "
         "--include-notes to keep it. The export is recorded in Attune's audit log (what, "
         "when, file name); while Attune is running the database is in its hands, so the "
@@ -53,9 +57,9 @@ def add_research_commands(sub: argparse._SubParsersAction, session_id_arg: objec
     p.add_argument("ids", type=session_id_arg, metavar="ID", nargs="*",
                    help="the session ids (see 'sessions')")
     p.add_argument("--client", metavar="CODE", help="every session of this client instead")
-    p.add_argument("--format", required=True, choices=tuple(EXPORTERS),
+    p.add_argument("--format", required=True, choices=FORMATS,
                    help="csv: one row per tap, for spreadsheets; json: each session, its "
-                   "summary and its taps")
+                   "summary and its taps; eaf: one session's coding, for ELAN")
     privacy = p.add_mutually_exclusive_group()
     privacy.add_argument("--redact", dest="include_notes", action="store_false",
                          help="leave out all free text (the default)")
@@ -105,10 +109,15 @@ def _cmd_agreement(args: argparse.Namespace, db: Path) -> int:
 
 def _cmd_export(args: argparse.Namespace, db: Path) -> int:
     redact = not args.include_notes
+    out = Path(args.output).expanduser()
     with Store.open(db, readonly=True) as store:
         ids = _export_ids(store, args)
-        data = EXPORTERS[args.format](store, *ids, redact=redact)
-    out = Path(args.output).expanduser()
+        if args.format != "eaf":
+            data = EXPORTERS[args.format](store, *ids, redact=redact)
+        elif len(ids) == 1:
+            data = session_eaf(store, ids[0], redact=redact, eaf_path=out)
+        else:
+            raise ExportError("An ELAN file holds one session: give one session id.")
     try:
         atomic_write(out, data)
     except OSError as err:

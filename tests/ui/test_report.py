@@ -155,16 +155,19 @@ def test_the_review_exports_each_format_atomically_and_audits_it(qtbot, store, s
     qtbot.addWidget(page)
     page.show_session(store, session_id)
     page.ask_path = lambda name: tmp_path / name
-    for fmt in ("html", "pdf", "csv", "json"):
+    offered = [a.text() for a in page.export_button.menu().actions()]
+    assert any("ELAN" in text for text in offered)
+    for fmt in ("html", "pdf", "csv", "json", "eaf"):
         page._export_clicked(fmt)
     written = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("attune-session"))
-    assert len(written) == 4 and not any(CODE.lower() in n.lower() for n in written)
+    assert len(written) == 5 and not any(CODE.lower() in n.lower() for n in written)
+    assert f"attune-session-{session_id}-" in next(n for n in written if n.endswith(".eaf"))
     assert not list(tmp_path.glob(".*.tmp"))  # no half-written file left behind
     for path in tmp_path.glob("attune-session-*"):
         assert SENTINEL.encode() not in path.read_bytes()
         assert path.stat().st_mode & 0o777 == 0o600
     audits = [a["detail"] for a in store.audit_log(session_id) if a["action"] == "export"]
-    assert [a["format"] for a in audits] == ["html", "pdf", "csv", "json"]
+    assert [a["format"] for a in audits] == ["html", "pdf", "csv", "json", "eaf"]
     assert all(a["redacted"] for a in audits)
     assert "Wrote" in page.message.text() and "free text left out" in page.message.text()
 

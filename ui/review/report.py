@@ -21,6 +21,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QS
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
 from companion.corrections import edited_ids
+from companion.elan import session_eaf
 from companion.events import Kind, effective_taps
 from companion.export import events_csv, session_json, session_time
 from companion.fold import SessionState, fold
@@ -158,9 +159,13 @@ def write_report(store: Store, session_id: int, fmt: str, path: Path, *,
 
 def write_export(store: Store, session_id: int, fmt: str, path: Path, *,
                  redact: bool = True) -> None:
-    """A report (html, pdf) or the events (csv, json, from `companion.export`), atomically."""
+    """A report (html, pdf), the events (csv, json, from `companion.export`) or the coded
+    session for ELAN (eaf, from `companion.elan`), atomically."""
     if fmt in FORMATS:
         write_report(store, session_id, fmt, path, redact=redact)
+        return
+    if fmt == "eaf":
+        atomic_write(Path(path), session_eaf(store, session_id, redact=redact, eaf_path=path))
         return
     make = {"csv": events_csv, "json": session_json}[fmt]
     atomic_write(Path(path), make(store, session_id, redact=redact))
@@ -169,7 +174,7 @@ def write_export(store: Store, session_id: int, fmt: str, path: Path, *,
 def default_file_name(row: SessionRow, fmt: str) -> str:
     """'attune-session-12-2025-03-12.pdf' (events: '...-events.csv'): never the client code."""
     name = fig.default_file_name(row, fmt)
-    return name if fmt in FORMATS else name.replace(f".{fmt}", f"-events.{fmt}")
+    return name.replace(f".{fmt}", f"-events.{fmt}") if fmt in ("csv", "json") else name
 
 
 # -- filling the template ---------------------------------------------------------------------

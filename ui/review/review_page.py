@@ -58,6 +58,7 @@ EXPORTS = (
     ("pdf", "Report (PDF)…"),
     ("csv", "Events (CSV)…"),
     ("json", "Session data (JSON)…"),
+    ("eaf", "Coding for ELAN (EAF), with the recording…"),
 )
 
 
@@ -366,8 +367,9 @@ class ReviewPage(QWidget):
     # -- exports ---------------------------------------------------------------------------
 
     def export(self, fmt: str, path: Path) -> None:
-        """Write the report (html, pdf) or the events (csv, json) to `path`, atomically,
-        free text left out unless "Include free text" is ticked; the export is audited."""
+        """Write the report (html, pdf), the events (csv, json) or the coding for ELAN (eaf)
+        to `path`, atomically, free text left out unless "Include free text" is ticked; the
+        export is audited."""
         self.reflection.flush()
         store, session_id = self._store(), self._id()
         redact = not self.free_text.isChecked()
