@@ -292,6 +292,20 @@ def format_text(agreement: Agreement) -> str:
     return "\n".join(lines)
 
 
+def headline(agreement: Agreement) -> dict[str, str]:
+    """The figures a report shows, as short texts ('n/a' where a figure is undefined): each
+    lane's percent agreement and kappa, and the ruptures' precision, recall and F1."""
+    ag, r = agreement, agreement.ruptures
+
+    def lane(la: LaneAgreement) -> str:
+        if not la.units:
+            return "no time both noted"
+        return f"{_pct(la.percent)} agree, κ\u00a0{_num(la.kappa)}"
+
+    return {"client": lane(ag.client), "self": lane(ag.self_lane), "precision": _pct(r.precision),
+            "recall": _pct(r.recall), "f1": _num(r.f1)}
+
+
 def describe_moment(m: Moment) -> str:
     """'12:05-12:40 client: A ventral, B dorsal' or '31:10 rupture only in A'."""
     if m.lane == "rupture":

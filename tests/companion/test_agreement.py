@@ -8,7 +8,7 @@ import json
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from companion.agreement import AgreementError, compare, session_agreement
+from companion.agreement import AgreementError, compare, headline, session_agreement
 from companion.clock import FakeClock
 from companion.demo import make_demo_session
 from companion.events import Event, Kind
@@ -128,6 +128,15 @@ def test_no_ruptures_at_all_leaves_the_figures_undefined_not_zero():
     assert r.precision is r.recall is r.f1 is r.mean_onset_offset_ms is None
     only_a = compare(view(rupture(1000)), a, duration_ms=10_000).ruptures
     assert only_a.recall == 0.0 and only_a.precision is None and only_a.f1 == 0.0
+
+
+def test_the_headline_says_n_a_where_a_figure_is_undefined():
+    a = view(client(0, "ventral"), rupture(10_000), repair(20_000))
+    b = view(client(0, "dorsal"), rupture(45_000), repair(50_000))
+    assert headline(compare(a, b, duration_ms=100_000)) == {
+        "client": "0% agree, κ\u00a00.00", "self": "no time both noted",
+        "precision": "0%", "recall": "0%", "f1": "0.00"}
+    assert headline(compare(view(), view(), duration_ms=100_000))["f1"] == "n/a"
 
 
 def test_a_unit_must_have_length():

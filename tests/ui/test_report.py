@@ -200,3 +200,46 @@ def test_the_other_commands_never_load_qt(store, session_id, db_path):
                           cwd=Path(__file__).resolve().parents[2], timeout=60)
     assert done.returncode == 0, done.stderr
     assert CODE in done.stdout
+
+
+LAYER_NOTE = "GIRAFFE-layer-note-5520"
+
+
+def code_supervisor_layer(store: Store, session_id: int) -> None:
+    """A supervisor's layer: the same client state, the rupture 15 s later, a typed note."""
+    from companion.layers import CursorClock, LayerRecorder
+
+    cursor = [5_000]
+    rec = LayerRecorder.open(store, session_id, "supervisor",
+                             CursorClock(lambda: cursor[0], FakeClock()))
+    rec.client("sympathetic")
+    cursor[0] = 80_000
+    rec.rupture("confrontation")
+    rec.note("note", LAYER_NOTE)
+    cursor[0] = 130_000
+    rec.repair()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_report_shows_agreement_with_each_coder_layer_and_no_text_they_typed(
+    qtbot, store, session_id, tmp_path
+):
+    assert "Agreement with other coders" not in report.build(
+        report.gather(store, session_id), "html").decode()
+    code_supervisor_layer(store, session_id)
+    html = report.build(report.gather(store, session_id, redact=False), "html").decode()
+    parsed = _Collect()
+    parsed.feed(html)
+    text = " ".join(" ".join(parsed.text).split())
+    # Hand-computed: the client lane agrees every second both noted, in one state only, so
+    # kappa is undefined; the self lane was noted by neither; the one rupture matches (15 s).
+    assert ("Agreement with other coders Coder Client state Self state Ruptures matched "
+            "Precision Recall F1 supervisor 100% agree, κ n/a no time both noted "
+            "1 (yours 1, theirs 1) 100% 100% 1.00") in text
+    assert LAYER_NOTE not in html
+    path = tmp_path / "r.pdf"
+    report.write_report(store, session_id, "pdf", path, redact=False)
+    pdf_text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                              check=True, timeout=60).stdout
+    assert "Agreement with other coders" in pdf_text and "supervisor" in pdf_text
+    assert LAYER_NOTE not in pdf_text
