@@ -14,20 +14,28 @@ CREATE VIEW effective_taps AS
 -- then recording order); `tags` is a JSON array; `edited` is 1 when a correction touched it.
 WITH raw AS (
     SELECT e.session_id, 'clinician' AS coder, e.id, e.kind, e.offset_ms, e.wall_utc,
-           e.value, e.tags, e.text, e.target, e.changes
+           e.value, e.tags, e.text
     FROM events e
     UNION ALL
     SELECT l.session_id, l.coder, le.id, le.kind, le.offset_ms, le.wall_utc,
-           le.value, le.tags, le.text, le.target, le.changes
+           le.value, le.tags, le.text
     FROM layer_events le JOIN coder_layers l ON l.id = le.layer_id
 ),
+corrections AS (
+    SELECT e.session_id, 'clinician' AS coder, e.id, e.kind, e.target, e.changes
+    FROM events e WHERE e.kind IN ('undo', 'edit') AND e.target IS NOT NULL
+    UNION ALL
+    SELECT l.session_id, l.coder, le.id, le.kind, le.target, le.changes
+    FROM layer_events le JOIN coder_layers l ON l.id = le.layer_id
+    WHERE le.kind IN ('undo', 'edit') AND le.target IS NOT NULL
+),
 edit_fields AS (
-    SELECT r.session_id, r.coder, r.target, f.key, f.value, f.type,
+    SELECT c.session_id, c.coder, c.target, f.key, f.value, f.type,
            ROW_NUMBER() OVER (
-               PARTITION BY r.session_id, r.coder, r.target, f.key ORDER BY r.id DESC
+               PARTITION BY c.session_id, c.coder, c.target, f.key ORDER BY c.id DESC
            ) AS newest
-    FROM raw r, json_each(r.changes) f
-    WHERE r.kind = 'edit' AND r.target IS NOT NULL
+    FROM corrections c, json_each(c.changes) f
+    WHERE c.kind = 'edit'
 ),
 edits AS (
     SELECT session_id, coder, target,
@@ -45,8 +53,7 @@ edits AS (
     GROUP BY session_id, coder, target
 ),
 marked AS (
-    SELECT DISTINCT session_id, coder, target, kind FROM raw
-    WHERE kind IN ('undo', 'edit') AND target IS NOT NULL
+    SELECT DISTINCT session_id, coder, target, kind FROM corrections
 ),
 applied AS (
     SELECT r.session_id, r.coder, r.id AS event_id,

@@ -17,6 +17,7 @@ from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QImage
 
 from companion.clock import FakeClock
+from companion.layers import CursorClock, LayerRecorder
 from companion.recorder import Recorder
 from companion.scheme import Scheme
 from companion.store import Store
@@ -207,8 +208,6 @@ LAYER_NOTE = "GIRAFFE-layer-note-5520"
 
 def code_supervisor_layer(store: Store, session_id: int) -> None:
     """A supervisor's layer: the same client state, the rupture 15 s later, a typed note."""
-    from companion.layers import CursorClock, LayerRecorder
-
     cursor = [5_000]
     rec = LayerRecorder.open(store, session_id, "supervisor",
                              CursorClock(lambda: cursor[0], FakeClock()))
