@@ -21,8 +21,7 @@ import mimetypes
 import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import quote
+from pathlib import Path, PurePosixPath
 
 from companion.comments import MediaLink, media_link
 from companion.events import Event, Kind, effective_taps
@@ -180,17 +179,22 @@ def _document(
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
+def _quote(relative: str) -> str:
+    """A relative path as a URL path (spaces and the like percent-encoded)."""
+    return PurePosixPath("/" + relative).as_uri().removeprefix("file:///")
+
+
 def _media(link: MediaLink, redact: bool, eaf_path: Path | None) -> dict[str, str]:
     """The MEDIA_DESCRIPTOR's attributes: the full path, or (redacted) the file name only."""
     media = Path(link.path)
-    relative = "./" + quote(media.name)
+    relative = "./" + _quote(media.name)
     if not redact and eaf_path is not None:
         try:
             path = Path(os.path.relpath(media.absolute(), Path(eaf_path).absolute().parent))
         except ValueError:  # another drive (Windows): no relative path exists
             pass
         else:
-            relative = quote(path.as_posix())
+            relative = _quote(path.as_posix())
             relative = relative if relative.startswith("../") else "./" + relative
     return {
         "MEDIA_URL": relative if redact else media.absolute().as_uri(),
