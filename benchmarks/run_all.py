@@ -86,6 +86,12 @@ SCRIPTS: list[tuple[str, list[str], list[str], list[Figure]]] = [
     ("playback_frames.py", [], [], [
         Figure("Playback at 16×, per-frame update p99", "playback_frame_p99_ms", "ms", 8),
     ]),
+    ("research_views.py", [], ["--quick"], [
+        Figure("Research view session_summary, 900 sessions × 60 events (informational)",
+               "views_summary_year_ms", "ms"),
+        Figure("Research view session_summary, 1,000 sessions × 200 events (informational)",
+               "views_summary_large_ms", "ms"),
+    ]),
 ]
 
 

@@ -3,7 +3,8 @@
 A bundle is one zip file holding JSON members: the manifest (format, versions, the session's
 metadata, each member's size and SHA-256), the full raw event log (undo and edit rows
 included), the session's coding-scheme snapshot, its summary, the supervision comments, its
-ratings and, only when the user opts in, the reflection answers.
+ratings, its coder layers (when it has any; see companion.layer_bundle) and, only when the
+user opts in, the reflection answers.
 
 Redaction is the default: the session is read through `companion.redaction.shared`, which
 leaves out every piece of free text (note texts and texts corrections gave them, comment texts,
@@ -27,20 +28,20 @@ import json
 import re
 import uuid
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from companion import bundle_check as check
-from companion import clients
+from companion import layer_bundle
 from companion.errors import BundleError, UnusableInput
 from companion.events import Event
 from companion.fold import fold
 from companion.history import refresh_digest
 from companion.naming import record_name
-from companion.paths import read_user_file, write_output
-from companion.redaction import holds_free_text, shared
+from companion.paths import check_output_path, read_user_file, write_output
+from companion.redaction import holds_free_text, shared, without_text
 from companion.schema import SCHEMA_VERSION
 from companion.scheme import session_scheme
 from companion.store import Store, now_utc
@@ -58,9 +59,10 @@ MEMBER_LIMITS = {
     "comments.json": 8 * MiB,
     "ratings.json": 64 * 1024,
     "reflections.json": 2 * MiB,
+    layer_bundle.MEMBER: 16 * MiB,
 }
 """Every member a bundle may hold, with the most it may unpack to."""
-OPTIONAL = {"reflections.json"}
+OPTIONAL = {"reflections.json", layer_bundle.MEMBER}
 MAX_BUNDLE_BYTES = 64 * MiB
 MAX_UNPACKED = 48 * MiB
 MAX_RATIO = 100
@@ -81,6 +83,8 @@ class Bundle:
     comments: list[dict[str, Any]]
     ratings: dict[str, int]
     reflections: dict[str, str]
+    session_uid: str | None = None
+    layers: list[layer_bundle.LayerCopy] = field(default_factory=list)
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -102,6 +106,7 @@ def write_bundle(
         raise BundleError(
             f"The {record_name(session_id)} is {row.status}; only an ended session can be shared."
         )
+    check_output_path(Path(path), store.path)  # before the session is given its uid
     redact = not include_free_text
     content = shared(store, session_id, redact=redact)
     scheme = session_scheme(row.scheme_json, session_id)
@@ -118,6 +123,11 @@ def write_bundle(
     }
     if not redact:
         members["reflections.json"] = content.reflections
+    layer_docs = layer_bundle.layers_member(
+        store, session_id, without_text if redact else None, _event_json
+    )
+    if layer_docs:
+        members[layer_bundle.MEMBER] = layer_docs
     files = {name: _dump(doc) for name, doc in members.items()}
     manifest = {
         "format": FORMAT,
@@ -126,6 +136,7 @@ def write_bundle(
         "bundle_id": uuid.uuid4().hex,
         "created_utc": now_utc(),
         "redacted": redact,
+        "session_uid": layer_bundle.session_uid(store, session_id, create=True),
         "session": {
             "client_code": row.client_code,
             "number": row.number,
@@ -193,11 +204,18 @@ def import_bundle(store: Store, path: Path | str) -> int:
     """Import a bundle as a new ended session and return its id.
 
     Everything is checked first; then the session, its log (ids renumbered), comments,
-    ratings and reflections are written in one transaction, with an audit note.
+    ratings, reflections and coder layers are written in one transaction, with an audit note.
+    A bundle of a session already here (a copy coded elsewhere, sent back) adds only the
+    coder layers this database lacks, and returns that session's id.
     """
     bundle = read_bundle(path)
-    _refuse_duplicate(store, bundle, Path(path).name)
+    _refuse_reimport(store, bundle, Path(path).name)
     s = bundle.session
+    existing = layer_bundle.matching_session(
+        store, bundle.session_uid, s["client_code"], s["started_utc"]
+    )
+    if existing is not None:
+        return _add_layers(store, bundle, existing, Path(path).name)
     with store.db.atomic():
         row = store.create_session(
             s["client_code"], number=s["number"], modality=s["modality"],
@@ -223,6 +241,10 @@ def import_bundle(store: Store, path: Path | str) -> int:
             store.set_rating(row.id, name, value)
         for prompt, text in bundle.reflections.items():
             store.set_reflection(row.id, prompt, text)
+        if bundle.session_uid is not None:
+            store.db.execute("INSERT INTO session_uids (session_id, uid) VALUES (?, ?)",
+                             [row.id, bundle.session_uid])
+        layer_bundle.merge_layers(store, row.id, bundle.layers)
         store.db.execute(
             "INSERT INTO imports (bundle_id, session_id, imported_utc) VALUES (?, ?, ?)",
             [bundle.bundle_id, row.id, now_utc()],
@@ -235,9 +257,8 @@ def import_bundle(store: Store, path: Path | str) -> int:
     return row.id
 
 
-def _refuse_duplicate(store: Store, bundle: Bundle, name: str) -> None:
-    """A session is imported once: the same bundle, or any bundle of a session this database
-    already holds (same client, same start), is refused."""
+def _refuse_reimport(store: Store, bundle: Bundle, name: str) -> None:
+    """A bundle is imported once."""
     found = store.db.execute(
         "SELECT session_id FROM imports WHERE bundle_id = ?", [bundle.bundle_id]
     ).fetchone()
@@ -245,16 +266,29 @@ def _refuse_duplicate(store: Store, bundle: Bundle, name: str) -> None:
         raise BundleError(
             f"{name} was not imported: it was imported before, as {record_name(found[0])}."
         )
+
+
+def _add_layers(store: Store, bundle: Bundle, session_id: int, name: str) -> int:
+    """A bundle of a session this database already holds (found by its uid, or by client and
+    start): only the coder layers (or rows of them) not here yet are added; a bundle bringing
+    nothing new is refused. Returns the session's id."""
     s = bundle.session
-    found = store.db.execute(
-        "SELECT id FROM sessions WHERE client_key = ? AND started_utc = ?",
-        [clients.match_key(s["client_code"]), s["started_utc"]],
-    ).fetchone()
-    if found:
-        raise BundleError(
-            f"{name} was not imported: the session of {s['client_code']} started "
-            f"{s['started_utc']} is already in this database ({record_name(found[0])})."
+    with store.db.atomic():
+        added = layer_bundle.merge_layers(store, session_id, bundle.layers)
+        if not added:
+            raise BundleError(
+                f"{name} was not imported: the session of {s['client_code']} started "
+                f"{s['started_utc']} is already in this database ({record_name(session_id)}), "
+                "with every coder layer the bundle holds."
+            )
+        store.db.execute(
+            "INSERT INTO imports (bundle_id, session_id, imported_utc) VALUES (?, ?, ?)",
+            [bundle.bundle_id, session_id, now_utc()],
         )
+        store.audit("import_layers", session_id, {
+            "bundle_id": bundle.bundle_id, "layers": len(added), "rows": sum(added.values()),
+        })
+    return session_id
 
 
 def _parse(data: bytes, now: datetime) -> Bundle:
@@ -276,8 +310,11 @@ def _parse(data: bytes, now: datetime) -> Bundle:
         raise BundleError(
             f"it was made by a newer Attune (schema {schema}; this one knows {SCHEMA_VERSION})"
         )
-    check.keys(manifest, {"format", "format_version", "app_schema_version", "bundle_id",
-                     "created_utc", "redacted", "session", "files"}, MANIFEST)
+    base_keys = {"format", "format_version", "app_schema_version", "bundle_id",
+                 "created_utc", "redacted", "session", "files"}
+    check.keys(manifest, base_keys | ({"session_uid"} & set(manifest)), MANIFEST)
+    uid = manifest.get("session_uid")
+    uid = None if uid is None else layer_bundle.check_uid(uid, "its manifest's session_uid")
     bundle_id = manifest["bundle_id"]
     if not isinstance(bundle_id, str) or not _BUNDLE_ID.match(bundle_id):
         raise BundleError("its manifest has no valid bundle_id")
@@ -298,16 +335,23 @@ def _parse(data: bytes, now: datetime) -> Bundle:
     reflections = {}
     if "reflections.json" in members:
         reflections = check.reflection_map(check.parse_json(members["reflections.json"], "reflections.json"))
+    coded = []
+    if layer_bundle.MEMBER in members:
+        coded = layer_bundle.check_layers(
+            check.parse_json(members[layer_bundle.MEMBER], layer_bundle.MEMBER), scheme, end_ms,
+            latest,
+        )
+    layer_events = (e for c in coded for e in c.events)
     if redacted and holds_free_text(
-        events, ((n["author"], n["text"]) for n in notes), reflections
+        [*events, *layer_events], ((n["author"], n["text"]) for n in notes), reflections
     ):
         raise BundleError("it is marked redacted but holds free text")
     return Bundle(
         bundle_id=bundle_id, redacted=redacted,
         created_utc=check.moment(manifest["created_utc"], "manifest created_utc", latest),
         session=check.session_meta(manifest["session"], latest), scheme_json=scheme_json,
-        events=events,
-        comments=notes, ratings=ratings, reflections=reflections,
+        events=events, comments=notes, ratings=ratings, reflections=reflections,
+        session_uid=uid, layers=coded,
     )
 
 

@@ -18,17 +18,17 @@ from typing import Callable, NoReturn
 
 from companion import backup, clients
 from companion.bundle import import_bundle, write_bundle
+from companion.cli_args import file_output_arg, session_id_arg
+from companion.cli_research import add_research_commands
 from companion.cloud_folders import cloud_warning
 from companion.demo import make_demo_session
-from companion.errors import (
-    AttuneError, CorruptDatabase, DatabaseLocked, NewerDatabase, TapHeld,
-)
-from companion.export import events_csv, session_json, session_metadata
+from companion.errors import AttuneError, CorruptDatabase, NewerDatabase, TapHeld
+from companion.export import session_metadata
 from companion.fold import fold
 from companion.recorder import session_ended
 from companion.lockfile import LockFile, LockHeld
 from companion.naming import record_name
-from companion.paths import lock_path, resolve_db_path, user_path, write_output
+from companion.paths import lock_path, resolve_db_path, user_path
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION
 from companion.scheme import default_scheme, session_scheme
 from companion.store import SessionRow, Store
@@ -37,10 +37,6 @@ from companion.summary import format_text, summarise
 PROG = "attune-cli"
 Extra = Callable[[argparse._SubParsersAction], None]
 """Registers more subcommands on the parser's subparsers."""
-STDOUT = "-"
-"""The output name that means standard output (for `export`)."""
-SQLITE_MAX_INT = 2**63 - 1
-"""SQLite stores integers in 64 bits: a larger id cannot name anything."""
 INTERRUPTED_NOTE = (
     "INTERRUPTED: Attune stopped during the session (a crash or power cut). Every tap recorded "
     "before that is kept; open Attune to resume or close the session."
@@ -52,38 +48,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
-
-
-def session_id_arg(text: str) -> int:
-    """An argparse type for a record number, a session's id in the database (also used by the
-    window package's `report`)."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= SQLITE_MAX_INT:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a record number; 'attune-cli sessions' lists them"
-        )
-    return value
-
-
-def output_arg(text: str) -> str:
-    """An argparse type for an output file name, or '-' for standard output: never blank."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("the file name is empty; give a file name")
-    return text
-
-
-def file_output_arg(text: str) -> str:
-    """An argparse type for an output that must be a file (a bundle, a report): '-'
-    (standard output, which `export` takes) is refused rather than written as a file named
-    '-' (also used by the window package's `report`)."""
-    if text == STDOUT:
-        raise argparse.ArgumentTypeError(
-            "this output is written to a file, not to standard output ('-'); give a file name"
-        )
-    return output_arg(text)
 
 
 def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
@@ -121,30 +85,6 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help="print it as JSON, with the session's details, for other programs")
     p.set_defaults(run=_cmd_summary)
-
-    p = sub.add_parser(
-        "export", help="write a session's events to a CSV or JSON file",
-        description="Write a session's taps (undos and corrections applied) to a file. "
-        "Free text is left out by default (note texts and reflection answers), so the file "
-        "can be shared, e.g. in supervision; add --include-notes to keep it. The export is "
-        "recorded in Attune's audit log (what, when, file name); while Attune is running the "
-        "database is in its hands, so the file is still written but the audit entry is "
-        "skipped, with a note saying so.",
-    )
-    p.add_argument("id", type=session_id_arg, metavar="RECORD",
-                   help="the session's record number (the first column of 'sessions')")
-    p.add_argument("--format", required=True, choices=("csv", "json"),
-                   help="csv: one row per tap, for spreadsheets; json: the session, its "
-                   "summary and its taps")
-    privacy = p.add_mutually_exclusive_group()
-    privacy.add_argument("--redact", dest="include_notes", action="store_false",
-                         help="leave out all free text (the default)")
-    privacy.add_argument("--include-notes", dest="include_notes", action="store_true",
-                         help="keep note texts and reflection answers (not for sharing)")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", type=output_arg,
-                   help="the file to write (replaced whole; never left half-written), or '-' "
-                   "for standard output")
-    p.set_defaults(run=_cmd_export, include_notes=False)
 
     p = sub.add_parser(
         "verify", help="check the database for damage",
@@ -209,6 +149,7 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
     )
     p.add_argument("backup", metavar="FILE", help="the backup file to restore")
     p.set_defaults(run=_cmd_restore)
+    add_research_commands(sub)
     if extra is not None:
         extra(sub)
     return parser
@@ -277,37 +218,6 @@ def _cmd_summary(args: argparse.Namespace, db: Path) -> int:
     print(f"Time zone {row.time_zone} · {row.status}")
     print()
     print(format_text(summary, scheme))
-    return 0
-
-
-def _cmd_export(args: argparse.Namespace, db: Path) -> int:
-    redact = not args.include_notes
-    make = events_csv if args.format == "csv" else session_json
-    with Store.open(db, readonly=True) as store:
-        data = make(store, args.id, redact=redact)
-    what = "free text left out" if redact else "including notes: not for sharing"
-    if args.output == STDOUT:
-        if sys.stdout is None:
-            return fail("Standard output is closed; nothing was written.")
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        name = "standard output"
-        print(f"Wrote the events of {record_name(args.id)} to {name} ({what}).", file=sys.stderr)
-    else:
-        out = user_path(args.output)
-        try:
-            write_output(out, data, db)
-        except OSError as err:
-            return fail(f"Cannot write {out}: {err.strerror or err}.")
-        name = out.name
-        print(f"Wrote the events of {record_name(args.id)} to {out} ({what}).")
-    detail = {"format": args.format, "redacted": redact, "file": name}
-    try:
-        with Store.open(db) as store:
-            store.audit("export", args.id, detail)
-    except DatabaseLocked:
-        print("Note: Attune is running, so this export could not be added to its audit log.",
-              file=sys.stderr)
     return 0
 
 

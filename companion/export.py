@@ -1,9 +1,14 @@
-"""A session's events as CSV or JSON, for analysis or for sharing in supervision.
+"""Sessions' events as CSV or JSON, for analysis or for sharing in supervision.
 
 Both exports hold the effective taps (undos and corrections applied), with an `edited` flag
-where a correction touched a tap. Redaction is the default: `companion.redaction.shared` leaves
-out everything typed and keeps the codes, times, labels and numbers. Write the bytes with
-`companion.paths.atomic_write`.
+where a correction touched a tap, of one session or several in one file. A CSV row and a
+JSON event have the same keys (`EVENT_KEYS`): the session and its client code, the time as
+seconds (`session_time_s`, a number a spreadsheet will not turn into a clock time) and as
+integer ms, booleans as true/false. pandas reads both without options: the CSV as one row per
+tap, the JSON (an object whose `sessions` list holds each session's metadata, summary and
+events) as one row per session. Redaction is the default: `companion.redaction.shared` leaves out
+everything typed and keeps the codes, times, labels and numbers. Write
+the bytes with `companion.paths.atomic_write`.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from companion.comments import Comment
+from companion.errors import AttuneError
 from companion.events import Event, Kind
 from companion.fold import SessionState, fold
 from companion.redaction import shared
@@ -22,8 +28,11 @@ from companion.scheme import Scheme, session_scheme
 from companion.store import SessionRow, Store, now_utc
 from companion.summary import summarise
 
-FORMAT = "attune-session"
-FORMAT_VERSION = 1
+FORMAT = "attune-export"
+FORMAT_VERSION = 2
+EVENT_KEYS = ("session_id", "client_code", "event_id", "session_time_s", "offset_ms", "wall_utc",
+              "kind", "value", "value_label", "tags", "tag_labels", "edited")
+"""The keys of every exported tap, CSV and JSON alike; unredacted, `note_text` follows."""
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet may run a cell starting with one of these as a formula."""
 
@@ -47,6 +56,10 @@ def _load(store: Store, session_id: int, redact: bool) -> _Session:
     s = shared(store, session_id, redact=redact)
     edited = {e.target for e in s.log if e.kind is Kind.EDIT and e.target is not None}
     return _Session(row, scheme, s.taps, edited, fold(s.taps), s.comments, s.reflections)
+
+
+class ExportError(AttuneError):
+    """An export that cannot be made as asked (nothing was written)."""
 
 
 def session_metadata(row: SessionRow, scheme: Scheme) -> dict[str, Any]:
@@ -87,8 +100,10 @@ def value_label(scheme: Scheme, event: Event) -> str:
 
 def _event_dict(s: _Session, e: Event, redact: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": e.id,
-        "session_time": session_time(e.offset_ms),
+        "session_id": s.row.id,
+        "client_code": s.row.client_code,
+        "event_id": e.id,
+        "session_time_s": e.offset_ms / 1000,
         "offset_ms": e.offset_ms,
         "wall_utc": e.wall_utc,
         "kind": e.kind.value,
@@ -99,42 +114,54 @@ def _event_dict(s: _Session, e: Event, redact: bool) -> dict[str, Any]:
         "edited": e.id in s.edited,
     }
     if not redact:
-        out["text"] = e.text
+        out["note_text"] = e.text
     return out
 
 
-def events_csv(store: Store, session_id: int, *, redact: bool = True) -> bytes:
-    """The effective taps as CSV (UTF-8 with a byte-order mark, so spreadsheets read labels
-    right). Redacted, the `note_text` column is left out altogether."""
-    s = _load(store, session_id, redact)
-    header = ["event_id", "session_time", "offset_ms", "wall_utc", "kind", "value",
-              "value_label", "tags", "tag_labels", "edited"]
-    if not redact:
-        header.append("note_text")
+def _csv_cell(value: object) -> object:
+    """A value as a CSV cell: lists joined with ';', booleans true/false, None empty, and
+    text a spreadsheet would run as a formula made inert."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        value = ";".join(value)
+    if value is None:
+        return ""
+    return _safe_cell(value)
+
+
+def events_csv(store: Store, *session_ids: int, redact: bool = True) -> bytes:
+    """The effective taps of the sessions, in that order, as CSV (UTF-8 with a byte-order
+    mark, so spreadsheets read labels right). Redacted, `note_text` is left out altogether."""
+    header = [*EVENT_KEYS] + ([] if redact else ["note_text"])
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    for e in s.taps:
-        d = _event_dict(s, e, redact)
-        row = [d["id"], d["session_time"], d["offset_ms"], d["wall_utc"], d["kind"],
-               d["value"] or "", d["value_label"], ";".join(d["tags"]),
-               "; ".join(d["tag_labels"]), "yes" if d["edited"] else "no"]
-        if not redact:
-            row.append(d["text"] or "")
-        writer.writerow([_safe_cell(c) for c in row])
+    for session_id in _chosen(session_ids):
+        s = _load(store, session_id, redact)
+        for e in s.taps:
+            d = _event_dict(s, e, redact)
+            writer.writerow([_csv_cell(d[key]) for key in header])
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def session_json(store: Store, session_id: int, *, redact: bool = True) -> bytes:
-    """The session as one JSON document: metadata, summary, pauses, effective taps, the
-    supervision comments (their text only unredacted) and ratings (and, unredacted, the
-    reflection answers)."""
-    s = _load(store, session_id, redact)
+def session_json(store: Store, *session_ids: int, redact: bool = True) -> bytes:
+    """The sessions as one JSON document: for each, its metadata, summary, pauses, effective
+    taps, the supervision comments (their text only unredacted) and ratings (and,
+    unredacted, the reflection answers)."""
     doc: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "exported_utc": now_utc(),
         "redacted": redact,
+        "sessions": [_session_doc(store, sid, redact) for sid in _chosen(session_ids)],
+    }
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _session_doc(store: Store, session_id: int, redact: bool) -> dict[str, Any]:
+    s = _load(store, session_id, redact)
+    doc: dict[str, Any] = {
         "session": session_metadata(s.row, s.scheme),
         "summary": summarise(s.state, s.scheme).to_dict(),
         "pauses": [{"start_ms": p.start_ms, "end_ms": p.end_ms} for p in s.state.pauses],
@@ -147,7 +174,14 @@ def session_json(store: Store, session_id: int, *, redact: bool = True) -> bytes
     }
     if not redact:
         doc["reflections"] = s.reflections
-    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return doc
+
+
+def _chosen(session_ids: tuple[int, ...]) -> list[int]:
+    """The sessions to export, each once, in the order given."""
+    if not session_ids:
+        raise ExportError("Choose at least one session to export.")
+    return list(dict.fromkeys(session_ids))
 
 
 def _safe_cell(value: object) -> object:

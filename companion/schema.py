@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from companion.research_views import m005_research_views
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -146,7 +148,58 @@ def m003_checksums(db: Database) -> None:
     )
 
 
-STEPS: tuple[Callable[[Database], None], ...] = (m001_initial, m002_supervision, m003_checksums)
+
+def m004_coder_layers(db: Database) -> None:
+    """Coder layers: a session coded again in playback by a supervisor, an observer or the
+    clinician later, each its own append-only log beside (never inside) the clinician's events.
+
+    `coder_layers` names a layer (`coder`, unique within its session) and gives it a `uid`
+    that stays the same in every database the layer travels to in a bundle, so importing it
+    again adds only what is new. `imported` marks a layer that came from a bundle: it is read
+    here, never coded into (its coder keeps coding in their own copy). `session_uids` gives a
+    session a stable id the first time it is shared, kept by the copy a bundle makes, so a
+    bundle coming back can find the session it was made from. `layer_events` has the columns
+    and rules of `events` (undo and edit rows, append-only).
+    """
+    db.executescript(
+        """
+        CREATE TABLE session_uids (
+            session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+            uid TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE coder_layers (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            coder TEXT NOT NULL,
+            uid TEXT NOT NULL UNIQUE,
+            imported INTEGER NOT NULL DEFAULT 0 CHECK (imported IN (0, 1)),
+            created_utc TEXT NOT NULL,
+            UNIQUE (session_id, coder)
+        );
+        CREATE TABLE layer_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            layer_id INTEGER NOT NULL REFERENCES coder_layers(id),
+            kind TEXT NOT NULL,
+            offset_ms INTEGER NOT NULL CHECK (offset_ms >= 0),
+            wall_utc TEXT NOT NULL,
+            value TEXT,
+            tags TEXT,
+            text TEXT,
+            target INTEGER REFERENCES layer_events(id),
+            changes TEXT
+        );
+        CREATE INDEX layer_events_layer ON layer_events(layer_id, id);
+        CREATE TRIGGER layer_events_append_only_update BEFORE UPDATE ON layer_events
+        BEGIN SELECT RAISE(ABORT, 'coder layers are append-only: record an undo instead'); END;
+        CREATE TRIGGER layer_events_append_only_delete BEFORE DELETE ON layer_events
+        BEGIN SELECT RAISE(ABORT, 'coder layers are append-only: record an undo instead'); END;
+        """
+    )
+
+
+STEPS: tuple[Callable[[Database], None], ...] = (
+    m001_initial, m002_supervision, m003_checksums, m004_coder_layers, m005_research_views,
+)
 SCHEMA_VERSION = len(STEPS)
 
 

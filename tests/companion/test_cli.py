@@ -150,7 +150,8 @@ def test_export_is_private_redacted_by_default_and_audited(
     for path in (redacted, full):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         if fmt == "json":
-            assert json.loads(path.read_bytes())["session"]["id"] == session_id
+            (doc,) = json.loads(path.read_bytes())["sessions"]
+            assert doc["session"]["id"] == session_id
         else:
             assert list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))))
     assert SENTINEL.encode() not in redacted.read_bytes()
@@ -176,6 +177,29 @@ def test_export_while_attune_runs_writes_the_file_and_notes_the_missing_audit(
     assert "Attune is running" in err and "audit log" in err
 
 
+def test_export_takes_several_sessions_or_all_of_a_client(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = record_with_note(db)
+    with Store.open(db) as store:
+        other = make_demo_session(store, default_scheme(), client_code="M-12")
+        third = make_demo_session(store, default_scheme(), client_code="K-07")
+    out_file = tmp_path / "k07.csv"
+    code, out, _ = run(capsys, "export", "--client", "k-07", "--format", "csv",
+                       "-o", str(out_file))
+    assert code == 0 and "2 sessions" in out
+    rows = list(csv.DictReader(io.StringIO(out_file.read_text("utf-8-sig"))))
+    assert list(dict.fromkeys(int(r["session_id"]) for r in rows)) == [first, third]
+    assert {r["client_code"] for r in rows} == {"K-07"}
+    code, _, _ = run(capsys, "export", str(other), str(first), "--format", "json",
+                     "-o", str(tmp_path / "two.json"))
+    doc = json.loads((tmp_path / "two.json").read_bytes())
+    assert code == 0 and [s["session"]["id"] for s in doc["sessions"]] == [other, first]
+    with Store.open(db, readonly=True) as store:
+        audited = [a["session_id"] for a in store.audit_log() if a["action"] == "export"]
+    assert audited == [first, third, other, first]
+
+
 # -- verify --------------------------------------------------------------------------------
 
 
@@ -197,9 +221,13 @@ def test_verify_reports_broken_links(db: Path, capsys: pytest.CaptureFixture[str
 
 def test_verify_reports_a_damaged_file(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo"]) == 0
+    conn = sqlite3.connect(db)
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'events'").fetchone()
+    (size,) = conn.execute("PRAGMA page_size").fetchone()
+    conn.close()
     data = bytearray(db.read_bytes())
-    page = len(data) // 2 // 4096 * 4096
-    data[page:page + 4096] = random.Random(3).randbytes(4096)
+    page = (root - 1) * size  # the event log's own page (the schema's pages are not hit)
+    data[page:page + size] = random.Random(3).randbytes(size)
     db.write_bytes(bytes(data))
     capsys.readouterr()
     code, out, err = run(capsys, "verify")
@@ -237,6 +265,12 @@ def test_help_exits_zero(capsys: pytest.CaptureFixture[str], command: str | None
         (["export", "1", "--format", "csv"], 2, "required"),
         (["export", "1", "--format", "csv", "-o", "/nonexistent/dir/x.csv"], 1,
          "Cannot write /nonexistent/dir/x.csv: No such file"),
+        (["export", "--format", "csv", "-o", "x.csv"], 1, "Give the id of a session"),
+        (["export", "1", "--client", "K-07", "--format", "csv", "-o", "x.csv"], 1,
+         "not both"),
+        (["export", "--client", "Z-99", "--format", "json", "-o", "x.json"], 1,
+         "no sessions for client Z-99"),
+        (["export", "1", "999", "--format", "csv", "-o", "x.csv"], 1, "no record 999"),
         (["frobnicate"], 2, "invalid choice"),
         ([], 2, "required"),
         (["sessions", "--client", "K/07"], 1, "client code may use"),

@@ -71,17 +71,17 @@ def session_count(db: Path) -> int:
 ])
 def test_an_id_beyond_what_sqlite_holds_is_a_usage_mistake(db, capsys, argv):
     code, out, err = run(capsys, *argv)
-    assert code == 2 and out == "" and one_line(err) and "not a session id" in err
+    assert code == 2 and out == "" and one_line(err) and "not a record number" in err
 
 
 def test_the_largest_sqlite_id_is_simply_not_found(db, capsys):
     code, _, err = run(capsys, "summary", str(2**63 - 1))
-    assert code == 1 and one_line(err) and "no session" in err
+    assert code == 1 and one_line(err) and "no record" in err
 
 
 def test_a_huge_seed_still_makes_a_demo(db, capsys):
     code, out, _ = run(capsys, "demo", "--seed", HUGE)
-    assert code == 0 and "Made demo session 2" in out
+    assert code == 0 and ": record 2" in out
 
 
 # -- the database path ---------------------------------------------------------------------
@@ -181,7 +181,7 @@ def test_a_pipe_as_the_coding_scheme_file_is_refused_without_hanging(tmp_path):
 
 def test_dash_exports_to_standard_output(db, capsys, tmp_path):
     code, out, err = run(capsys, "export", "1", "--format", "json", "-o", "-")
-    assert code == 0 and out.startswith("{") and '"attune-session"' in out
+    assert code == 0 and out.startswith("{") and '"attune-export"' in out
     assert "standard output" in err
     assert not (tmp_path / "-").exists()
 

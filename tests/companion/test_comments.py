@@ -124,7 +124,8 @@ def test_a_version_1_database_is_migrated_with_its_sessions_kept(tmp_path):
     with Store.open(path) as store:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         tables = set(store.db.table_names())
-        assert {"comments", "media_links", "imports", "session_digests"} <= tables
+        assert {"comments", "media_links", "imports", "session_digests", "coder_layers",
+                "layer_events", "session_uids"} <= tables
         assert [s.client_code for s in store.sessions()] == ["K-07"]
 
 

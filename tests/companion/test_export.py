@@ -11,9 +11,11 @@ from dataclasses import dataclass
 import pytest
 
 from companion.clock import FakeClock
+from companion.corrections import retag
+from companion.demo import make_demo_session
 from companion.errors import NotFound
 from companion.events import Kind, effective_taps
-from companion.export import events_csv, session_json, session_time
+from companion.export import EVENT_KEYS, ExportError, events_csv, session_json, session_time
 from companion.fold import fold
 from companion.recorder import Recorder
 from companion.scheme import Scheme
@@ -70,6 +72,7 @@ def csv_rows(data: bytes) -> list[dict[str, str]]:
 
 def test_csv_holds_the_effective_taps_with_corrections_flagged(recorded: Recorded) -> None:
     rows = csv_rows(events_csv(recorded.store, recorded.session_id))
+    assert list(rows[0]) == list(EVENT_KEYS)
     ids = [int(r["event_id"]) for r in rows]
     assert recorded.undone_id not in ids
     effective = effective_taps(recorded.store.events(recorded.session_id))
@@ -77,12 +80,15 @@ def test_csv_holds_the_effective_taps_with_corrections_flagged(recorded: Recorde
     by_id = {int(r["event_id"]): r for r in rows}
     corrected = by_id[recorded.edited_id]
     assert (corrected["value"], corrected["value_label"]) == ("sympathetic", "Sympathetic")
-    assert (corrected["session_time"], corrected["offset_ms"]) == ("1:05", "65000")
-    assert [r["edited"] for r in rows].count("yes") == 1 and corrected["edited"] == "yes"
+    assert (corrected["session_time_s"], corrected["offset_ms"]) == ("65.0", "65000")
+    assert [r["edited"] for r in rows].count("true") == 1 and corrected["edited"] == "true"
+    assert {r["edited"] for r in rows} == {"true", "false"}
+    assert {(r["session_id"], r["client_code"]) for r in rows} == {
+        (str(recorded.session_id), "K-07")}
     rupture = next(r for r in rows if r["kind"] == "rupture")
     assert rupture["value_label"] == "Withdrawal"
     assert rupture["tags"] == "minimal_response;deferential"
-    assert rupture["tag_labels"] == "Minimal response; Deferential / appeasing"
+    assert rupture["tag_labels"] == "Minimal response;Deferential / appeasing"
     assert [r["kind"] for r in rows][-3:] == ["resume", "repair", "end"]
     assert all(r["wall_utc"].startswith("2026-03-29T00:") for r in rows)
 
@@ -106,17 +112,19 @@ def test_csv_makes_formula_like_text_inert(
 
 
 def test_json_holds_metadata_summary_pauses_and_taps(recorded: Recorded, scheme: Scheme) -> None:
-    doc = json.loads(session_json(recorded.store, recorded.session_id))
+    whole = json.loads(session_json(recorded.store, recorded.session_id))
+    assert (whole["format"], whole["format_version"], whole["redacted"]) == (
+        "attune-export", 2, True)
+    (doc,) = whole["sessions"]
     session = doc["session"]
     assert session["id"] == recorded.session_id
     assert (session["client_code"], session["status"], session["time_zone"]) == (
         "K-07", "ended", recorded.store.session(recorded.session_id).time_zone)
     assert session["scheme_version"] == scheme.raw["version"]
-    assert doc["redacted"] is True
     assert doc["pauses"] == [{"start_ms": 105_000, "end_ms": 165_000}]
     expected = summarise(fold(recorded.store.events(recorded.session_id)), scheme)
     assert doc["summary"] == json.loads(json.dumps(expected.to_dict()))
-    events = {e["id"]: e for e in doc["events"]}
+    events = {e["event_id"]: e for e in doc["events"]}
     assert recorded.undone_id not in events
     assert events[recorded.edited_id]["edited"] is True
     assert events[recorded.edited_id]["value"] == "sympathetic"
@@ -126,12 +134,13 @@ def test_json_holds_metadata_summary_pauses_and_taps(recorded: Recorded, scheme:
 def test_json_is_redacted_by_default(recorded: Recorded) -> None:
     data = session_json(recorded.store, recorded.session_id)
     assert SENTINEL.encode() not in data and REFLECTION.encode() not in data
-    doc = json.loads(data)
+    (doc,) = json.loads(data)["sessions"]
     assert "reflections" not in doc
-    assert all("text" not in e for e in doc["events"])
-    full = json.loads(session_json(recorded.store, recorded.session_id, redact=False))
-    assert full["redacted"] is False
-    assert {e["id"]: e["text"] for e in full["events"]}[recorded.note_id] == SENTINEL
+    assert all("note_text" not in e for e in doc["events"])
+    whole = json.loads(session_json(recorded.store, recorded.session_id, redact=False))
+    assert whole["redacted"] is False
+    (full,) = whole["sessions"]
+    assert {e["event_id"]: e["note_text"] for e in full["events"]}[recorded.note_id] == SENTINEL
     assert full["reflections"] == {"noticed_self": REFLECTION}
 
 
@@ -161,10 +170,85 @@ def test_json_export_lists_supervision_comments_with_their_text_only_when_asked(
     rec.end()
     add_comment(store, rec.session.id, 60_000, "SENTINEL-comment", author="supervisor",
                 end_ms=90_000)
-    redacted = json.loads(session_json(store, rec.session.id))
+    (redacted,) = json.loads(session_json(store, rec.session.id))["sessions"]
     assert redacted["comments"] == [
         {"start_ms": 60_000, "end_ms": 90_000, "author": "supervisor", "text": None}
     ]
     assert b"SENTINEL-comment" not in session_json(store, rec.session.id)
-    full = json.loads(session_json(store, rec.session.id, redact=False))
+    (full,) = json.loads(session_json(store, rec.session.id, redact=False))["sessions"]
     assert full["comments"][0]["text"] == "SENTINEL-comment"
+
+
+# -- several sessions, read by other tools --------------------------------------------------
+
+
+def two_clients_sessions(store: Store, scheme: Scheme) -> list[int]:
+    """Three demo sessions of two clients; a tap of the first corrected."""
+    ids = [make_demo_session(store, scheme, client_code=code, seed=seed)
+           for seed, code in enumerate(["K-07", "M-12", "K-07"])]
+    tap = next(e for e in effective_taps(store.events(ids[0])) if e.kind is Kind.CLIENT)
+    retag(store, ids[0], tap.id, value="dorsal")
+    return ids
+
+
+def test_several_sessions_go_in_one_file_in_the_order_given(
+    fresh_store: Store, scheme: Scheme
+) -> None:
+    ids = two_clients_sessions(fresh_store, scheme)
+    rows = csv_rows(events_csv(fresh_store, ids[2], ids[0]))
+    order = list(dict.fromkeys((int(r["session_id"]), r["client_code"]) for r in rows))
+    assert order == [(ids[2], "K-07"), (ids[0], "K-07")]
+    for sid in (ids[2], ids[0]):
+        taps = effective_taps(fresh_store.events(sid))
+        assert [int(r["event_id"]) for r in rows if int(r["session_id"]) == sid] == [
+            e.id for e in taps]
+    doc = json.loads(session_json(fresh_store, *ids))
+    assert [s["session"]["id"] for s in doc["sessions"]] == ids
+    assert [s["session"]["client_code"] for s in doc["sessions"]] == ["K-07", "M-12", "K-07"]
+
+
+def test_csv_and_json_events_have_the_same_keys_and_values(
+    fresh_store: Store, scheme: Scheme
+) -> None:
+    ids = two_clients_sessions(fresh_store, scheme)
+    for redact in (True, False):
+        rows = csv_rows(events_csv(fresh_store, *ids, redact=redact))
+        events = [e for s in json.loads(session_json(fresh_store, *ids, redact=redact))[
+            "sessions"] for e in s["events"]]
+        assert len(rows) == len(events)
+        for row, event in zip(rows, events):
+            assert list(row) == list(event)
+            assert row["session_time_s"] == repr(event["session_time_s"])
+            assert row["edited"] == ("true" if event["edited"] else "false")
+            assert row["tags"] == ";".join(event["tags"])
+
+
+def test_pandas_reads_every_export_without_options(
+    fresh_store: Store, scheme: Scheme, tmp_path
+) -> None:
+    pd = pytest.importorskip("pandas")
+    ids = two_clients_sessions(fresh_store, scheme)
+    for redact in (True, False):
+        csv_file, json_file = tmp_path / "taps.csv", tmp_path / "sessions.json"
+        csv_file.write_bytes(events_csv(fresh_store, *ids, redact=redact))
+        json_file.write_bytes(session_json(fresh_store, *ids, redact=redact))
+        taps = pd.read_csv(csv_file)
+        assert list(taps.columns) == list(EVENT_KEYS) + ([] if redact else ["note_text"])
+        assert taps["edited"].dtype == bool and taps["edited"].sum() == 1
+        assert taps["session_time_s"].dtype == float
+        assert (taps["session_time_s"] * 1000).round().astype(int).tolist() == (
+            taps["offset_ms"].tolist())
+        assert taps["session_id"].tolist() == [
+            sid for sid in ids for _ in effective_taps(fresh_store.events(sid))]
+        sessions = pd.read_json(json_file)
+        assert len(sessions) == len(ids)
+        assert [s["id"] for s in sessions["sessions"].map(lambda d: d["session"])] == ids
+        events = pd.json_normalize(json.loads(json_file.read_bytes())["sessions"], "events")
+        assert list(events.columns) == list(taps.columns)
+        assert events["offset_ms"].tolist() == taps["offset_ms"].tolist()
+
+
+def test_no_session_is_no_export(fresh_store: Store) -> None:
+    for export in (events_csv, session_json):
+        with pytest.raises(ExportError, match="at least one session"):
+            export(fresh_store)

@@ -109,9 +109,9 @@ def test_sixteen_bytes_flipped_in_a_session_row_are_named_not_a_traceback(
     code, out, err = run(capsys, db, "sessions")
     assert code == 1 and err.count("\n") == 1 and "damaged" in err
     assert "Traceback" not in err and "states" not in err
-    code, out, _ = run(capsys, db, "verify")
+    code, out, err = run(capsys, db, "verify")
     assert code == 1
-    assert "session 1: session record 1 cannot be read (damaged)" in out
+    assert "session 1: session record 1 cannot be read (damaged)" in err
 
 
 def test_a_damaged_note_raises_a_typed_error_that_never_quotes_the_note(db: Path) -> None:
@@ -133,8 +133,8 @@ def test_a_row_changed_outside_attune_fails_its_checksum(
     tamper(db, "UPDATE events SET value = 'dorsal' WHERE id = 1", [])
     with Store.open(db, readonly=True) as store:
         assert store.events(session_id)[0].value == "dorsal"  # it reads, but is not ours
-    code, out, _ = run(capsys, db, "verify")
-    assert (code, out) == (1, f"session {session_id}: event 1 does not match its checksum "
+    code, _, err = run(capsys, db, "verify")
+    assert (code, err) == (1, f"session {session_id}: event 1 does not match its checksum "
                               "(damaged, or changed outside Attune)\n")
 
 

@@ -32,7 +32,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         make_demo_session(store, default_scheme())
     with Store.open(path, readonly=True):
         pass  # as a reading command does (it leaves the -wal and -shm files behind)
-    (path.parent / "backups").mkdir()
+    (path.parent / "backups").mkdir(exist_ok=True)  # the session's end made one
     (path.parent / "backups" / "attune-20250101-000000.db").write_bytes(b"")
     yield path
 

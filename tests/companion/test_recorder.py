@@ -319,7 +319,7 @@ def test_a_session_whose_end_was_saved_but_not_its_status_is_closed_as_it_ended(
             with pytest.raises(TapRefused, match="had ended before Attune stopped"):
                 Recorder.resume_interrupted(store, session_id, clock)
         else:
-            assert Recorder.close_interrupted(store, session_id).ended_ms == 20_000
+            assert Recorder.close_interrupted(store, session_id).state.ended_ms == 20_000
         assert store.events(session_id) == before
         assert store.session(session_id).status == "ended"
         assert store.interrupted_sessions() == []

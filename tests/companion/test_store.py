@@ -129,7 +129,7 @@ def test_attune_database_with_a_damaged_page_is_refused_untouched(db_path: Path)
     conn.close()
     assert pages > 4
     data = bytearray(db_path.read_bytes())
-    start = (pages // 2) * page_size  # a page in the middle of the event table
+    start = (pages - 1) * page_size  # the last page: the event table, written last
     data[start:start + page_size] = random.Random(2).randbytes(page_size)
     db_path.write_bytes(bytes(data))
     before = digest(db_path)

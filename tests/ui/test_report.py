@@ -17,6 +17,7 @@ from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QImage
 
 from companion.clock import FakeClock
+from companion.layers import CursorClock, LayerRecorder
 from companion.recorder import Recorder
 from companion.scheme import Scheme
 from companion.store import Store
@@ -191,16 +192,19 @@ def test_the_review_exports_each_format_atomically_and_audits_it(qtbot, store, s
     qtbot.addWidget(page)
     page.show_session(session_id)
     page.ask_path = lambda name: tmp_path / name
-    for fmt in ("html", "pdf", "csv", "json"):
+    offered = [a.text() for a in page.export_button.menu().actions()]
+    assert any("ELAN" in text for text in offered)
+    for fmt in ("html", "pdf", "csv", "json", "eaf"):
         page._export_clicked(fmt)
     written = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("attune-record"))
-    assert len(written) == 4 and not any(CODE.lower() in n.lower() for n in written)
+    assert len(written) == 5 and not any(CODE.lower() in n.lower() for n in written)
+    assert f"attune-record-{session_id}-" in next(n for n in written if n.endswith(".eaf"))
     assert not list(tmp_path.glob(".*.tmp"))  # no half-written file left behind
     for path in tmp_path.glob("attune-record-*"):
         assert SENTINEL.encode() not in path.read_bytes()
         assert path.stat().st_mode & 0o777 == 0o600
     audits = [a["detail"] for a in store.audit_log(session_id) if a["action"] == "export"]
-    assert [a["format"] for a in audits] == ["html", "pdf", "csv", "json"]
+    assert [a["format"] for a in audits] == ["html", "pdf", "csv", "json", "eaf"]
     assert all(a["redacted"] for a in audits)
     assert "Wrote" in page.message.text() and "free text left out" in page.message.text()
 
@@ -233,3 +237,44 @@ def test_the_other_commands_never_load_qt(store, session_id, db_path):
                           cwd=Path(__file__).resolve().parents[2], timeout=60)
     assert done.returncode == 0, done.stderr
     assert CODE in done.stdout
+
+
+LAYER_NOTE = "GIRAFFE-layer-note-5520"
+
+
+def code_supervisor_layer(store: Store, session_id: int) -> None:
+    """A supervisor's layer: the same client state, the rupture 15 s later, a typed note."""
+    cursor = [5_000]
+    rec = LayerRecorder.open(store, session_id, "supervisor",
+                             CursorClock(lambda: cursor[0], FakeClock()))
+    rec.client("sympathetic")
+    cursor[0] = 80_000
+    rec.rupture("confrontation")
+    rec.note("note", LAYER_NOTE)
+    cursor[0] = 130_000
+    rec.repair()
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_report_shows_agreement_with_each_coder_layer_and_no_text_they_typed(
+    qtbot, store, session_id, tmp_path
+):
+    assert "Agreement with other coders" not in report.build(
+        report.gather(store, session_id), "html").decode()
+    code_supervisor_layer(store, session_id)
+    html = report.build(report.gather(store, session_id, redact=False), "html").decode()
+    parsed = _Collect()
+    parsed.feed(html)
+    text = " ".join(" ".join(parsed.text).split())
+    # Hand-computed: the client lane agrees every second both noted, in one state only, so
+    # kappa is undefined; the self lane was noted by neither; the one rupture matches (15 s).
+    assert ("Agreement with other coders Coder Client state Self state Ruptures matched "
+            "Precision Recall F1 supervisor 100% agree, κ n/a no time both noted "
+            "1 (yours 1, theirs 1) 100% 100% 1.00") in text
+    assert LAYER_NOTE not in html
+    path = tmp_path / "r.pdf"
+    report.write_report(store, session_id, "pdf", path, redact=False)
+    pdf_text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                              check=True, timeout=60).stdout
+    assert "Agreement with other coders" in pdf_text and "supervisor" in pdf_text
+    assert LAYER_NOTE not in pdf_text

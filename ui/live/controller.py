@@ -101,6 +101,10 @@ class SessionController(QObject):
         self.backup_problem = change.backup_problem
         return change.state
 
+    def attach(self, recorder: Recorder) -> None:
+        """Record through `recorder` (playback codes a coder layer with this controller)."""
+        self._open(recorder)
+
     def _open(self, recorder: Recorder) -> None:
         self._recorder = recorder
         self.set_backdate(0)

@@ -246,6 +246,10 @@ class PlotFrame(QWidget):
         changing the view's range. The caller owns the item and its style."""
         self._plot.addItem(item, ignoreBounds=True)
 
+    def link_x(self, other: PlotFrame) -> None:
+        """Pan and zoom with `other` (playback's coder lanes under the session plot)."""
+        self._plot.setXLink(other._plot)
+
     def y_labels(self) -> list[tuple[float, str]]:
         """The ladder labels on the y axis (enabled states only), top first."""
         return list(self._y_labels)

@@ -21,10 +21,15 @@ from string import Template
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
+from companion.agreement import (
+    DEFAULT_TOLERANCE_MS, DEFAULT_UNIT_MS, Agreement, headline, session_agreement,
+)
 from companion.corrections import edited_ids
+from companion.elan import session_eaf
 from companion.events import Kind
 from companion.export import events_csv, session_json, session_time
 from companion.fold import SessionState, fold
+from companion.layers import CLINICIAN, layers
 from companion.naming import record_name
 from companion.paths import write_output
 from companion.ratings import ALLIANCE, SRS_MAX, SRS_SCALES, srs_total
@@ -56,6 +61,8 @@ class ReportData:
     reflections: dict[str, str] | None
     notes: list[tuple[str, str, str]]
     """(session time, kind label, text) of each note with text; empty when redacted."""
+    agreements: list[Agreement]
+    """The clinician's record (A) against each coder layer (B); figures and labels only."""
 
     @property
     def redacted(self) -> bool:
@@ -76,6 +83,8 @@ def gather(store: Store, session_id: int, *, redact: bool = True) -> ReportData:
         row=row, scheme=scheme, state=state, summary=summarise(state, scheme),
         edited=len(edited_ids(content.log)), ratings=store.ratings(session_id),
         reflections=None if redact else content.reflections, notes=notes,
+        agreements=[session_agreement(store, session_id, CLINICIAN, layer.coder)
+                    for layer in layers(store, session_id)],
     )
 
 
@@ -160,9 +169,14 @@ def write_report(store: Store, session_id: int, fmt: str, path: Path, *,
 
 def write_export(store: Store, session_id: int, fmt: str, path: Path, *,
                  redact: bool = True) -> None:
-    """A report (html, pdf) or the events (csv, json, from `companion.export`), atomically."""
+    """A report (html, pdf), the events (csv, json, from `companion.export`) or the coded
+    session for ELAN (eaf, from `companion.elan`), atomically."""
     if fmt in FORMATS:
         write_report(store, session_id, fmt, path, redact=redact)
+        return
+    if fmt == "eaf":
+        write_output(Path(path), session_eaf(store, session_id, redact=redact, eaf_path=path),
+                     store.path)
         return
     make = {"csv": events_csv, "json": session_json}[fmt]
     write_output(Path(path), make(store, session_id, redact=redact), store.path)
@@ -171,7 +185,7 @@ def write_export(store: Store, session_id: int, fmt: str, path: Path, *,
 def default_file_name(row: SessionRow, fmt: str) -> str:
     """'attune-record-12-2025-03-12.pdf' (events: '...-events.csv'): never the client code."""
     name = row.file_name(fmt)
-    return name if fmt in FORMATS else name.replace(f".{fmt}", f"-events.{fmt}")
+    return name.replace(f".{fmt}", f"-events.{fmt}") if fmt in ("csv", "json") else name
 
 
 # -- filling the template ---------------------------------------------------------------------
@@ -206,6 +220,7 @@ def _fill(d: ReportData, plot_src: str, plot_width: str) -> str:
         "rupture_table": _rupture_table(d),
         "strategies": escape(fig.strategies_line(s, scheme)),
         "note_counts": escape(fig.notes_line(s, scheme)),
+        "agreement": _agreement(d),
         "ratings": _ratings(d),
         "free_text": "" if d.redacted else _free_text(d),
         "footer": escape(f"Attune · {record_name(d.row.id)} · perceived states: the clinician's "
@@ -244,6 +259,30 @@ def _rupture_table(d: ReportData) -> str:
         for r in rows
     )
     return f'<table class="grid" cellspacing="0" cellpadding="4">{head}{body}</table>'
+
+
+def _agreement(d: ReportData) -> str:
+    """With coder layers: how far each agreed with the clinician's own record (figures only:
+    no disagreement is described, no text any coder typed is shown)."""
+    if not d.agreements:
+        return ""
+    head = ("<tr><th>Coder</th><th>Client state</th><th>Self state</th>"
+            "<th>Ruptures matched</th><th>Precision</th><th>Recall</th><th>F1</th></tr>")
+    rows = []
+    for ag in d.agreements:
+        f, r = headline(ag), ag.ruptures
+        cells = [ag.coder_b, f["client"], f["self"],
+                 f"{r.matched} (yours {r.in_a}, theirs {r.in_b})", f["precision"],
+                 f["recall"], f["f1"]]
+        rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")
+    unit = "second" if DEFAULT_UNIT_MS == 1000 else f"{DEFAULT_UNIT_MS / 1000:g} s"
+    legend = (f"Your own record is the reference. States: percent agreement and Cohen's kappa "
+              f"(agreement beyond chance) over each {unit} you both noted. Ruptures match when "
+              f"their onsets are at most {DEFAULT_TOLERANCE_MS // 1000} s apart: precision is "
+              "the share of theirs that match yours, recall the share of yours they marked too.")
+    return ("<h2>Agreement with other coders</h2>"
+            f'<table class="grid" cellspacing="0" cellpadding="4">{head}{"".join(rows)}</table>'
+            f'<p class="legend">{escape(legend)}</p>')
 
 
 def _ratings(d: ReportData) -> str:

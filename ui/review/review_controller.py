@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from companion import corrections
+from companion.agreement import Agreement, agreement_or_note
 from companion.errors import AttuneError, UnsafeOutput
 from companion.events import Event, effective_taps
 from companion.fold import SessionState, fold
@@ -41,6 +42,8 @@ class Reviewed:
     summary: Summary
     reflections: dict[str, str] = field(default_factory=dict)
     ratings: dict[str, int] = field(default_factory=dict)
+    agreement: Agreement | None = None
+    agreement_note: str = ""
 
     @property
     def end_ms(self) -> int:
@@ -153,10 +156,11 @@ class ReviewController(QObject):
               ratings: dict[str, int]) -> Reviewed:
         events = self._store.events(row.id)
         state = fold(events)
+        agreement, note = agreement_or_note(self._store, row.id)
         return Reviewed(row=row, scheme=scheme, taps=effective_taps(events),
                         edited=corrections.edited_ids(events), state=state,
                         summary=summarise(state, scheme), reflections=reflections,
-                        ratings=ratings)
+                        ratings=ratings, agreement=agreement, agreement_note=note)
 
     def _id(self) -> int:
         assert self.session is not None, "open a session first"

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from companion.scheme import Scheme
 from ui.plot.plot_style import DARK, PlotStyle
 from ui.plot.session_plot import SessionPlot
+from ui.supervision.agreement_panel import AgreementPanel
 from ui.review import review_figures as fig
 from ui.review.correction_editor import CorrectionEditor
 from ui.review.reflection_panel import ReflectionPanel
@@ -50,6 +51,7 @@ EXPORTS = (
     ("pdf", "Report (PDF)…"),
     ("csv", "Events (CSV)…"),
     ("json", "Session data (JSON)…"),
+    ("eaf", "Coding for ELAN (EAF), with the recording…"),
 )
 
 
@@ -178,6 +180,8 @@ class ReviewPage(QWidget):
         self.tabs.setAccessibleName("Reflection and corrections")
         self.tabs.addTab(reflect_tab, "Reflect")
         self.tabs.addTab(events_tab, "Taps and corrections")
+        self.agreement = AgreementPanel(self)  # with a coder layer: did we see the same hour?
+        self.tabs.addTab(self.agreement, "Agreement")
 
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.columns.setSpacing(18)
@@ -242,6 +246,7 @@ class ReviewPage(QWidget):
         for lane in self.lanes.values():
             lane.show_summary(summary, scheme)
         self.coregulation.setText(fig.coregulation_line(summary, scheme))
+        self.agreement.show(session.agreement, session.agreement_note)
         self.rupture_headline.setText(fig.rupture_headline(summary, scheme))
         self.rupture_table.show_rows(fig.rupture_rows(summary, scheme))
         self.strategies.setText("Strategies used: " + fig.strategies_line(summary, scheme))
@@ -337,8 +342,9 @@ class ReviewPage(QWidget):
     # -- exports ---------------------------------------------------------------------------
 
     def export(self, fmt: str, path: Path) -> None:
-        """Write the report (html, pdf) or the events (csv, json) to `path`, free text left
-        out unless "Include free text" is ticked, and say what was written."""
+        """Write the report (html, pdf), the events (csv, json) or the coding for ELAN (eaf)
+        to `path`, atomically, free text left out unless "Include free text" is ticked; the
+        export is audited."""
         self.reflection.flush()
         redact = not self.free_text.isChecked()
         refusal = self.controller.export(fmt, path, redact=redact)

@@ -25,6 +25,7 @@ from companion.replay import Replay
 from companion.scheme import session_scheme
 from companion.store import Store
 from ui.live.rupture_timer import RuptureTimer
+from ui.supervision.coding_panel import CodingPanel, LayerLanes
 from ui.plot.plot_items import MS_PER_MIN
 from ui.plot.plot_style import PlotStyle
 from ui.plot.session_plot import SessionPlot
@@ -32,7 +33,7 @@ from ui.supervision.comments_panel import CommentLayer, CommentsPanel
 from ui.supervision.flow_layout import flow_of
 from ui.supervision.media_sync import MediaSync
 from ui.supervision.playback_controller import SPEEDS, PlaybackController
-from ui.supervision.playback_parts import EventListModel, column, read_only_pad
+from ui.supervision.playback_parts import EventListModel, column, plot_with_lanes, read_only_pad
 
 RIGHT_EM = 28
 """The event and comment lists' least width (ems) beside the pad."""
@@ -155,6 +156,9 @@ class PlaybackPage(QWidget):
             lambda line: self.controller.seek(round(line.value() * MS_PER_MIN)))
         self.plot.add_overlay(self.cursor_line)
         self.comment_layer = CommentLayer(self.plot, style)
+        self.lanes = LayerLanes(store, session_id, self.scheme, style, self.plot,
+                                self.replay.duration_ms, self)
+        self.plot_area = plot_with_lanes(self.plot, self.lanes)
         self.set_plot_style(style)
 
         self.event_model = EventListModel(self.replay, self.scheme, self)
@@ -174,7 +178,16 @@ class PlaybackPage(QWidget):
         self.right = QSplitter(Qt.Orientation.Vertical, self)
         self.right.addWidget(column(events_title, self.events, stretch=False))
         self.right.addWidget(self.comments)
-        self.right.setSizes([400, 300])
+        self.coding = CodingPanel(store, session_id, self.scheme,
+                                  lambda: self.controller.cursor_ms, self)
+        self.coding.jumpRequested.connect(self.controller.seek)
+        self.coding.coded.connect(self.lanes.refresh)
+        coding_area = QScrollArea(self)
+        coding_area.setWidget(self.coding)
+        coding_area.setWidgetResizable(True)
+        coding_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.right.addWidget(coding_area)
+        self.right.setSizes([300, 200, 400])
         self.right.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * RIGHT_EM)
         self.lower = QSplitter(Qt.Orientation.Horizontal, self)
         self.body = QSplitter(Qt.Orientation.Horizontal, self)
@@ -264,7 +277,7 @@ class PlaybackPage(QWidget):
         self.plot.setMinimumHeight(NARROW_PLOT_PX if narrow else STACKED_PLOT_PX)
         self.right.setMinimumHeight(NARROW_LISTS_PX if narrow else 0)
         if mode == "wide":
-            for widget in (self.left, self.plot, self.right):
+            for widget in (self.left, self.plot_area, self.right):
                 self.body.addWidget(widget)
             self.body.setOrientation(Qt.Orientation.Horizontal)
             self.lower.hide()
@@ -272,7 +285,7 @@ class PlaybackPage(QWidget):
             self.body.setSizes([left, max(0, width - left - right), right])
         else:
             self.body.setOrientation(Qt.Orientation.Vertical)
-            self.body.addWidget(self.plot)
+            self.body.addWidget(self.plot_area)
             for widget in (self.left, self.right):
                 self.lower.addWidget(widget)
             self.body.addWidget(self.lower)
@@ -334,6 +347,7 @@ class PlaybackPage(QWidget):
 
     def set_plot_style(self, style: PlotStyle) -> None:
         self.plot.set_style(style)
+        self.lanes.set_style(style)
         self.comment_layer.set_style(style)
         self.cursor_line.setPen(pg.mkPen(style.now_line, width=2.5))
         self.cursor_line.setHoverPen(pg.mkPen(style.foreground, width=4))

@@ -94,3 +94,14 @@ def column(*widgets: QWidget, stretch: bool = True) -> QWidget:
     else:
         layout.setStretch(len(widgets) - 1, 1)
     return column
+
+
+def plot_with_lanes(plot: QWidget, lanes: QWidget) -> QWidget:
+    """The session plot with the coder layers' lanes under it; the plot takes spare room."""
+    area = QWidget()
+    layout = QVBoxLayout(area)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(plot, 1)
+    layout.addWidget(lanes)
+    return area
