@@ -30,7 +30,7 @@ from companion import clients
 from companion.errors import CorruptDatabase, DatabaseLocked, NewerDatabase, NotFound, StoreError
 from companion.events import Event, Kind
 from companion.lockfile import LockFile, LockHeld
-from companion.paths import ensure_private_dir
+from companion.paths import ensure_private_dir, set_mode
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ class Store:
             if not created:
                 _check_existing(conn, path)
                 _check_version(conn, path)
-            os.chmod(path, 0o600)
+            set_mode(path, 0o600)
             store = cls(conn, path, lock)
             store._prepare(created)
             return store

@@ -17,10 +17,11 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from companion import backup, paths
+from companion import about, backup, logs, paths
 from companion.errors import AttuneError, CorruptDatabase, SchemeError, StoreError
 from companion.scheme import Scheme, default_scheme, load_scheme
 from companion.store import Store
+from ui.shell.identity import identify
 from ui.shell.main_window import MainWindow
 from ui.shell.settings import Settings
 
@@ -29,15 +30,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="attune", description="Attune, the session companion.")
     parser.add_argument("--db", metavar="PATH",
                         help="the database to use (default: $ATTUNE_DB, else your data folder)")
+    parser.add_argument("--version", action="version", version=about.version_line("attune"))
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the window until it is closed; returns the exit code."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    logs.setup_logging()
+    logs.log_start("attune", about.system_details())
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Attune")
-    app.setOrganizationName("attune")
+    identify(app)
 
     notices: list[str] = []
     try:

@@ -1,0 +1,116 @@
+"""The built app beside the virtual environment: size on disk and start-up time.
+
+    .venv/bin/python benchmarks/bundle_size.py dist/attune [--runs 5]
+
+`./dev bundle` runs it after building. Start-up is timed two ways, each the median of `--runs`,
+with a fresh data folder, settings and database per run: `attune-cli --version` (process start
+to exit: how quickly the command line answers), and `attune` from process start until its
+window is shown on a private X screen (Xvfb, polled with xdotool every 10 ms; skipped when
+either is missing). The venv's programs are the ones beside this Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+POLL_S = 0.01
+WINDOW_TIMEOUT_S = 60
+
+
+def folder_size(path: Path) -> int:
+    """Bytes in every file under `path` (links not followed)."""
+    return sum(p.lstat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def private_env(home: Path) -> dict[str, str]:
+    """An environment whose data, settings and log folders are all under `home`."""
+    env = dict(os.environ, HOME=str(home), XDG_DATA_HOME=str(home / "data"),
+               XDG_CONFIG_HOME=str(home / "config"), XDG_STATE_HOME=str(home / "state"),
+               ATTUNE_DB=str(home / "attune.db"))
+    return env
+
+
+def time_version(program: Path, runs: int) -> float:
+    """Median milliseconds for `program --version` to answer."""
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as home:
+            began = time.perf_counter()
+            subprocess.run([str(program), "--version"], env=private_env(Path(home)), check=True,
+                           capture_output=True)
+            times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times)
+
+
+def time_window(program: Path, display: str, runs: int) -> float:
+    """Median milliseconds from starting `program` until a window named Attune is shown."""
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as home:
+            env = dict(private_env(Path(home)), DISPLAY=display, QT_QPA_PLATFORM="xcb")
+            began = time.perf_counter()
+            proc = subprocess.Popen([str(program)], env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            try:
+                while not _window_shown(display):
+                    if proc.poll() is not None or time.perf_counter() - began > WINDOW_TIMEOUT_S:
+                        raise SystemExit(f"{program} showed no window")
+                    time.sleep(POLL_S)
+                times.append((time.perf_counter() - began) * 1000)
+            finally:
+                proc.terminate()
+                proc.wait()
+    return statistics.median(times)
+
+
+def _window_shown(display: str) -> bool:
+    found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Attune$"],
+                           env=dict(os.environ, DISPLAY=display), capture_output=True)
+    return found.returncode == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("bundle", type=Path, help="the built folder (dist/attune)")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    suffix = ".exe" if sys.platform == "win32" else ""
+    venv_bin = Path(sys.executable).parent
+    venv = Path(sys.prefix)
+    rows = [("built app", args.bundle, folder_size(args.bundle)),
+            ("venv", venv_bin, folder_size(venv))]
+
+    display = None
+    xvfb = None
+    if shutil.which("Xvfb") and shutil.which("xdotool"):
+        display = f":{400 + os.getpid() % 400}"
+        xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten",
+                                 "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1)
+    try:
+        print(f"| {'':9} | size | attune-cli --version | attune: window shown |")
+        print("|---|---:|---:|---:|")
+        for name, folder, size in rows:
+            cli = time_version(folder / f"attune-cli{suffix}", args.runs)
+            gui = (f"{time_window(folder / f'attune{suffix}', display, args.runs):.0f} ms"
+                   if display else "no Xvfb/xdotool")
+            print(f"| {name:9} | {size / 2**20:.0f} MB | {cli:.0f} ms | {gui} |", flush=True)
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait()
+    print(f"(median of {args.runs}; the venv's size is the whole of {venv}, its programs "
+          f"{venv_bin}; Python {sys.version.split()[0]})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""Attune's log, for reporting a problem: a small rotating file in the user's log folder
+(`paths.log_dir`), and a fault log that Python writes if Attune crashes hard.
+
+What goes in: start and stop with the versions, and for an uncaught error its type and where it
+happened (file, line and function of each frame). Never an error's message and
+never a value: a message can quote a client code or a note's text (a refused code is quoted to
+the clinician), so none is written. The fault log (`faulthandler`) holds only where each thread
+was, by file and function.
+"""
+
+from __future__ import annotations
+
+import errno
+import faulthandler
+import logging
+import sys
+import threading
+import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from companion import paths
+
+LOG_NAME = "attune.log"
+FAULT_NAME = "faults.log"
+MAX_BYTES = 256 * 1024
+BACKUPS = 3
+"""attune.log and three older files of 256 KB at most: about a megabyte in all."""
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+
+log = logging.getLogger("attune")
+_handler: RotatingFileHandler | None = None
+_fault_file: IO[str] | None = None
+_previous_hooks: dict[str, object] = {}
+
+
+def setup_logging(folder: Path | None = None) -> Path:
+    """Log to `folder` (default: the user's log folder) from now on, enable the fault log
+    there, and log every uncaught exception (in a Qt slot too: PySide6 hands those to
+    `sys.excepthook`) before passing it on to the hook that was there. Returns the log file.
+    Calling it again moves the log to the new folder."""
+    global _handler, _fault_file
+    folder = paths.log_dir() if folder is None else folder
+    paths.ensure_private_dir(folder)
+    log_file = folder / LOG_NAME
+    handler = RotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS,
+                                  encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    if _handler is not None:
+        log.removeHandler(_handler)
+        _handler.close()
+    _handler = handler
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    paths.set_mode(log_file, 0o600)
+
+    fault_path = folder / FAULT_NAME
+    if fault_path.exists() and fault_path.stat().st_size > MAX_BYTES:
+        fault_path.replace(fault_path.with_name(FAULT_NAME + ".1"))
+    old_fault_file, _fault_file = _fault_file, open(fault_path, "a", encoding="utf-8")
+    faulthandler.enable(file=_fault_file, all_threads=True)
+    if old_fault_file is not None:
+        old_fault_file.close()
+    paths.set_mode(fault_path, 0o600)
+    _install_hooks()
+    return log_file
+
+
+def _install_hooks() -> None:
+    if sys.excepthook is not _excepthook:
+        _previous_hooks["sys"] = sys.excepthook
+        sys.excepthook = _excepthook
+    if threading.excepthook is not _thread_excepthook:
+        _previous_hooks["threading"] = threading.excepthook
+        threading.excepthook = _thread_excepthook
+
+
+def _excepthook(exc_type: type[BaseException], exc: BaseException,
+                tb: TracebackType | None) -> None:
+    log_exception((exc_type, exc, tb))
+    _previous_hooks.get("sys", sys.__excepthook__)(exc_type, exc, tb)  # type: ignore[operator]
+
+
+def _thread_excepthook(args: threading.ExceptHookArgs) -> None:
+    if args.exc_value is not None:
+        log_exception((args.exc_type, args.exc_value, args.exc_traceback))
+    _previous_hooks.get("threading", threading.__excepthook__)(args)  # type: ignore[operator]
+
+
+def log_exception(exc_info: ExcInfo) -> None:
+    """Log an uncaught error: its type and where it happened, never its message (see the
+    module's note). Safe to call from any excepthook."""
+    exc_type, exc, tb = exc_info
+    log.error("uncaught %s", describe(exc if exc is not None else exc_type(), tb))
+
+
+def describe(exc: BaseException, tb: TracebackType | None = None) -> str:
+    """An error as the log keeps it: its type (with the errno name of an OSError), the frames
+    it passed, then the same for the error it was raised from or during, if any."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = traceback.extract_tb(tb if current is exc and tb else current.__traceback__)
+        parts.append(_name(current) + "".join(
+            f"\n  {frame.filename}:{frame.lineno} in {frame.name}" for frame in frames
+        ))
+        current = current.__cause__ or current.__context__
+        if current is not None:
+            parts.append("raised while handling")
+    return "\n".join(parts)
+
+
+def _name(exc: BaseException) -> str:
+    kind = type(exc)
+    name = (kind.__qualname__ if kind.__module__ == "builtins"
+            else f"{kind.__module__}.{kind.__qualname__}")
+    code = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
+    return f"{name} [{errno.errorcode.get(code, code)}]" if code is not None else name
+
+
+def current_log_file() -> Path | None:
+    """The file being logged to, or None before `setup_logging`."""
+    return Path(_handler.baseFilename) if _handler is not None else None
+
+
+def log_start(program: str, details: list[tuple[str, str]]) -> None:
+    """One line at start-up: the program and the system's details (versions only)."""
+    log.info("%s started: %s", program, "; ".join(f"{name} {value}" for name, value in details))
