@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/bundle_size.py dist/attune [--runs 5]
 
-`./dev bundle` runs it after building. Start-up is timed two ways, each the median of `--runs`,
-with a fresh data folder, settings and database per run: `attune-cli --version` (process start
+`./dev bundle` runs it after building. Start-up is timed two ways, each the median of `--runs` after one
+discarded warm-up, the app and the venv interleaved, with a fresh data folder, settings and
+database per run: `attune-cli --version` (process start
 to exit: how quickly the command line answers), and `attune` from process start until its
 window is shown on a private X screen (Xvfb, polled with xdotool every 10 ms; skipped when
 either is missing). The venv's programs are the ones beside this Python.
@@ -58,11 +59,12 @@ def time_window(program: Path, display: str, runs: int) -> float:
             env = dict(private_env(Path(home)), DISPLAY=display, QT_QPA_PLATFORM="xcb")
             began = time.perf_counter()
             proc = subprocess.Popen([str(program)], env=env, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
+                                    stderr=subprocess.PIPE, text=True)
             try:
                 while not _window_shown(display):
                     if proc.poll() is not None or time.perf_counter() - began > WINDOW_TIMEOUT_S:
-                        raise SystemExit(f"{program} showed no window")
+                        proc.kill()
+                        raise SystemExit(f"{program} showed no window:\n{proc.stderr.read()}")
                     time.sleep(POLL_S)
                 times.append((time.perf_counter() - began) * 1000)
             finally:
@@ -91,23 +93,30 @@ def main() -> int:
     display = None
     xvfb = None
     if shutil.which("Xvfb") and shutil.which("xdotool"):
-        display = f":{400 + os.getpid() % 400}"
-        xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten",
-                                 "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(1)
+        xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24",
+                                 "-nolisten", "tcp"], stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        display = f":{xvfb.stdout.readline().strip()}"  # written once the screen is ready
     try:
+        cli: dict[str, list[float]] = {name: [] for name, _, _ in rows}
+        gui: dict[str, list[float]] = {name: [] for name, _, _ in rows}
+        for _ in range(args.runs + 1):  # interleaved, so a busy moment costs both alike
+            for name, folder, _ in rows:
+                cli[name].append(time_version(folder / f"attune-cli{suffix}"))
+                if display:
+                    gui[name].append(time_window(folder / f"attune{suffix}", display))
         print(f"| {'':9} | size | attune-cli --version | attune: window shown |")
         print("|---|---:|---:|---:|")
-        for name, folder, size in rows:
-            cli = time_version(folder / f"attune-cli{suffix}", args.runs)
-            gui = (f"{time_window(folder / f'attune{suffix}', display, args.runs):.0f} ms"
-                   if display else "no Xvfb/xdotool")
-            print(f"| {name:9} | {size / 2**20:.0f} MB | {cli:.0f} ms | {gui} |", flush=True)
+        for name, _, size in rows:
+            shown = (f"{statistics.median(gui[name][1:]):.0f} ms" if display
+                     else "no Xvfb/xdotool")
+            print(f"| {name:9} | {size / 2**20:.0f} MB | {statistics.median(cli[name][1:]):.0f} ms "
+                  f"| {shown} |", flush=True)
     finally:
         if xvfb is not None:
             xvfb.terminate()
             xvfb.wait()
-    print(f"(median of {args.runs}; the venv's size is the whole of {venv}, its programs "
+    print(f"(median of {args.runs} after one warm-up, interleaved; the venv's size is the whole of {venv}, its programs "
           f"{venv_bin}; Python {sys.version.split()[0]})")
     return 0
 

@@ -61,6 +61,8 @@ def setup_logging(folder: Path | None = None) -> Path:
     fault_path = folder / FAULT_NAME
     if fault_path.exists() and fault_path.stat().st_size > MAX_BYTES:
         fault_path.replace(fault_path.with_name(FAULT_NAME + ".1"))
+    if _fault_file is None:
+        _previous_hooks["faulthandler"] = faulthandler.is_enabled()
     old_fault_file, _fault_file = _fault_file, open(fault_path, "a", encoding="utf-8")
     faulthandler.enable(file=_fault_file, all_threads=True)
     if old_fault_file is not None:
@@ -122,6 +124,28 @@ def _name(exc: BaseException) -> str:
             else f"{kind.__module__}.{kind.__qualname__}")
     code = getattr(exc, "errno", None) if isinstance(exc, OSError) else None
     return f"{name} [{errno.errorcode.get(code, code)}]" if code is not None else name
+
+
+def stop_logging() -> None:
+    """Write the last line, close the files and put back the hooks that were there before."""
+    global _handler, _fault_file
+    if _handler is None:
+        return
+    log.info("stopped")
+    log.removeHandler(_handler)
+    _handler.close()
+    _handler = None
+    faulthandler.disable()
+    if _fault_file is not None:
+        _fault_file.close()
+        _fault_file = None
+    if _previous_hooks.pop("faulthandler", False):
+        faulthandler.enable(file=sys.__stderr__, all_threads=True)
+    if sys.excepthook is _excepthook:
+        sys.excepthook = _previous_hooks.pop("sys", sys.__excepthook__)  # type: ignore[assignment]
+    if threading.excepthook is _thread_excepthook:
+        threading.excepthook = _previous_hooks.pop(  # type: ignore[assignment]
+            "threading", threading.__excepthook__)
 
 
 def current_log_file() -> Path | None:

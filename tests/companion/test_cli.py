@@ -64,6 +64,20 @@ def record_with_note(db: Path, *, end: bool = True) -> int:
         return rec.session.id
 
 
+# -- version ---------------------------------------------------------------------------------
+
+
+def test_version_names_the_program_the_version_and_the_distribution(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """What a clinician is asked for in a problem report; it needs no database."""
+    from companion import about
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"attune-cli {about.version()} (attune-companion)\n"
+    assert about.version() != "unknown"
+
+
 # -- sessions ------------------------------------------------------------------------------
 
 

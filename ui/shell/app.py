@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         return app.exec()
     finally:
         opened.close_store()
+        logs.stop_logging()
 
 
 def _after_first_frame() -> None:

@@ -1,0 +1,142 @@
+"""The built app (`./dev bundle`, into dist/attune/) on its own: copied to a folder outside the
+checkout and run with no Python, no PYTHONPATH and fresh user folders, it answers --version,
+records a session, writes a PDF report, shows its window and opens no network socket.
+
+Skipped when no built app exists (CI does not build one; the release workflow does and runs
+this). ATTUNE_BUNDLE=/path/to/attune tests another built folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from companion import about
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILT = Path(os.environ.get("ATTUNE_BUNDLE", ROOT / "dist" / "attune"))
+EXE = ".exe" if sys.platform == "win32" else ""
+CANARY = "CANARY-9Z"
+NETWORK_SOCKET = re.compile(r"socket\((AF_INET|AF_INET6|PF_INET|PF_INET6)\b")
+
+pytestmark = pytest.mark.skipif(not (BUILT / f"attune-cli{EXE}").exists(),
+                                reason=f"no built app in {BUILT} (./dev bundle builds one)")
+
+
+@pytest.fixture(scope="module")
+def app_dir(tmp_path_factory) -> Path:
+    """A copy of the built folder somewhere else, as a clinician would put it."""
+    where = tmp_path_factory.mktemp("elsewhere") / "attune"
+    shutil.copytree(BUILT, where, symlinks=True)
+    return where
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    return tmp_path / "home"
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    """No Python on the path, no PYTHONPATH or venv, and every user folder under `home`."""
+    keep = {k: v for k, v in os.environ.items()
+            if k in ("SYSTEMROOT", "TEMP", "TMP", "LANG", "LC_ALL", "USERNAME", "WINDIR")}
+    path = os.pathsep.join(p for p in ("/usr/bin", "/bin") if os.path.isdir(p))
+    return dict(keep, PATH=path, HOME=str(home), USERPROFILE=str(home),
+                LOCALAPPDATA=str(home / "AppData" / "Local"),
+                XDG_DATA_HOME=str(home / "data"), XDG_CONFIG_HOME=str(home / "config"),
+                XDG_STATE_HOME=str(home / "state"), QT_QPA_PLATFORM="offscreen")
+
+
+def traced(command: list[str], trace: Path) -> list[str]:
+    """`command` under strace, recording its network calls, where strace exists."""
+    if shutil.which("strace") is None:
+        return command
+    return ["strace", "-f", "-qq", "-e", "trace=network", "-o", str(trace), *command]
+
+
+def network_sockets(trace: Path) -> list[str]:
+    if not trace.exists():
+        return []
+    return [line for line in trace.read_text().splitlines() if NETWORK_SOCKET.search(line)]
+
+
+def run(command: list[str], home: Path, **kwargs) -> subprocess.CompletedProcess[str]:
+    home.mkdir(parents=True, exist_ok=True)
+    return subprocess.run(command, env=clean_env(home), cwd=home, capture_output=True, text=True,
+                          timeout=300, check=False, **kwargs)
+
+
+def test_both_programs_print_the_version(app_dir, home):
+    done = run([str(app_dir / f"attune-cli{EXE}"), "--version"], home)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"attune-cli {about.version()} (attune-companion)"
+    if sys.platform != "win32":  # the window program has no console on Windows
+        done = run([str(app_dir / f"attune{EXE}"), "--version"], home)
+        assert done.stdout.strip() == f"attune {about.version()} (attune-companion)"
+
+
+def test_records_a_session_and_writes_a_pdf_without_the_network(app_dir, home, tmp_path):
+    cli = str(app_dir / f"attune-cli{EXE}")
+    trace = tmp_path / "cli.trace"
+    done = run(traced([cli, "demo", "--client", CANARY], trace), home)
+    assert done.returncode == 0, done.stderr
+    assert "Made demo session 1" in done.stdout
+    done = run([cli, "sessions"], home)
+    assert CANARY in done.stdout and "ended" in done.stdout
+    report = tmp_path / "report.pdf"
+    done = run(traced([cli, "report", "1", "--format", "pdf", "-o", str(report)],
+                      tmp_path / "report.trace"), home)
+    assert done.returncode == 0, done.stderr
+    assert report.read_bytes().startswith(b"%PDF")
+    assert network_sockets(trace) == [] and network_sockets(tmp_path / "report.trace") == []
+
+
+@pytest.mark.skipif(not (sys.platform.startswith("linux") and shutil.which("Xvfb")
+                         and shutil.which("xdotool")), reason="needs Linux, Xvfb and xdotool")
+def test_the_window_starts_logs_and_opens_no_network_socket(app_dir, home, tmp_path):
+    assert run([str(app_dir / "attune-cli"), "demo", "--client", CANARY], home).returncode == 0
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24",
+                             "-nolisten", "tcp"], stdout=subprocess.PIPE, text=True)
+    window = None
+    trace = tmp_path / "app.trace"
+    try:
+        display = f":{xvfb.stdout.readline().strip()}"
+        env = dict(clean_env(home), DISPLAY=display, QT_QPA_PLATFORM="xcb")
+        # Its own process group, so the app and strace stop together.
+        window = subprocess.Popen(traced([str(app_dir / "attune")], trace), env=env, cwd=home,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                  start_new_session=True)
+        shown = False
+        for _ in range(600):  # up to a minute (strace slows it)
+            found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Attune$"],
+                                   env={"DISPLAY": display, "PATH": os.environ["PATH"]},
+                                   capture_output=True)
+            if found.returncode == 0:
+                shown = True
+                break
+            assert window.poll() is None, window.stderr.read()
+            time.sleep(0.1)
+        assert shown
+        time.sleep(1)
+        assert window.poll() is None  # still running: nothing failed after the first frame
+    finally:
+        if window is not None:
+            os.killpg(window.pid, signal.SIGTERM)
+            window.wait(timeout=30)
+        xvfb.terminate()
+        xvfb.wait(timeout=30)
+    assert network_sockets(trace) == []
+    if shutil.which("strace"):  # the trace did see sockets: the local one to the X server
+        assert "AF_UNIX" in trace.read_text()
+    log = home / "state" / "attune" / "log" / "attune.log"
+    text = log.read_text(encoding="utf-8")
+    assert "attune started: Attune " in text and "(built app)" in text
+    assert CANARY not in text
