@@ -7,6 +7,7 @@ import platform
 import sqlite3
 import sys
 import tomllib
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -14,6 +15,7 @@ DISTRIBUTION = "attune-companion"
 """The name Attune is installed under (PyPI's "attune" is another project)."""
 
 
+@cache
 def version() -> str:
     """Attune's version: the installed package's, else (a checkout run without installing)
     the one in its pyproject.toml, else 'unknown'."""

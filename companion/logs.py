@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import faulthandler
 import logging
+import platform
 import sys
 import threading
 import traceback
@@ -21,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from companion import paths
+from companion import about, paths
 
 LOG_NAME = "attune.log"
 FAULT_NAME = "faults.log"
@@ -37,17 +38,21 @@ _fault_file: IO[str] | None = None
 _previous_hooks: dict[str, object] = {}
 
 
-def setup_logging(folder: Path | None = None) -> Path:
+def setup_logging(folder: Path | None = None) -> Path | None:
     """Log to `folder` (default: the user's log folder) from now on, enable the fault log
     there, and log every uncaught exception (in a Qt slot too: PySide6 hands those to
-    `sys.excepthook`) before passing it on to the hook that was there. Returns the log file.
-    Calling it again moves the log to the new folder."""
+    `sys.excepthook`) before passing it on to the hook that was there. Returns the log file,
+    or None when the folder cannot be written (Attune then runs without a log: recording
+    matters more). Calling it again moves the log to the new folder."""
     global _handler, _fault_file
     folder = paths.log_dir() if folder is None else folder
-    paths.ensure_private_dir(folder)
     log_file = folder / LOG_NAME
-    handler = RotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS,
-                                  encoding="utf-8")
+    try:
+        paths.ensure_private_dir(folder)
+        handler = RotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS,
+                                      encoding="utf-8")
+    except OSError:
+        return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     if _handler is not None:
         log.removeHandler(_handler)
@@ -59,15 +64,20 @@ def setup_logging(folder: Path | None = None) -> Path:
     paths.set_mode(log_file, 0o600)
 
     fault_path = folder / FAULT_NAME
-    if fault_path.exists() and fault_path.stat().st_size > MAX_BYTES:
-        fault_path.replace(fault_path.with_name(FAULT_NAME + ".1"))
     if _fault_file is None:
         _previous_hooks["faulthandler"] = faulthandler.is_enabled()
-    old_fault_file, _fault_file = _fault_file, open(fault_path, "a", encoding="utf-8")
-    faulthandler.enable(file=_fault_file, all_threads=True)
-    if old_fault_file is not None:
-        old_fault_file.close()
-    paths.set_mode(fault_path, 0o600)
+    try:
+        if fault_path.exists() and fault_path.stat().st_size > MAX_BYTES:
+            fault_path.replace(fault_path.with_name(FAULT_NAME + ".1"))
+        fault_file = open(fault_path, "a", encoding="utf-8")  # noqa: SIM115 (kept open)
+        paths.set_mode(fault_path, 0o600)
+    except OSError:
+        fault_file = None  # the log goes on without the fault log
+    if fault_file is not None:
+        old_fault_file, _fault_file = _fault_file, fault_file
+        faulthandler.enable(file=_fault_file, all_threads=True)
+        if old_fault_file is not None:
+            old_fault_file.close()
     _install_hooks()
     return log_file
 
@@ -153,6 +163,9 @@ def current_log_file() -> Path | None:
     return Path(_handler.baseFilename) if _handler is not None else None
 
 
-def log_start(program: str, details: list[tuple[str, str]]) -> None:
-    """One line at start-up: the program and the system's details (versions only)."""
-    log.info("%s started: %s", program, "; ".join(f"{name} {value}" for name, value in details))
+def log_start(program: str) -> None:
+    """One line at start-up: the program, its version and the system (the libraries' versions
+    are left to the About box's details, to keep start-up quick)."""
+    frozen = ", built app" if getattr(sys, "frozen", False) else ""
+    log.info("%s %s started (Python %s on %s%s)", program, about.version(),
+             platform.python_version(), platform.platform(), frozen)

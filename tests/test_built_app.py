@@ -9,6 +9,7 @@ this). ATTUNE_BUNDLE=/path/to/attune tests another built folder.
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import signal
@@ -68,10 +69,34 @@ def network_sockets(trace: Path) -> list[str]:
     return [line for line in trace.read_text().splitlines() if NETWORK_SOCKET.search(line)]
 
 
+def start_xvfb() -> tuple[subprocess.Popen[str], str]:
+    """A private X screen on a free display number well above the usual ones (:0 is often
+    some other program's), once it accepts clients. -noreset: without it the server resets each
+    time its last client leaves (each xdotool poll), refusing a client that connects then."""
+    for _ in range(20):
+        number = random.randrange(100, 1000)
+        if Path(f"/tmp/.X{number}-lock").exists():
+            continue
+        xvfb = subprocess.Popen(["Xvfb", f":{number}", "-displayfd", "1", "-screen", "0",
+                                 "1280x800x24", "-nolisten", "tcp", "-noreset"],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        if xvfb.stdout.readline().strip() == str(number):  # written once it is ready
+            return xvfb, f":{number}"
+        xvfb.kill()
+        xvfb.wait()
+    pytest.fail("could not start Xvfb")
+
+
 def run(command: list[str], home: Path, **kwargs) -> subprocess.CompletedProcess[str]:
     home.mkdir(parents=True, exist_ok=True)
     return subprocess.run(command, env=clean_env(home), cwd=home, capture_output=True, text=True,
                           timeout=300, check=False, **kwargs)
+
+
+def test_the_libraries_versions_travel_with_the_app(app_dir):
+    """The About box's system details read them from the packages' metadata."""
+    for name in ("attune_companion", "sqlite_utils", "platformdirs", "pyqtgraph", "numpy"):
+        assert list((app_dir / "_internal").glob(f"{name}-*.dist-info")), name
 
 
 def test_both_programs_print_the_version(app_dir, home):
@@ -103,12 +128,10 @@ def test_records_a_session_and_writes_a_pdf_without_the_network(app_dir, home, t
                          and shutil.which("xdotool")), reason="needs Linux, Xvfb and xdotool")
 def test_the_window_starts_logs_and_opens_no_network_socket(app_dir, home, tmp_path):
     assert run([str(app_dir / "attune-cli"), "demo", "--client", CANARY], home).returncode == 0
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24",
-                             "-nolisten", "tcp"], stdout=subprocess.PIPE, text=True)
+    xvfb, display = start_xvfb()
     window = None
     trace = tmp_path / "app.trace"
     try:
-        display = f":{xvfb.stdout.readline().strip()}"
         env = dict(clean_env(home), DISPLAY=display, QT_QPA_PLATFORM="xcb")
         # Its own process group, so the app and strace stop together.
         window = subprocess.Popen(traced([str(app_dir / "attune")], trace), env=env, cwd=home,
@@ -138,5 +161,5 @@ def test_the_window_starts_logs_and_opens_no_network_socket(app_dir, home, tmp_p
         assert "AF_UNIX" in trace.read_text()
     log = home / "state" / "attune" / "log" / "attune.log"
     text = log.read_text(encoding="utf-8")
-    assert "attune started: Attune " in text and "(built app)" in text
+    assert f"attune {about.version()} started" in text and ", built app)" in text
     assert CANARY not in text

@@ -23,8 +23,9 @@ def test_the_distribution_has_a_name_of_its_own_and_a_licence():
     assert PROJECT["license"] == "MIT"
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
     assert not any(c.startswith("License ::") for c in PROJECT["classifiers"])  # PEP 639
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "install 'attune[" not in readme and "install attune " not in readme
+    for path in [ROOT / "README.md", *ROOT.glob("ui/**/*.py"), *ROOT.glob("companion/*.py")]:
+        text = path.read_text(encoding="utf-8")
+        assert "'attune[" not in text and "install attune " not in text, path
 
 
 def test_the_desktop_entry_starts_attune_with_its_icon():

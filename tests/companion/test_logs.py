@@ -82,3 +82,12 @@ def test_the_fault_log_is_on_while_logging_and_off_after(tmp_path):
     assert logs.current_log_file() is None
     assert (tmp_path / "log" / "attune.log").read_text(encoding="utf-8").rstrip().endswith(
         "INFO stopped")
+
+
+def test_a_log_folder_that_cannot_be_made_leaves_attune_running_without_a_log(tmp_path):
+    """The log helps a report; it must never stop a session from being recorded."""
+    (tmp_path / "log").write_text("a file where the folder should be")
+    assert logs.setup_logging(tmp_path / "log") is None
+    assert logs.current_log_file() is None
+    logs.log.error("nowhere to go")  # and logging still does no harm
+    logs.stop_logging()

@@ -103,7 +103,7 @@ def test_turned_on_without_a_display_the_session_says_so_and_taps_work(store, ma
 @pytest.mark.parametrize("env, platform, installed, words", [
     ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", True, "on Wayland they are not available"),
     ({}, "linux", True, "X11 session"),
-    ({"DISPLAY": ":0"}, "linux", False, "pip install 'attune[hotkeys]'"),
+    ({"DISPLAY": ":0"}, "linux", False, "pip install 'attune-companion[hotkeys]'"),
 ])
 def test_unsupported_platforms_are_named_plainly(env, platform, installed, words):
     assert words in (hotkey_problem(env, platform, installed) or "")

@@ -86,7 +86,7 @@ def test_an_error_in_a_slot_is_logged_without_the_client(run_main, db_path, qtbo
 
     assert run_main(["--db", str(db_path)], inspect) == 0
     log = (tmp_path / "log" / "attune.log").read_text(encoding="utf-8")
-    assert "attune started: Attune " in log
+    assert f"attune {about.version()} started (Python " in log
     assert "uncaught RuntimeError" in log and "slot_that_fails" in log
     assert log.rstrip().endswith("INFO stopped")
     assert CANARY not in log

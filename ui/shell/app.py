@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the window until it is closed; returns the exit code."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logs.setup_logging()
-    logs.log_start("attune", about.system_details())
+    logs.log_start("attune")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     identify(app)
 

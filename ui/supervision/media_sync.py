@@ -33,7 +33,8 @@ except ImportError:
     QVideoWidget = None
 
 DRIFT_MS = 300
-ENABLE_HINT = ("Recording sync needs the optional 'media' extra: pip install 'attune[media]'")
+ENABLE_HINT = ("Recording sync needs the optional 'media' extra: "
+               "pip install 'attune-companion[media]'")
 if _missing is not None and ".so" in str(_missing):  # Addons installed, a library is not
     ENABLE_HINT = (f"Recording sync needs a system library Qt's player uses ({_missing}); on "
                    "Debian or Ubuntu: sudo apt-get install libpulse0")
