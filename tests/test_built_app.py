@@ -2,8 +2,9 @@
 checkout and run with no Python, no PYTHONPATH and fresh user folders, it answers --version,
 records a session, writes a PDF report, shows its window and opens no network socket.
 
-Skipped when no built app exists (CI does not build one; the release workflow does and runs
-this). ATTUNE_BUNDLE=/path/to/attune tests another built folder.
+Skipped when no built app exists. CI (.ci/run) and the release workflow build one first; on a
+developer's machine `./dev bundle` does (run it again after changing the code, or this tests
+the older build). ATTUNE_BUNDLE=/path/to/attune tests another built folder.
 """
 
 from __future__ import annotations
@@ -124,32 +125,58 @@ def test_records_a_session_and_writes_a_pdf_without_the_network(app_dir, home, t
     assert network_sockets(trace) == [] and network_sockets(tmp_path / "report.trace") == []
 
 
+def wait_for(check, what: str, process: subprocess.Popen, seconds: float = 60) -> str:
+    """Poll `check()` until it returns something true (slowly: strace slows the app); fail if
+    the app ends first or it takes longer than `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        assert process.poll() is None, f"the app ended while waiting for {what}"
+        time.sleep(0.2)
+    pytest.fail(f"waited {seconds:.0f} s for {what}")
+
+
 @pytest.mark.skipif(not (sys.platform.startswith("linux") and shutil.which("Xvfb")
                          and shutil.which("xdotool")), reason="needs Linux, Xvfb and xdotool")
-def test_the_window_starts_logs_and_opens_no_network_socket(app_dir, home, tmp_path):
-    assert run([str(app_dir / "attune-cli"), "demo", "--client", CANARY], home).returncode == 0
+def test_the_window_records_a_session_logs_and_opens_no_network_socket(app_dir, home, tmp_path):
+    """The window on a private X screen: a session is started by typing a client code and
+    tapped with keys (2 sympathetic, R rupture, S withdrawal, 1 ventral, F repair), read back
+    by the command line while the window runs."""
+    cli = str(app_dir / "attune-cli")
+    assert run([cli, "demo", "--client", CANARY], home).returncode == 0
     xvfb, display = start_xvfb()
     window = None
     trace = tmp_path / "app.trace"
+    xenv = {"DISPLAY": display, "PATH": os.environ["PATH"]}
+
+    def xdotool(*args: str) -> str:
+        done = subprocess.run(["xdotool", *args], env=xenv, capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    def session_line() -> str:
+        out = run([cli, "sessions", "--client", "K-31"], home).stdout
+        return next((line for line in out.splitlines() if "K-31" in line), "")
+
     try:
         env = dict(clean_env(home), DISPLAY=display, QT_QPA_PLATFORM="xcb")
         # Its own process group, so the app and strace stop together.
         window = subprocess.Popen(traced([str(app_dir / "attune")], trace), env=env, cwd=home,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                   start_new_session=True)
-        shown = False
-        for _ in range(600):  # up to a minute (strace slows it)
-            found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Attune$"],
-                                   env={"DISPLAY": display, "PATH": os.environ["PATH"]},
-                                   capture_output=True)
-            if found.returncode == 0:
-                shown = True
-                break
-            assert window.poll() is None, window.stderr.read()
-            time.sleep(0.1)
-        assert shown
-        time.sleep(1)
-        assert window.poll() is None  # still running: nothing failed after the first frame
+        shown = wait_for(lambda: xdotool("search", "--onlyvisible", "--name", "^Attune$"),
+                         "the window", window)
+        xdotool("windowfocus", "--sync", shown.split()[0])
+        xdotool("type", "--delay", "50", "K-31")
+        xdotool("key", "Return")
+        wait_for(session_line, "the session to start", window)
+        for key in ("2", "r", "s", "1", "f"):
+            xdotool("key", key)
+        line = wait_for(lambda: "1 repaired" in session_line() and session_line(),
+                        "the taps to be recorded", window)
+        assert line.split()[0] == "2"  # after the demo session
+        assert window.poll() is None  # still running: nothing failed on the way
     finally:
         if window is not None:
             os.killpg(window.pid, signal.SIGTERM)
@@ -162,4 +189,5 @@ def test_the_window_starts_logs_and_opens_no_network_socket(app_dir, home, tmp_p
     log = home / "state" / "attune" / "log" / "attune.log"
     text = log.read_text(encoding="utf-8")
     assert f"attune {about.version()} started" in text and ", built app)" in text
-    assert CANARY not in text
+    assert "uncaught" not in text  # nothing failed in a slot either (the plot's, say)
+    assert CANARY not in text and "K-31" not in text
