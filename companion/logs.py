@@ -107,7 +107,7 @@ def log_exception(exc_info: ExcInfo) -> None:
     """Log an uncaught error: its type and where it happened, never its message (see the
     module's note). Safe to call from any excepthook."""
     exc_type, exc, tb = exc_info
-    log.error("uncaught %s", describe(exc if exc is not None else exc_type(), tb))
+    log.error("uncaught %s", describe(exc, tb) if exc is not None else exc_type.__qualname__)
 
 
 def describe(exc: BaseException, tb: TracebackType | None = None) -> str:
