@@ -2,12 +2,13 @@
 
     .venv/bin/python benchmarks/bundle_size.py dist/attune [--runs 5]
 
-`./dev bundle` runs it after building. Start-up is timed two ways, each the median of `--runs` after one
-discarded warm-up, the app and the venv interleaved, with a fresh data folder, settings and
-database per run: `attune-cli --version` (process start
-to exit: how quickly the command line answers), and `attune` from process start until its
-window is shown on a private X screen (Xvfb, polled with xdotool every 10 ms; skipped when
-either is missing). The venv's programs are the ones beside this Python.
+`./dev bundle` runs it after building. Start-up is timed two ways, each the median of
+`--runs` after one discarded warm-up, the app and the venv interleaved, with a fresh data
+folder, settings and database per run: `attune-cli --version` (process start to exit: how
+quickly the command line answers), and `attune` from process start until its window is shown
+on a private X screen (Xvfb, polled with xdotool every 10 ms; skipped when either is missing).
+The venv's programs are the ones beside this Python; its size is the whole venv, with any test
+and build tools installed in it.
 """
 
 from __future__ import annotations

@@ -63,6 +63,14 @@ SCRIPTS: list[tuple[str, list[str], list[str], list[Figure]]] = [
         Figure("Tap → committed → plot painted, p99, session of 10,000", "tap_p99_ms_last100",
                "ms", 16),
     ]),
+    ("tap_stress.py", [], ["--taps", "500"], [
+        Figure("Stress, 50 taps/s for a minute: behind schedule at the end", "stress_behind_s",
+               "s", 2),
+        Figure("Stress: latest a tap was handled after it was due", "stress_late_max_ms", "ms",
+               150),
+        Figure("Stress: slowest tap (click or key → shown)", "stress_tap_max_ms", "ms", 100),
+        Figure("Stress: plot paints per second", "stress_paints_per_s", "/s"),
+    ]),
     ("plot_scaling.py", [], [], [
         Figure("Plot update per tap, 100,000 / 100 events (medians)", "plot_tap_ratio", "×", 2),
         Figure("Plot tick, 100,000 / 100 events (medians)", "plot_tick_ratio", "×", 2),

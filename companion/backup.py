@@ -13,18 +13,14 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from companion.errors import CorruptDatabase, DatabaseLocked, NotFound
+from companion.errors import CorruptDatabase, DatabaseLocked, NotFound, StoreError
 from companion.lockfile import LockFile, LockHeld
-from companion.paths import atomic_write, ensure_private_dir
+from companion.paths import atomic_write, backup_dir, ensure_private_dir, file_kind_problem
 from companion.store import Store, lock_path
 
 KEEP_NEWEST = 10
 KEEP_DAILY_DAYS = 30
 _STAMP = "%Y%m%d-%H%M%S"
-
-
-def backup_dir(db_path: Path) -> Path:
-    return db_path.parent / "backups"
 
 
 def backups(db_path: Path) -> list[Path]:
@@ -88,8 +84,11 @@ def restore(backup: Path, db_path: Path) -> Path:
     Refused while Attune is running with that database, or when the backup fails its check.
     Returns where the replaced database was moved.
     """
-    if not backup.is_file():
+    if not backup.exists():
         raise NotFound(f"There is no backup at {backup}.")
+    why = file_kind_problem(backup)
+    if why is not None:
+        raise StoreError(f"{backup} is not a backup: {why}. Nothing was changed.")
     check = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
     try:
         problems = [r[0] for r in check.execute("PRAGMA integrity_check")]

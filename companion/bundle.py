@@ -5,14 +5,18 @@ metadata, each member's size and SHA-256), the full raw event log (undo and edit
 included), the session's coding-scheme snapshot, its summary, the supervision comments, its
 ratings and, only when the user opts in, the reflection answers.
 
-Redaction is the default: every piece of free text (note texts, comment texts, reflection
-answers) is left out before anything is written; codes, times, labels, author labels and
+Redaction is the default: the session is read through `companion.redaction.shared`, which
+leaves out every piece of free text (note texts and texts corrections gave them, comment texts,
+typed author names, reflection answers) before anything is written; codes, times, labels and
 numbers stay.
 
 Importing trusts nothing it reads. `read_bundle` checks the whole file (zip structure, sizes,
-hashes, versions, JSON shapes, event kinds and times, the fold of the log, the scheme, the
-client code) without touching any database; `import_bundle` then writes everything in one
-transaction. A refusal is a `BundleError` saying why, and the database is left unchanged.
+hashes, versions, JSON shapes, event kinds and times, dates from 2000 to a day after now,
+every text by the rule that let it in (`companion.text_rules`), the fold of the log, the
+scheme, the client code) without touching any database; `import_bundle` then writes
+everything in one transaction. A refusal is a `BundleError` saying why, and the database is
+left unchanged. Writing reads the bundle back the same way first, so Attune never hands on a
+bundle it would refuse.
 """
 
 from __future__ import annotations
@@ -23,18 +27,19 @@ import json
 import re
 import uuid
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from companion import bundle_check as check
 from companion import clients
-from companion.comments import comments
-from companion.errors import BundleError
+from companion.errors import BundleError, UnusableInput
 from companion.events import Event
 from companion.fold import fold
 from companion.history import refresh_digest
-from companion.paths import atomic_write
+from companion.paths import read_user_file, write_output
+from companion.redaction import holds_free_text, shared
 from companion.schema import SCHEMA_VERSION
 from companion.scheme import session_scheme
 from companion.store import Store, now_utc
@@ -85,7 +90,11 @@ def write_bundle(
 ) -> dict[str, Any]:
     """Write an ended session to one bundle file (mode 0600) and return its manifest.
 
-    Free text is left out unless `include_free_text`. The export is audit-logged.
+    Free text is left out unless `include_free_text`. The bundle is read back as an import
+    would read it before it is written, so a session that breaks a rule (a text saved by an
+    older Attune, say) is refused here, with the reason, not on the other computer. The
+    export is audit-logged. A path that `paths.check_output_path` refuses (the database, a
+    backup...) raises UnsafeOutput.
     """
     row = store.session(session_id)
     if row.status != "ended":
@@ -93,23 +102,21 @@ def write_bundle(
             f"Session {session_id} is {row.status}; only an ended session can be shared."
         )
     redact = not include_free_text
-    log = store.events(session_id)
-    if redact:
-        log = [_without_text(e) for e in log]
+    content = shared(store, session_id, redact=redact)
     scheme = session_scheme(row.scheme_json, session_id)
     members: dict[str, Any] = {
-        "events.json": [_event_json(e) for e in log],
+        "events.json": [_event_json(e) for e in content.log],
         "scheme.json": scheme.raw,
-        "summary.json": summarise(fold(log), scheme).to_dict(),
+        "summary.json": summarise(fold(content.log), scheme).to_dict(),
         "comments.json": [
             {"start_ms": c.start_ms, "end_ms": c.end_ms, "author": c.author,
-             "text": None if redact else c.text, "created_utc": c.created_utc}
-            for c in comments(store, session_id)
+             "text": c.text, "created_utc": c.created_utc}
+            for c in content.comments
         ],
         "ratings.json": store.ratings(session_id),
     }
     if not redact:
-        members["reflections.json"] = store.reflections(session_id)
+        members["reflections.json"] = content.reflections
     files = {name: _dump(doc) for name, doc in members.items()}
     manifest = {
         "format": FORMAT,
@@ -135,19 +142,18 @@ def write_bundle(
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in {MANIFEST: _dump(manifest), **files}.items():
             zf.writestr(name, data)
+    try:  # what Attune writes, Attune must read back: never hand on a bundle it would refuse
+        _parse(buffer.getvalue(), datetime.now(UTC))
+    except BundleError as exc:
+        raise BundleError(f"Session {session_id} cannot be shared as it is: {exc}.") from None
     try:
-        atomic_write(Path(path), buffer.getvalue())
+        write_output(Path(path), buffer.getvalue(), store.path)
     except OSError as exc:
         raise BundleError(
             f"The bundle could not be written to {path} ({exc.strerror or exc})."
         ) from None
     store.audit("bundle", session_id, {"bundle_id": manifest["bundle_id"], "redacted": redact})
     return manifest
-
-
-def _without_text(e: Event) -> Event:
-    changes = {k: v for k, v in e.changes.items() if k != "text"}
-    return replace(e, text=None, changes=changes)
 
 
 def _event_json(e: Event) -> dict[str, Any]:
@@ -165,18 +171,19 @@ def _dump(doc: Any) -> bytes:
 # -- reading ------------------------------------------------------------------------------------
 
 
-def read_bundle(path: Path | str) -> Bundle:
-    """Check a bundle file completely and return its contents (no database is touched)."""
+def read_bundle(path: Path | str, *, now: datetime | None = None) -> Bundle:
+    """Check a bundle file completely and return its contents (no database is touched).
+
+    Dates later than a day after `now` (default: the present) are refused."""
     path = Path(path)
     try:
-        too_big = path.stat().st_size > MAX_BUNDLE_BYTES
-        data = b"" if too_big else path.read_bytes()
+        data = read_user_file(path, MAX_BUNDLE_BYTES)
     except OSError as exc:
         raise BundleError(f"{path.name} cannot be read ({exc.strerror or exc}).") from None
+    except UnusableInput as exc:
+        raise BundleError(f"{path.name} is not a bundle Attune can import: {exc.why}.") from None
     try:
-        if too_big:
-            raise BundleError(f"it is larger than {MAX_BUNDLE_BYTES // MiB} MiB")
-        return _parse(data)
+        return _parse(data, now or datetime.now(UTC))
     except BundleError as exc:
         raise BundleError(f"{path.name} is not a bundle Attune can import: {exc}.") from None
 
@@ -249,7 +256,7 @@ def _refuse_duplicate(store: Store, bundle: Bundle, name: str) -> None:
         )
 
 
-def _parse(data: bytes) -> Bundle:
+def _parse(data: bytes, now: datetime) -> Bundle:
     try:
         members = _unzip(data)
     except BundleError:
@@ -277,26 +284,28 @@ def _parse(data: bytes) -> Bundle:
     if not isinstance(redacted, bool):
         raise BundleError("its manifest's 'redacted' is not true or false")
     _check_hashes(manifest["files"], members)
+    latest = check.latest_moment(now)
 
     scheme_json = check.scheme_text(members["scheme.json"])
     scheme = session_scheme(scheme_json, 0)
-    events, end_ms = check.event_log(check.parse_json(members["events.json"], "events.json"), scheme)
+    events, end_ms = check.event_log(
+        check.parse_json(members["events.json"], "events.json"), scheme, latest)
     check.obj(check.parse_json(members["summary.json"], "summary.json"), "summary.json")
-    notes = check.comment_list(check.parse_json(members["comments.json"], "comments.json"), end_ms)
+    notes = check.comment_list(
+        check.parse_json(members["comments.json"], "comments.json"), end_ms, latest)
     ratings = check.rating_map(check.parse_json(members["ratings.json"], "ratings.json"))
     reflections = {}
     if "reflections.json" in members:
         reflections = check.reflection_map(check.parse_json(members["reflections.json"], "reflections.json"))
-    if redacted and (
-        reflections
-        or any(e.text is not None or "text" in e.changes for e in events)
-        or any(n["text"] is not None for n in notes)
+    if redacted and holds_free_text(
+        events, ((n["author"], n["text"]) for n in notes), reflections
     ):
         raise BundleError("it is marked redacted but holds free text")
     return Bundle(
         bundle_id=bundle_id, redacted=redacted,
-        created_utc=check.moment(manifest["created_utc"], "manifest created_utc"),
-        session=check.session_meta(manifest["session"]), scheme_json=scheme_json, events=events,
+        created_utc=check.moment(manifest["created_utc"], "manifest created_utc", latest),
+        session=check.session_meta(manifest["session"], latest), scheme_json=scheme_json,
+        events=events,
         comments=notes, ratings=ratings, reflections=reflections,
     )
 

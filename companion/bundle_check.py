@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from companion import clients
@@ -17,10 +17,14 @@ from companion.errors import AttuneError, BundleError, SchemeError
 from companion.events import EDITABLE_FIELDS, TAP_KINDS, Event, Kind, effective_taps
 from companion.fold import InconsistentLog, fold
 from companion.scheme import Scheme, load_scheme_text
+from companion.text_rules import NOTE, REFLECTION, TextRule
 
 MAX_EVENTS, MAX_COMMENTS = 100_000, 5_000
 MAX_SESSION_MS = 31 * 24 * 3600 * 1000
-MAX_ID, MAX_TAGS, MAX_EVENT_TEXT, MAX_REFLECTION = 80, 40, 5000, 20_000
+MAX_ID, MAX_TAGS = 80, 40
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+SLACK = timedelta(days=1)
+"""How far past now a stamp may lie: clocks and time zones of two computers disagree a little."""
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _ZONE = re.compile(r"^[A-Za-z0-9_+\-/]{1,64}$")
 
@@ -69,13 +73,36 @@ def bounded_text(value: Any, where: str, most: int, *, optional: bool = False) -
     return value
 
 
-def moment(value: Any, where: str) -> str:
+def free_text(value: Any, where: str, rule: TextRule, *, optional: bool = False) -> Any:
+    """A typed text, checked by the same rule that let it in where it was written."""
+    if value is None and optional:
+        return None
+    problem = rule.problem(value)
+    if problem:
+        raise BundleError(f"{where}: {problem[0].lower()}{problem[1:].rstrip('.')}")
+    return value
+
+
+def moment(value: Any, where: str, latest: datetime) -> str:
+    """A stamped date and time (with its UTC offset, as Attune writes them) from EARLIEST to
+    `latest` (a day after now: anything later comes from a wrong clock or a forged file)."""
     text = bounded_text(value, where, 40)
     try:
-        datetime.fromisoformat(text)
+        when = datetime.fromisoformat(text)
     except ValueError:
         raise BundleError(f"{where} is not a date and time") from None
+    if when.utcoffset() is None:
+        raise BundleError(f"{where} is a date and time without its UTC offset")
+    if when < EARLIEST:
+        raise BundleError(f"{where} ({text}) is before {EARLIEST.year}")
+    if when > latest:
+        raise BundleError(f"{where} ({text}) lies in the future")
     return str(text)
+
+
+def latest_moment(now: datetime) -> datetime:
+    """The latest stamp a bundle read at `now` may carry."""
+    return now + SLACK
 
 
 def scheme_text(raw: bytes) -> str:
@@ -88,7 +115,7 @@ def scheme_text(raw: bytes) -> str:
     return scheme.to_json()
 
 
-def session_meta(value: Any) -> dict[str, Any]:
+def session_meta(value: Any, latest: datetime) -> dict[str, Any]:
     s = obj(value, "manifest session")
     keys(s, {"client_code", "number", "modality", "started_utc", "ended_utc", "time_zone"},
           "manifest session")
@@ -104,11 +131,15 @@ def session_meta(value: Any) -> dict[str, Any]:
     zone = bounded_text(s["time_zone"], "the session's time zone", 64)
     if not _ZONE.match(zone):
         raise BundleError("the session's time zone is not a time-zone name")
+    started = moment(s["started_utc"], "the session's start", latest)
     ended = s["ended_utc"]
+    if ended is not None:
+        ended = moment(ended, "the session's end", latest)
+        if datetime.fromisoformat(ended) < datetime.fromisoformat(started):
+            raise BundleError("the session ends before it starts")
     return {
         "client_code": code, "number": number, "modality": s["modality"], "time_zone": zone,
-        "started_utc": moment(s["started_utc"], "the session's start"),
-        "ended_utc": None if ended is None else moment(ended, "the session's end"),
+        "started_utc": started, "ended_utc": ended,
     }
 
 
@@ -117,7 +148,7 @@ _KINDS = {k.value for k in Kind}
 _TAP_KIND_VALUES = {k.value for k in TAP_KINDS}
 
 
-def event_log(value: Any, scheme: Scheme) -> tuple[list[Event], int]:
+def event_log(value: Any, scheme: Scheme, latest: datetime) -> tuple[list[Event], int]:
     """The log, checked event by event, then as a whole: one end, every time inside the
     session, undo and edit targets earlier taps in the bundle, and a log that folds."""
     events: list[Event] = []
@@ -150,11 +181,11 @@ def event_log(value: Any, scheme: Scheme) -> tuple[list[Event], int]:
         event = Event(
             id=event_id, kind=kind,
             offset_ms=integer(d["offset_ms"], f"{where} offset_ms", 0, MAX_SESSION_MS),
-            wall_utc=moment(d["wall_utc"], f"{where} wall_utc"),
+            wall_utc=moment(d["wall_utc"], f"{where} wall_utc", latest),
             value=bounded_text(d["value"], f"{where} value", MAX_ID, optional=True),
             tags=tuple(bounded_text(t, f"{where} tags", MAX_ID)
                        for t in bounded_list(d["tags"], f"{where} tags", MAX_TAGS)),
-            text=bounded_text(d["text"], f"{where} text", MAX_EVENT_TEXT, optional=True),
+            text=free_text(d["text"], f"{where} text", NOTE, optional=True),
             target=target, changes=changes,
         )
         _check_codes(event, scheme, where)
@@ -188,7 +219,7 @@ def _changes(changes: dict[str, Any], where: str) -> None:
         for tag in bounded_list(changes["tags"], f"{where} tags", MAX_TAGS):
             bounded_text(tag, f"{where} tags", MAX_ID)
     if "text" in changes:
-        bounded_text(changes["text"], f"{where} text", MAX_EVENT_TEXT, optional=True)
+        free_text(changes["text"], f"{where} text", NOTE, optional=True)
     if "kind" in changes and not (
         isinstance(changes["kind"], str) and changes["kind"] in _TAP_KIND_VALUES
     ):
@@ -219,7 +250,7 @@ def _check_codes(e: Event, scheme: Scheme, where: str) -> None:
         raise BundleError(f"{where} carries text, which only notes and pauses do")
 
 
-def comment_list(value: Any, end_ms: int) -> list[dict[str, Any]]:
+def comment_list(value: Any, end_ms: int, latest: datetime) -> list[dict[str, Any]]:
     out = []
     for i, item in enumerate(bounded_list(value, "comments.json", MAX_COMMENTS), start=1):
         where = f"comments.json item {i}"
@@ -236,7 +267,7 @@ def comment_list(value: Any, end_ms: int) -> list[dict[str, Any]]:
         except CommentError as exc:
             raise BundleError(f"{where}: {str(exc).rstrip('.')}") from None
         out.append({"start_ms": start, "end_ms": stop, "author": author, "text": text,
-                    "created_utc": moment(d["created_utc"], f"{where} created_utc")})
+                    "created_utc": moment(d["created_utc"], f"{where} created_utc", latest)})
     return out
 
 
@@ -258,5 +289,5 @@ def reflection_map(value: Any) -> dict[str, str]:
     for prompt, text in answers.items():
         if not _NAME.match(prompt):
             raise BundleError("reflections.json has an answer to an invalid prompt id")
-        bounded_text(text, f"reflection {prompt}", MAX_REFLECTION)
+        free_text(text, f"reflection {prompt}", REFLECTION)
     return answers

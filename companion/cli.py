@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,20 +18,27 @@ from typing import Callable, NoReturn
 
 from companion import about, backup, clients
 from companion.bundle import import_bundle, write_bundle
+from companion.cloud_folders import cloud_warning
 from companion.demo import make_demo_session
-from companion.errors import AttuneError, CorruptDatabase, DatabaseLocked, NewerDatabase
+from companion.errors import (
+    AttuneError, CorruptDatabase, DatabaseLocked, NewerDatabase, TapHeld,
+)
 from companion.export import events_csv, session_json, session_metadata
 from companion.fold import fold
 from companion.lockfile import LockFile, LockHeld
-from companion.paths import atomic_write, resolve_db_path
+from companion.paths import lock_path, resolve_db_path, user_path, write_output
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION
 from companion.scheme import default_scheme, session_scheme
-from companion.store import SessionRow, Store, lock_path
+from companion.store import SessionRow, Store
 from companion.summary import format_text, summarise
 
 PROG = "attune-cli"
 Extra = Callable[[argparse._SubParsersAction], None]
 """Registers more subcommands on the parser's subparsers."""
+STDOUT = "-"
+"""The output name that means standard output (for `export`)."""
+SQLITE_MAX_INT = 2**63 - 1
+"""SQLite stores integers in 64 bits: a larger id cannot name anything."""
 INTERRUPTED_NOTE = (
     "INTERRUPTED: Attune stopped during the session (a crash or power cut). Every tap recorded "
     "before that is kept; open Attune to resume or close the session."
@@ -50,11 +58,29 @@ def session_id_arg(text: str) -> int:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 1:
+    if not 1 <= value <= SQLITE_MAX_INT:
         raise argparse.ArgumentTypeError(
             f"'{text}' is not a session id; ids are the numbers 'attune-cli sessions' lists"
         )
     return value
+
+
+def output_arg(text: str) -> str:
+    """An argparse type for an output file name, or '-' for standard output: never blank."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the file name is empty; give a file name")
+    return text
+
+
+def file_output_arg(text: str) -> str:
+    """An argparse type for an output that must be a file (a bundle, a report): '-'
+    (standard output, which `export` takes) is refused rather than written as a file named
+    '-' (also used by the window package's `report`)."""
+    if text == STDOUT:
+        raise argparse.ArgumentTypeError(
+            "this output is written to a file, not to standard output ('-'); give a file name"
+        )
+    return output_arg(text)
 
 
 def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
@@ -110,15 +136,17 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
                          help="leave out all free text (the default)")
     privacy.add_argument("--include-notes", dest="include_notes", action="store_true",
                          help="keep note texts and reflection answers (not for sharing)")
-    p.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="the file to write (replaced whole; never left half-written)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", type=output_arg,
+                   help="the file to write (replaced whole; never left half-written), or '-' "
+                   "for standard output")
     p.set_defaults(run=_cmd_export, include_notes=False)
 
     p = sub.add_parser(
         "verify", help="check the database for damage",
         description="Check the database: SQLite's full integrity check, links between "
-        "records, and the schema version. Prints 'ok', or each problem found (then exits 1; "
-        "restore from a backup and keep the damaged file for inspection).",
+        "records, and the schema version. Prints 'ok', or each problem found on standard "
+        "error (then exits 1; restore from a backup and keep the damaged file for "
+        "inspection).",
     )
     p.set_defaults(run=_cmd_verify)
 
@@ -142,7 +170,7 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
         "unless you add --include-free-text. Needs Attune to be closed.",
     )
     p.add_argument("id", type=session_id_arg, metavar="ID", help="the session id (see 'sessions')")
-    p.add_argument("-o", "--output", required=True, metavar="FILE",
+    p.add_argument("-o", "--output", required=True, metavar="FILE", type=file_output_arg,
                    help="the bundle file to write (e.g. session.attune)")
     p.add_argument("--include-free-text", action="store_true",
                    help="keep note texts, comments and reflections (only with consent)")
@@ -188,11 +216,16 @@ def main(argv: list[str] | None = None, extra: Extra | None = None) -> int:
         return stop.code if isinstance(stop.code, int) else 2
     run: Callable[[argparse.Namespace, Path], int] = args.run
     try:
-        return run(args, resolve_db_path(args.db))
+        status = run(args, resolve_db_path(args.db))
+        if sys.stdout is not None:  # None when started with standard output closed
+            sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        return _output_closed()
     except AttuneError as err:
         return fail(str(err))
     except sqlite3.Error as err:
-        return fail(f"The database could not be read ({err}).")
+        return fail(f"The database could not be used ({err}).")
     except OSError as err:
         where = f" {err.filename}" if err.filename else ""
         return fail(f"Cannot use{where}: {err.strerror or err}.")
@@ -245,14 +278,23 @@ def _cmd_export(args: argparse.Namespace, db: Path) -> int:
     make = events_csv if args.format == "csv" else session_json
     with Store.open(db, readonly=True) as store:
         data = make(store, args.id, redact=redact)
-    out = Path(args.output).expanduser()
-    try:
-        atomic_write(out, data)
-    except OSError as err:
-        return fail(f"Cannot write {out}: {err.strerror or err}.")
     what = "free text left out" if redact else "including notes: not for sharing"
-    print(f"Wrote session {args.id} to {out} ({what}).")
-    detail = {"format": args.format, "redacted": redact, "file": out.name}
+    if args.output == STDOUT:
+        if sys.stdout is None:
+            return fail("Standard output is closed; nothing was written.")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        name = "standard output"
+        print(f"Wrote session {args.id} to {name} ({what}).", file=sys.stderr)
+    else:
+        out = user_path(args.output)
+        try:
+            write_output(out, data, db)
+        except OSError as err:
+            return fail(f"Cannot write {out}: {err.strerror or err}.")
+        name = out.name
+        print(f"Wrote session {args.id} to {out} ({what}).")
+    detail = {"format": args.format, "redacted": redact, "file": name}
     try:
         with Store.open(db) as store:
             store.audit("export", args.id, detail)
@@ -263,10 +305,12 @@ def _cmd_export(args: argparse.Namespace, db: Path) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace, db: Path) -> int:
+    if synced := cloud_warning(db):
+        print(f"{PROG}: {synced}", file=sys.stderr)
     try:
         store = Store.open(db, readonly=True)
     except (CorruptDatabase, NewerDatabase) as err:
-        print(err)
+        print(err, file=sys.stderr)
         return 1
     with store:
         problems = store.verify()
@@ -275,7 +319,7 @@ def _cmd_verify(args: argparse.Namespace, db: Path) -> int:
     if app_id != APPLICATION_ID:
         problems.insert(0, f"{db} is not an Attune database.")
     if problems:
-        print("\n".join(problems))
+        print("\n".join(problems), file=sys.stderr)
         return 1
     if version < SCHEMA_VERSION:
         print(f"ok (schema {version}; Attune updates it to {SCHEMA_VERSION} when it next "
@@ -288,8 +332,13 @@ def _cmd_verify(args: argparse.Namespace, db: Path) -> int:
 def _cmd_demo(args: argparse.Namespace, db: Path) -> int:
     _warn_if_name(args.client)
     with Store.open(db) as store:
-        session_id = make_demo_session(store, default_scheme(), client_code=args.client,
-                                       seed=args.seed)
+        try:
+            with store.db.atomic():  # all of it or nothing
+                session_id = make_demo_session(store, default_scheme(),
+                                               client_code=args.client, seed=args.seed)
+        except TapHeld as held:
+            return fail(f"The demo session could not be saved ({held.reason}); nothing was "
+                        "changed.")
         code = store.session(session_id).client_code
     db_option = f" --db {args.db}" if args.db else ""
     print(f"Made demo session {session_id} for client {code}.")
@@ -298,7 +347,7 @@ def _cmd_demo(args: argparse.Namespace, db: Path) -> int:
 
 
 def _cmd_bundle(args: argparse.Namespace, db: Path) -> int:
-    out = Path(args.output).expanduser()
+    out = user_path(args.output)
     with Store.open(db) as store:
         write_bundle(store, args.id, out, include_free_text=args.include_free_text)
     what = "including free text: share only with consent" if args.include_free_text else (
@@ -309,8 +358,10 @@ def _cmd_bundle(args: argparse.Namespace, db: Path) -> int:
 
 def _cmd_import(args: argparse.Namespace, db: Path) -> int:
     with Store.open(db) as store:
-        session_id = import_bundle(store, Path(args.file).expanduser())
+        session_id = import_bundle(store, user_path(args.file))
+        code = store.session(session_id).client_code
     print(f"Imported {args.file} as session {session_id}.")
+    _warn_if_name(code)
     return 0
 
 
@@ -325,7 +376,7 @@ def _cmd_backups(args: argparse.Namespace, db: Path) -> int:
 
 
 def _cmd_restore(args: argparse.Namespace, db: Path) -> int:
-    aside = backup.restore(Path(args.backup).expanduser(), db)
+    aside = backup.restore(user_path(args.backup), db)
     print(f"Restored {args.backup} to {db}. The database it replaced is kept as {aside}.")
     return 0
 
@@ -337,6 +388,21 @@ def fail(message: str) -> int:
     """Say what went wrong on one line of stderr; returns the exit status 1."""
     print(f"{PROG}: {' '.join(message.split())}", file=sys.stderr)
     return 1
+
+
+def _output_closed() -> int:
+    """The program reading our output stopped (`attune-cli sessions | head`): end quietly.
+
+    As Python's documentation advises, standard output is pointed at the null device so that
+    the flush at exit cannot fail again. Returns 141, the status of a program that SIGPIPE
+    ended, as other command-line tools report it.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor behind stdout (e.g. captured)
+        pass
+    return 141
 
 
 def _warn_if_name(code: str) -> None:

@@ -7,13 +7,14 @@ each event only to say *when* it happened.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import tzlocal
 
 
 class Clock(Protocol):
@@ -114,23 +115,20 @@ class SessionClock:
 
 
 def local_zone_name() -> str:
-    """The IANA name of this machine's time zone, or 'UTC' when it cannot be told."""
-    tz = os.environ.get("TZ", "").lstrip(":")
-    if tz and "/" in tz:
-        return tz
-    link = Path("/etc/localtime")
+    """The IANA name of this computer's time zone now ('UTC' when it cannot be told).
+
+    `tzlocal` asks what each platform answers to (the TZ variable, /etc/localtime, the
+    Windows registry) and is asked afresh, so a laptop that changed zone since Attune started
+    stamps its next session with the new one. A name that zoneinfo cannot load is not kept:
+    the session's local times are shown from it later.
+    """
     try:
-        target = str(link.resolve())
-    except OSError:
-        target = ""
-    if "zoneinfo/" in target:
-        return target.split("zoneinfo/", 1)[1]
-    timezone_file = Path("/etc/timezone")
-    if timezone_file.is_file():
-        name = timezone_file.read_text(encoding="utf-8").strip()
-        if name:
-            return name
-    return "UTC"
+        tzlocal.reload_localzone()
+        name = tzlocal.get_localzone_name()
+        ZoneInfo(name or "")
+    except (LookupError, ValueError, OSError):  # an odd setting never refuses a session
+        return "UTC"
+    return str(name)
 
 
 def format_duration(ms: int) -> str:

@@ -17,12 +17,11 @@ from pathlib import Path
 from companion.errors import AttuneError, NotFound
 from companion.fold import fold
 from companion.store import Store, now_utc
+from companion.text_rules import AUTHOR, COMMENT, TextRefused
 
 AUTHORS = ("clinician", "supervisor")
 """The author labels offered; a typed name is accepted too."""
 
-MAX_AUTHOR = 40
-MAX_TEXT = 2000
 MAX_MEDIA_OFFSET_MS = 24 * 3600 * 1000
 MAX_PATH = 4096
 
@@ -85,23 +84,23 @@ def check_placement(start_ms: int, end_ms: int | None, length_ms: int) -> None:
 
 def clean_author(author: str) -> str:
     """The author label as stored (spaces collapsed), or CommentError."""
-    label = " ".join(author.split()) if isinstance(author, str) else ""
+    try:
+        label = " ".join(AUTHOR.clean(author).split())
+    except TextRefused as exc:
+        raise CommentError(str(exc)) from None
     if not label:
         raise CommentError("A comment needs an author label, e.g. 'supervisor'.")
-    if len(label) > MAX_AUTHOR:
-        raise CommentError(f"An author label is at most {MAX_AUTHOR} characters.")
     return label
 
 
 def clean_text(text: str) -> str:
     """The comment text as stored (trimmed), or CommentError."""
-    clean = text.strip() if isinstance(text, str) else ""
+    try:
+        clean = COMMENT.clean(text)
+    except TextRefused as exc:
+        raise CommentError(str(exc)) from None
     if not clean:
         raise CommentError("A comment needs some text.")
-    if len(clean) > MAX_TEXT:
-        raise CommentError(
-            f"A comment is at most {MAX_TEXT} characters; this one has {len(clean)}."
-        )
     return clean
 
 

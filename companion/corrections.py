@@ -16,6 +16,7 @@ from companion.fold import InconsistentLog, SessionState, fold
 from companion.history import refresh_digest
 from companion.scheme import Scheme, session_scheme
 from companion.store import Store
+from companion.text_rules import NOTE, TextRefused
 
 SWAPPABLE = {
     Kind.CLIENT: Kind.SELF,
@@ -26,9 +27,40 @@ SWAPPABLE = {
 """Kinds a tap may be changed into: the other lane, or attempt ↔ repair."""
 
 
+def correct(
+    store: Store,
+    session_id: int,
+    event_id: int,
+    *,
+    offset_ms: int | None = None,
+    value: str | None = None,
+    tags: Iterable[str] | None = None,
+    kind: Kind | None = None,
+    text: str | None = None,
+) -> SessionState:
+    """Correct a tap in one audited edit, all of it or none: its time (`offset_ms`), its
+    state/type/note kind (`value`), its markers or strategies (`tags`), its kind (client ↔
+    self lane, repair attempt ↔ repair) or a note's `text` ('' takes the text away)."""
+    changes: dict[str, Any] = {}
+    if offset_ms is not None:
+        changes["offset_ms"] = int(offset_ms)
+    if value is not None:
+        changes["value"] = value
+    if tags is not None:
+        changes["tags"] = list(dict.fromkeys(tags))
+    if kind is not None:
+        changes["kind"] = kind.value
+    if text is not None:
+        try:
+            changes["text"] = NOTE.clean(text) or None
+        except TextRefused as exc:
+            raise TapRefused(str(exc)) from None
+    return _correct(store, session_id, event_id, changes)
+
+
 def move(store: Store, session_id: int, event_id: int, offset_ms: int) -> SessionState:
     """Place a tap at another session time."""
-    return _correct(store, session_id, event_id, {"offset_ms": int(offset_ms)})
+    return correct(store, session_id, event_id, offset_ms=offset_ms)
 
 
 def retag(
@@ -40,16 +72,8 @@ def retag(
     tags: Iterable[str] | None = None,
     kind: Kind | None = None,
 ) -> SessionState:
-    """Change a tap's state/type/note kind (`value`), its markers or strategies (`tags`), or
-    its kind (client ↔ self lane, repair attempt ↔ repair)."""
-    changes: dict[str, Any] = {}
-    if value is not None:
-        changes["value"] = value
-    if tags is not None:
-        changes["tags"] = list(dict.fromkeys(tags))
-    if kind is not None:
-        changes["kind"] = kind.value
-    return _correct(store, session_id, event_id, changes)
+    """Change what a tap was: `value`, `tags` or `kind`, as `correct` does."""
+    return correct(store, session_id, event_id, value=value, tags=tags, kind=kind)
 
 
 def remove(store: Store, session_id: int, event_id: int) -> SessionState:
@@ -99,8 +123,10 @@ def _check_values(target: Event, changes: dict[str, Any], scheme: Scheme, events
     edited = apply_changes(target, changes)
     if "kind" in changes and SWAPPABLE.get(target.kind) is not edited.kind:
         raise TapRefused(f"A {target.kind.value.replace('_', ' ')} tap cannot become that kind.")
-    end = max((e.offset_ms for e in events if e.kind is Kind.END), default=None)
-    if edited.offset_ms < 0 or (end is not None and edited.offset_ms > end):
+    # An interrupted session has no end yet: it reaches as far as its log does, where a
+    # resume carries on (a tap moved beyond that would lie in the future of the resumed one).
+    end = max(e.offset_ms for e in events)
+    if not 0 <= edited.offset_ms <= end:
         raise TapRefused("A tap must stay between the session's start and its end.")
     if "offset_ms" in changes and any(
         p.start_ms <= edited.offset_ms and (p.end_ms is None or edited.offset_ms <= p.end_ms)
@@ -123,3 +149,5 @@ def _check_values(target: Event, changes: dict[str, Any], scheme: Scheme, events
             raise TapRefused(f"Unknown repair strateg(ies): {', '.join(sorted(unknown))}.")
     if kind is Kind.NOTE and edited.value not in {n.id for n in scheme.notes}:
         raise TapRefused(f"'{edited.value}' is not a note kind in this coding scheme.")
+    if "text" in changes and kind is not Kind.NOTE:
+        raise TapRefused("Only a note carries text.")

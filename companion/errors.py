@@ -46,16 +46,41 @@ class NotFound(StoreError):
 class TapHeld(AttuneError):
     """The database could not take a tap just now; it is held in memory and retried.
 
-    Nothing is shown as recorded until it is saved, and nothing is dropped.
+    Nothing is shown as recorded until it is saved, and nothing is dropped. The message says
+    only what the core knows: who retries, and what the user should do, is the caller's to add.
     """
 
     def __init__(self, reason: str, count: int) -> None:
         self.reason, self.count = reason, count
         taps = "1 tap" if count == 1 else f"{count} taps"
-        super().__init__(
-            f"Not saved yet: {reason}. Attune is holding {taps} and keeps trying; "
-            "keep this window open."
-        )
+        super().__init__(f"Not saved yet: {reason}. Attune is holding {taps} in memory.")
+
+
+class BadPath(AttuneError):
+    """A path as typed that cannot name a file (e.g. '~someone' where there is no such user)."""
+
+
+class FileRefused(AttuneError):
+    """A file Attune will not use as asked; nothing was read from it or written to it."""
+
+    def __init__(self, path: object, why: str, verb: str) -> None:
+        self.path, self.why = path, why
+        super().__init__(f"Nothing was {verb} {path}: {why}.")
+
+
+class UnsafeOutput(FileRefused):
+    """An output that would replace the database, one of its own files, a backup, another
+    database, or something that is not an ordinary file (a folder, device or pipe)."""
+
+    def __init__(self, path: object, why: str) -> None:
+        super().__init__(path, f"{why}. Choose another file", "written to")
+
+
+class UnusableInput(FileRefused):
+    """A file given to read that is not an ordinary file, or is larger than it may be."""
+
+    def __init__(self, path: object, why: str) -> None:
+        super().__init__(path, why, "read from")
 
 
 class BundleError(AttuneError):

@@ -107,14 +107,6 @@ def apply_changes(event: Event, changes: dict[str, Any]) -> Event:
 
 
 def last_undoable(events: list[Event]) -> Event | None:
-    """The tap an undo would take back now: the newest recorded tap not yet undone or removed."""
-    gone: set[int] = set()
-    for e in events:
-        if e.kind is Kind.UNDO and e.target is not None:
-            gone.add(e.target)
-        elif e.kind is Kind.EDIT and e.target is not None and e.changes.get("removed"):
-            gone.add(e.target)
-    for e in reversed(events):
-        if e.is_tap and e.id not in gone:
-            return e
-    return None
+    """The tap an undo would take back now: the newest recorded of the taps in effect (as
+    corrected), so an undo can never name a tap an undo or a correction already took out."""
+    return max((e for e in effective_taps(events) if e.is_tap), key=lambda e: e.id, default=None)

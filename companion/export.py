@@ -1,9 +1,9 @@
 """A session's events as CSV or JSON, for analysis or for sharing in supervision.
 
 Both exports hold the effective taps (undos and corrections applied), with an `edited` flag
-where a correction touched a tap. Redaction is the default: it leaves out everything typed
-(note texts and reflection answers) and keeps the codes, times, labels and numbers. Write the
-bytes with `companion.paths.atomic_write`.
+where a correction touched a tap. Redaction is the default: `companion.redaction.shared` leaves
+out everything typed and keeps the codes, times, labels and numbers. Write the bytes with
+`companion.paths.atomic_write`.
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from companion.comments import comments
-from companion.events import Event, Kind, effective_taps
+from companion.comments import Comment
+from companion.events import Event, Kind
 from companion.fold import SessionState, fold
+from companion.redaction import shared
 from companion.scheme import Scheme, session_scheme
 from companion.store import SessionRow, Store, now_utc
 from companion.summary import summarise
@@ -34,19 +35,18 @@ class _Session:
     taps: list[Event]
     edited: set[int]
     state: SessionState
+    comments: list[Comment]
+    reflections: dict[str, str]
 
 
 def _load(store: Store, session_id: int, redact: bool) -> _Session:
-    """The session, its scheme and its effective taps; texts dropped before anything else
-    sees them when redacting, so no later step can leak one."""
+    """The session, its scheme and its effective taps, read through redaction so no later
+    step can leak a text."""
     row = store.session(session_id)
     scheme = session_scheme(row.scheme_json, row.id)
-    log = store.events(session_id)
-    edited = {e.target for e in log if e.kind is Kind.EDIT and e.target is not None}
-    taps = effective_taps(log)
-    if redact:
-        taps = [replace(e, text=None) for e in taps]
-    return _Session(row, scheme, taps, edited, fold(taps))
+    s = shared(store, session_id, redact=redact)
+    edited = {e.target for e in s.log if e.kind is Kind.EDIT and e.target is not None}
+    return _Session(row, scheme, s.taps, edited, fold(s.taps), s.comments, s.reflections)
 
 
 def session_metadata(row: SessionRow, scheme: Scheme) -> dict[str, Any]:
@@ -140,14 +140,13 @@ def session_json(store: Store, session_id: int, *, redact: bool = True) -> bytes
         "pauses": [{"start_ms": p.start_ms, "end_ms": p.end_ms} for p in s.state.pauses],
         "events": [_event_dict(s, e, redact) for e in s.taps],
         "comments": [
-            {"start_ms": c.start_ms, "end_ms": c.end_ms, "author": c.author,
-             "text": None if redact else c.text}
-            for c in comments(store, session_id)
+            {"start_ms": c.start_ms, "end_ms": c.end_ms, "author": c.author, "text": c.text}
+            for c in s.comments
         ],
         "ratings": store.ratings(session_id),
     }
     if not redact:
-        doc["reflections"] = store.reflections(session_id)
+        doc["reflections"] = s.reflections
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

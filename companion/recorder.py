@@ -14,12 +14,12 @@ from typing import Iterable
 
 from companion.clock import Clock, SessionClock, local_zone_name
 from companion.errors import TapHeld, TapRefused
-from companion.events import EPISODE_KINDS, Event, Kind, last_undoable
+from companion.events import EPISODE_KINDS, Event, Kind, effective_taps, last_undoable
 from companion.fold import SessionState, fold
 from companion.scheme import Scheme, session_scheme
 from companion.store import SessionRow, Store
+from companion.text_rules import NOTE, TextRefused
 
-MAX_NOTE = 500
 MAX_BACKDATE_S = 600
 _HELD_ID_BASE = 10**15
 """Held (not yet saved) events get ids from here, above any real row id, until saved."""
@@ -86,6 +86,9 @@ class Recorder:
         if row.status != "interrupted":
             raise TapRefused(f"Session {session_id} is {row.status}, not interrupted.")
         events = store.events(session_id)
+        if _already_ended(store, session_id, events):
+            raise TapRefused(f"Session {session_id} had ended before Attune stopped; it is "
+                             "closed now, with every tap.")
         last_ms, last_wall = _last_moment(row, events)
         gap_ms = max(0, round((clock.wall_utc() - last_wall).total_seconds() * 1000))
         resumed_ms = last_ms + gap_ms
@@ -110,6 +113,8 @@ class Recorder:
         if row.status != "interrupted":
             raise TapRefused(f"Session {session_id} is {row.status}, not interrupted.")
         events = store.events(session_id)
+        if _already_ended(store, session_id, events):
+            return fold(events)
         last_ms, last_wall = _last_moment(row, events)
         events.append(store.append(session_id, Kind.END, last_ms, _iso(last_wall)))
         store.set_status(session_id, "ended", _iso(last_wall))
@@ -153,9 +158,10 @@ class Recorder:
         """A glimmer, a trigger or a short free note."""
         if kind not in {n.id for n in self.scheme.notes}:
             raise TapRefused(f"'{kind}' is not a note kind in this coding scheme.")
-        text = (text or "").strip() or None
-        if text is not None and len(text) > MAX_NOTE:
-            raise TapRefused(f"A note is at most {MAX_NOTE} characters; this one has {len(text)}.")
+        try:
+            text = NOTE.clean(text or "") or None
+        except TextRefused as exc:
+            raise TapRefused(str(exc)) from None
         return self._tap(Kind.NOTE, backdate_s, value=kind, text=text)
 
     def undo(self) -> Change:
@@ -319,11 +325,24 @@ def _iso(moment: datetime) -> str:
 
 
 def _last_moment(row: SessionRow, events: list[Event]) -> tuple[int, datetime]:
-    """The last session time and wall-clock time a session is known to have reached."""
+    """The last session time and wall-clock time a session is known to have reached (a tap
+    an older Attune let a correction move past it counts too, so a resume lands after it)."""
     if not events:
         return 0, datetime.fromisoformat(row.started_utc)
-    last_ms = max(e.offset_ms for e in events)
+    last_ms = max(e.offset_ms for e in [*events, *effective_taps(events)])
     return last_ms, datetime.fromisoformat(events[-1].wall_utc)
+
+
+def _already_ended(store: Store, session_id: int, events: list[Event]) -> bool:
+    """Whether the log holds its end though the session is marked interrupted (Attune stopped
+    between saving the end and marking the session ended). Such a session is marked ended:
+    resuming or closing it again would write after its end."""
+    end = next((e for e in events if e.kind is Kind.END), None)
+    if end is None:
+        return False
+    store.set_status(session_id, "ended", end.wall_utc)
+    _refresh_digest(store, session_id)
+    return True
 
 
 def _refresh_digest(store: Store, session_id: int) -> None:

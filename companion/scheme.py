@@ -14,12 +14,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from companion.errors import SchemeError
+from companion.errors import SchemeError, UnusableInput
+from companion.paths import read_user_file
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _SHAPES = {"o", "s", "t", "d", "p", "h", "star", "x", "+", "t1"}
 _MAX_LABEL = 80
+MAX_SCHEME_BYTES = 1024 * 1024
+"""A scheme file is a few KiB; a larger one is refused rather than read."""
 
 
 @dataclass(frozen=True)
@@ -359,7 +362,9 @@ def load_scheme(path: Path | None = None) -> Scheme:
     if path is None or not path.exists():
         return default_scheme()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_user_file(path, MAX_SCHEME_BYTES).decode("utf-8")
+    except UnusableInput as exc:
+        raise SchemeError(str(path), "(file)", f"an ordinary file ({exc.why})") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SchemeError(str(path), "(file)", f"a readable UTF-8 file ({exc})") from None
     return load_scheme_text(text, str(path))

@@ -30,8 +30,9 @@ from companion import clients
 from companion.errors import CorruptDatabase, DatabaseLocked, NewerDatabase, NotFound, StoreError
 from companion.events import Event, Kind
 from companion.lockfile import LockFile, LockHeld
-from companion.paths import ensure_private_dir, set_mode
+from companion.paths import ensure_private_dir, file_kind_problem, lock_path, set_mode
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+from companion.text_rules import REFLECTION
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -116,9 +117,13 @@ class Store:
         """Open (or create) the database at `path`.
 
         Raises CorruptDatabase, NewerDatabase or DatabaseLocked with a message for the user;
-        in each case the file is left exactly as it was.
+        in each case the file is left exactly as it was. A folder, device or pipe is refused
+        before it is opened (a device would be taken for an empty file and written over).
         """
         path = Path(path)
+        why = file_kind_problem(path)
+        if why is not None:
+            raise StoreError(f"{path} cannot be used as Attune's database: {why}.")
         if readonly:
             if not path.exists():
                 raise NotFound(f"There is no Attune database at {path} yet.")
@@ -331,6 +336,8 @@ class Store:
     # -- reflections, ratings, audit -------------------------------------------------------
 
     def set_reflection(self, session_id: int, prompt_id: str, text: str) -> None:
+        """Save an answer (trimmed); TextRefused when it breaks the reflection text rule."""
+        text = REFLECTION.clean(text)
         self.conn.execute(
             "INSERT INTO reflections (session_id, prompt_id, text, updated_utc) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (session_id, prompt_id) "
@@ -394,12 +401,6 @@ class Store:
         fk = self.conn.execute("PRAGMA foreign_key_check").fetchall()
         problems += [f"foreign key: {tuple(r)}" for r in fk]
         return problems
-
-
-
-def lock_path(db_path: Path) -> Path:
-    """The lock file that says a running Attune holds `db_path`."""
-    return db_path.with_name(db_path.name + ".lock")
 
 
 def _connect(target: str, *, path: Path, uri: bool = False) -> sqlite3.Connection:

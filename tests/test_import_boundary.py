@@ -1,5 +1,5 @@
-"""The core (``companion``) never imports Qt, pyqtgraph or ``ui``; the shared plot room imports no
-other room of ``ui``.
+"""The core (``companion``) never imports Qt, pyqtgraph or ``ui``; the shared rooms (plot, widgets)
+import no other room of ``ui``.
 
 The contract lives in pyproject.toml (``[tool.importlinter]``) and is checked here
 with import-linter, so a Qt import creeping into the core fails the test suite.
@@ -83,6 +83,6 @@ def test_the_check_reports_a_plot_room_that_imports_another_room(tmp_path):
 
 def _ui_rooms(root: Path) -> None:
     """An empty ui package with the rooms the contracts name."""
-    for room in ("", "shell", "live", "review", "supervision", "plot"):
+    for room in ("", "shell", "live", "review", "supervision", "plot", "widgets"):
         (root / "ui" / room).mkdir(parents=True, exist_ok=True)
         (root / "ui" / room / "__init__.py").write_text("")

@@ -9,6 +9,7 @@ import json
 import os
 import stat
 import zipfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -119,7 +120,8 @@ def test_a_bundle_round_trips_into_another_database(source, tmp_path, free_text)
     assert plain(effective_taps(imported)) == kept
     assert summarise(fold(imported), SCHEME) == summarise(fold(log), SCHEME)
     assert [(c.start_ms, c.end_ms, c.author, c.text) for c in comments(other, new)] == [
-        (c.start_ms, c.end_ms, c.author, c.text if free_text else None)
+        (c.start_ms, c.end_ms, c.author if free_text or c.author == "supervisor" else "other",
+         c.text if free_text else None)
         for c in comments(store, sid)
     ]
     assert other.ratings(new) == {"alliance": 7, "srs_goals": 9}
@@ -387,6 +389,22 @@ def _end(events):
         (_edited("manifest.json", lambda m: m.update(redacted=True)), "free text"),
         (_edited("scheme.json", lambda s: s.update(version=7)), "scheme"),
         (_edited("ratings.json", lambda r: r.update(alliance=11)), "alliance"),
+        (_edited("manifest.json", lambda m: m["session"].update(
+            started_utc="9999-01-01T00:00:00+00:00")), "start .* lies in the future"),
+        (_edited("manifest.json", lambda m: m["session"].update(
+            started_utc="1970-01-01T00:00:00+00:00")), "start .* is before 2000"),
+        (_edited("manifest.json", lambda m: m["session"].update(
+            ended_utc="2026-03-28T00:00:00+00:00")), "ends before it starts"),
+        (_edited("manifest.json", lambda m: m["session"].update(
+            started_utc="2026-03-29T00:30:00")), "without its UTC offset"),
+        (_edited("events.json", lambda ev: ev[0].update(wall_utc="9999-12-31T00:00:00+00:00")),
+         "wall_utc .* lies in the future"),
+        (_edited("comments.json", lambda c: c[0].update(created_utc="9000-01-01T00:00+00:00")),
+         "created_utc .* lies in the future"),
+        (_edited("events.json", lambda ev: [e.update(text="a\x00b") for e in ev if e["text"]]),
+         "control character U\\+0000"),
+        (_edited("reflections.json", lambda r: r.update(noticed_self="x" * 20_001)),
+         "at most 20,000 characters"),
     ],
 )
 @pytest.mark.filterwarnings("ignore:Duplicate name")
@@ -424,3 +442,14 @@ def test_an_unchanged_valid_bundle_passes_the_checks(tmp_path):
     path = tmp_path / "ok.attune"
     path.write_bytes(rezip(VALID))
     assert read_bundle(path).session["client_code"] == "V-01"
+
+
+def test_dates_later_than_a_day_after_now_are_refused(tmp_path, source):
+    """'Now' is the reader's: a bundle from a computer whose clock ran days ahead is refused."""
+    store, sid = source
+    path = tmp_path / "s.attune"
+    write_bundle(store, sid, path)
+    started = datetime.fromisoformat(store.session(sid).started_utc)
+    assert read_bundle(path)
+    with pytest.raises(BundleError, match="lies in the future"):
+        read_bundle(path, now=started - timedelta(days=2))

@@ -206,8 +206,8 @@ def test_verify_reports_broken_links(db: Path, capsys: pytest.CaptureFixture[str
                  "VALUES (99, 'client_state', 0, '')")
     conn.commit()
     conn.close()
-    code, out, _ = run(capsys, "verify")
-    assert code == 1 and "foreign key" in out
+    code, out, err = run(capsys, "verify")
+    assert code == 1 and "foreign key" in err and out == "", "problems go to stderr"
 
 
 def test_verify_reports_a_damaged_file(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -217,8 +217,20 @@ def test_verify_reports_a_damaged_file(db: Path, capsys: pytest.CaptureFixture[s
     data[page:page + 4096] = random.Random(3).randbytes(4096)
     db.write_bytes(bytes(data))
     capsys.readouterr()
-    code, out, _ = run(capsys, "verify")
-    assert code == 1 and "restore it from a backup" in out
+    code, out, err = run(capsys, "verify")
+    assert code == 1 and "restore it from a backup" in err and out == "", "problems go to stderr"
+
+
+def test_verify_warns_of_a_database_in_a_sync_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    synced = tmp_path / "Dropbox" / "attune.db"
+    monkeypatch.setenv("ATTUNE_DB", str(synced))
+    record_with_note(synced)
+    code, out, err = run(capsys, "verify")
+    assert (code, out) == (0, "ok\n")
+    assert_one_line(err)
+    assert "synced by Dropbox" in err and "--db" in err
 
 
 # -- help and mistakes ---------------------------------------------------------------------
@@ -357,3 +369,20 @@ def test_bundle_then_import_into_another_database(tmp_path, capsys):
     assert "imported before" in err and err.count("\n") == 1
     with Store.open(there, readonly=True) as store:
         assert len(store.sessions()) == 1
+
+
+def test_importing_a_session_whose_code_looks_like_a_name_says_so(tmp_path, capsys):
+    """The import goes ahead (the code is the sender's); the warning is the start page's."""
+    here, there = tmp_path / "here.db", tmp_path / "there.db"
+    clock = FakeClock()
+    with Store.open(here) as store:
+        rec = Recorder.start(store, default_scheme(), clock, "JANE SMITH")
+        clock.advance(10)
+        rec.end()
+    out = tmp_path / "s.attune"
+    assert main(["--db", str(here), "bundle", "1", "-o", str(out)]) == 0
+    capsys.readouterr()
+    code, printed, err = run(capsys, "--db", str(there), "import", str(out))
+    assert code == 0 and "as session 1" in printed
+    assert_one_line(err)
+    assert "looks like a person's name" in err

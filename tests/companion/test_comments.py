@@ -61,7 +61,7 @@ def test_comments_are_listed_in_timeline_order_and_never_touch_the_events(fresh_
         (50_000, 40_000, "x", "supervisor", "span"),
         (50_000, 100_001, "x", "supervisor", "span"),
         (0, None, "   ", "supervisor", "needs some text"),
-        (0, None, "x" * 2001, "supervisor", "at most 2000"),
+        (0, None, "x" * 2001, "supervisor", "at most 2,000"),
         (0, None, "x", "", "author"),
         (0, None, "x", "y" * 41, "at most 40"),
     ],

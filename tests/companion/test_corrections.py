@@ -87,6 +87,9 @@ def test_remove_takes_the_tap_out_of_the_session_only(ended):
         (lambda s, sid, ids: corrections.retag(s, sid, ids["symp"], kind=Kind.NOTE), "cannot become"),
         (lambda s, sid, ids: corrections.remove(s, sid, 9999), "no tap"),
         (lambda s, sid, ids: corrections.move(s, sid, ids["symp"], 170_000), "pause"),
+        (lambda s, sid, ids: corrections.correct(s, sid, ids["symp"], text="hm"), "Only a note"),
+        (lambda s, sid, ids: corrections.correct(s, sid, ids["repair"], kind=Kind.REPAIR_ATTEMPT,
+                                                 offset_ms=10_000), "consistent"),
     ],
 )
 def test_impossible_corrections_are_refused_and_write_nothing(ended, change, message):
@@ -104,3 +107,52 @@ def test_a_live_session_is_corrected_with_undo_not_edits():
     tap = rec.client("ventral").event
     with pytest.raises(TapRefused, match="Undo"):
         corrections.move(store, rec.session.id, tap.id, 0)
+
+
+def test_one_correction_changes_time_kind_and_tags_in_one_edit(ended):
+    """All of a correction is one row: there is no moment when only part of it is written."""
+    store, sid, ids = ended
+    before = len(store.events(sid))
+    state = corrections.correct(store, sid, ids["repair"], offset_ms=140_000,
+                                kind=Kind.REPAIR_ATTEMPT, tags=["acknowledge"])
+    (edit,) = store.events(sid)[before:]
+    assert edit.changes == {"offset_ms": 140_000, "kind": "repair_attempt",
+                            "tags": ["acknowledge"]}
+    assert state.episodes[0].attempts == [140_000] and state.episodes[0].unrepaired
+    assert [a["action"] for a in store.audit_log(sid)] == ["edit"]
+
+
+def test_a_notes_text_is_corrected_by_the_note_rule():
+    store, clock = Store.memory(), FakeClock()
+    rec = Recorder.start(store, default_scheme(), clock, "K-07")
+    note = rec.note("note", "first words").event
+    clock.advance(10)
+    rec.end()
+    sid = rec.session.id
+    with pytest.raises(TapRefused, match="control character U\\+0000"):
+        corrections.correct(store, sid, note.id, text="nul\x00")
+    with pytest.raises(TapRefused, match="at most 500 characters"):
+        corrections.correct(store, sid, note.id, text="x" * 501)
+    state = corrections.correct(store, sid, note.id, text="  better words \r\n")
+    assert state.notes[0].text == "better words"
+    assert corrections.correct(store, sid, note.id, text="").notes[0].text is None
+
+
+def test_a_tap_of_an_interrupted_session_cannot_be_moved_past_where_it_stopped():
+    """Resuming carries on from the last moment the session reached; a tap moved beyond it
+    would lie in the resumed session's future (and the next pause or tap would break)."""
+    store, clock = Store.memory(), FakeClock()
+    rec = Recorder.start(store, default_scheme(), clock, "K-07")
+    clock.advance(5)
+    tap = rec.client("ventral").event
+    clock.advance(5)
+    rec.client("dorsal")
+    store.set_status(rec.session.id, "interrupted")
+    with pytest.raises(TapRefused, match="between the session's start and its end"):
+        corrections.move(store, rec.session.id, tap.id, 20_000)
+    corrections.move(store, rec.session.id, tap.id, 10_000)
+    clock.advance(60)
+    resumed = Recorder.resume_interrupted(store, rec.session.id, clock)
+    resumed.pause()
+    assert resumed.undo().undone.value == "dorsal"
+    assert [i.state for i in resumed.state.lanes["client"]] == ["ventral"]

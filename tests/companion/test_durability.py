@@ -74,7 +74,6 @@ def test_acknowledged_taps_survive_sigkill(tmp_path: Path) -> None:
     print(f"kill-test seed: {seed} (rerun with ATTUNE_KILL_SEED={seed})")
     rng = random.Random(seed)
     db = tmp_path / "attune.db"
-    started = time.monotonic()
     for round_no in range(1, ROUNDS + 1):
         where = f"seed {seed}, round {round_no}"
         session_id, acked = _kill_after_acks(db, rng.uniform(0.2, 1.0))
@@ -89,4 +88,3 @@ def test_acknowledged_taps_survive_sigkill(tmp_path: Path) -> None:
             assert state.ended, where
             assert store.session(session_id).status == "ended", where
             assert store.interrupted_sessions() == [], where
-    assert time.monotonic() - started < 15, f"kill test too slow ({where})"

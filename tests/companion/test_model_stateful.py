@@ -4,8 +4,11 @@ The reference keeps its own list of the taps in effect and samples the session o
 grid (every time in these sessions is a multiple of 100 ms, so sampling is exact): each
 sample's state on each lane, whether it is paused, whether a rupture is open. The summary's
 figures must equal the counts of samples; the recorder's state must equal the fold of what
-the store holds; lanes must tile time. Every session ends in teardown, after which every
-rupture must be closed exactly once (repaired or unrepaired) and the figures checked again.
+the store holds; lanes must tile time. A session may also be interrupted (a crash), have a tap
+corrected in review meanwhile (removed, moved or changed in kind) and be resumed, after which
+undo must take back the newest tap still in effect. Every session ends in teardown, after
+which every rupture must be closed exactly once (repaired or unrepaired) and the figures
+checked again.
 """
 
 from collections import Counter
@@ -16,9 +19,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from companion import corrections
 from companion.clock import FakeClock
 from companion.errors import TapRefused
-from companion.events import EPISODE_KINDS, Kind
+from companion.events import EPISODE_KINDS, Kind, effective_taps
 from companion.fold import LANES, fold
 from companion.recorder import Recorder
 from companion.scheme import default_scheme
@@ -30,11 +34,17 @@ STATES = [s.id for s in SCHEME.enabled_states]
 VENTRAL = "ventral"
 GRID = 100
 LANE_KIND = {"client": Kind.CLIENT, "self": Kind.SELF}
+SWAPS = {Kind.CLIENT: Kind.SELF, Kind.SELF: Kind.CLIENT,
+         Kind.REPAIR: Kind.REPAIR_ATTEMPT, Kind.REPAIR_ATTEMPT: Kind.REPAIR}
 
 steps_ms = st.sampled_from([0, 100, 300, 1_000, 4_000, 20_000])
 backdates_s = st.sampled_from([0, 0, 0.1, 0.5, 2, 9, 30])
 markers = st.lists(st.sampled_from(sorted(SCHEME.marker_ids())), max_size=2, unique=True)
 strategies = st.lists(st.sampled_from(sorted(SCHEME.strategy_ids())), max_size=2, unique=True)
+TYPED = st.characters(exclude_categories=("Cc", "Cs")) | st.sampled_from("\n\t")
+"""What can be typed: anything but control characters (tab and line break aside)."""
+fixes = st.sampled_from(["none", "remove", "move", "swap"])
+shifts_ms = st.sampled_from([-20_000, -1_000, -100, 100, 1_000, 20_000, 600_000])
 
 
 @dataclass
@@ -148,6 +158,15 @@ class SessionMachine(RuleBasedStateMachine):
             raise AssertionError("the operation should have been refused")
         return call()
 
+    def maybe(self, call):
+        """Run an operation the core may refuse; a refusal must leave the store untouched."""
+        before = self.store.events(self.rec.session.id)
+        try:
+            return call()
+        except TapRefused:
+            assert self.store.events(self.rec.session.id) == before
+            return None
+
     def tap(self, kind: Kind, backdate_s: float, call, value=None, tags=()) -> None:
         refused = self.ref.paused
         if kind in (Kind.REPAIR, Kind.REPAIR_ATTEMPT):
@@ -184,7 +203,7 @@ class SessionMachine(RuleBasedStateMachine):
     def repair(self, tags: list[str], backdate: float) -> None:
         self.tap(Kind.REPAIR, backdate, lambda: self.rec.repair(tags, backdate), tags=tags)
 
-    @rule(kind=st.sampled_from(["glimmer", "trigger", "note"]), text=st.text(max_size=8),
+    @rule(kind=st.sampled_from(["glimmer", "trigger", "note"]), text=st.text(TYPED, max_size=8),
           backdate=backdates_s)
     def note(self, kind: str, text: str, backdate: float) -> None:
         self.tap(Kind.NOTE, backdate, lambda: self.rec.note(kind, text, backdate), value=kind)
@@ -206,6 +225,38 @@ class SessionMachine(RuleBasedStateMachine):
         if self.attempt(not self.ref.paused, self.rec.resume) is not None:
             self.ref.pauses[-1][1] = self.ref.now
 
+    @rule(fix=fixes, pick=st.integers(0, 1_000), shift=shifts_ms, gap=steps_ms)
+    def interrupt_correct_resume(self, fix: str, pick: int, shift: int, gap: int) -> None:
+        """The app dies; in review a tap is corrected (or not); later the session resumes."""
+        sid = self.rec.session.id
+        self.store.set_status(sid, "interrupted")
+        if fix != "none" and self.ref.taps:
+            tap = self.ref.taps[pick % len(self.ref.taps)]
+            self.correct(sid, tap, fix, shift)
+        self.clock.advance(gap / 1000)
+        was_paused = self.ref.paused
+        self.rec = Recorder.resume_interrupted(self.store, sid, self.clock)
+        resumed = self.rec.now_ms()
+        if not was_paused:
+            pause, resume = self.store.events(sid)[-2:]
+            assert (pause.kind, resume.kind, resume.offset_ms) == (Kind.PAUSE, Kind.RESUME, resumed)
+            assert all(t.offset_ms <= pause.offset_ms for t in self.ref.taps)
+            self.ref.pauses.append([pause.offset_ms, resumed])
+        self.ref.now = resumed
+
+    def correct(self, sid: int, tap: Tap, fix: str, shift: int) -> None:
+        if fix == "remove":
+            if self.maybe(lambda: corrections.remove(self.store, sid, tap.id)) is not None:
+                self.ref.taps.remove(tap)
+        elif fix == "move":
+            to = tap.offset_ms + shift
+            if to >= 0 and self.maybe(lambda: corrections.move(self.store, sid, tap.id, to)):
+                tap.offset_ms = to
+        elif tap.kind in SWAPS:
+            kind = SWAPS[tap.kind]
+            if self.maybe(lambda: corrections.retag(self.store, sid, tap.id, kind=kind)):
+                tap.kind = kind
+
     def end(self) -> None:
         """Not a rule: every session ends in teardown, so random steps all land in live time
         (what is refused after the end is tested in test_recorder)."""
@@ -215,6 +266,11 @@ class SessionMachine(RuleBasedStateMachine):
             self.ref.pauses[-1][1] = self.ref.now
 
     # -- invariants ----------------------------------------------------------------------
+
+    @invariant()
+    def the_taps_in_effect_are_the_references(self) -> None:
+        stored = effective_taps(self.store.events(self.rec.session.id))
+        assert {t.id for t in self.ref.taps} == {e.id for e in stored if e.is_tap}
 
     @invariant()
     def session_clock_is_the_reference_clock(self) -> None:

@@ -8,7 +8,8 @@ from companion.clock import FakeClock
 from companion.errors import TapRefused
 from companion.events import Kind
 from companion.fold import Pause, SessionState, fold
-from companion.recorder import MAX_NOTE, Recorder
+from companion.recorder import Recorder
+from companion.text_rules import NOTE
 from companion.store import Store
 
 
@@ -153,7 +154,9 @@ def test_a_repair_is_refused_with_no_rupture_open(recorder, at, name):
         (lambda r: r.rupture("avoidance"), "not a rupture type"),
         (lambda r: r.rupture(markers=["sulking"]), "not a rupture marker"),
         (lambda r: r.note("memo"), "not a note kind"),
-        (lambda r: r.note("note", "x" * (MAX_NOTE + 1)), "at most 500 characters"),
+        (lambda r: r.note("note", "x" * (NOTE.most + 1)), "at most 500 characters"),
+        (lambda r: r.note("note", "a\x00b"), "control character U\\+0000"),
+        (lambda r: r.note("note", "bell\x07"), "control character U\\+0007"),
         (lambda r: r.client("ventral", backdate_s=-1), "back-dated by 0 to 600"),
         (lambda r: r.client("ventral", backdate_s=601), "back-dated by 0 to 600"),
         (lambda r: r.undo(), "Nothing to undo"),
@@ -296,6 +299,30 @@ def test_closing_ends_at_the_last_known_moment_and_leaves_the_rupture_unrepaired
         assert [e.kind for e in store.events(session_id)] == [
             Kind.CLIENT, Kind.RUPTURE, Kind.SELF, Kind.END
         ]
+
+
+@pytest.mark.parametrize("how", ["resume", "close"])
+def test_a_session_whose_end_was_saved_but_not_its_status_is_closed_as_it_ended(
+    tmp_path, scheme, clock, how
+):
+    """Attune stopped between saving the end and marking the session ended: resuming or
+    closing it must not write after its end (the log would no longer fold)."""
+    path = tmp_path / "attune.db"
+    session_id = crashed_session(path, scheme, clock)
+    with Store.open(path) as store:
+        store.append(session_id, Kind.END, 20_000, clock.wall_utc().isoformat())
+    clock.advance(60)
+
+    with Store.open(path) as store:
+        before = store.events(session_id)
+        if how == "resume":
+            with pytest.raises(TapRefused, match="had ended before Attune stopped"):
+                Recorder.resume_interrupted(store, session_id, clock)
+        else:
+            assert Recorder.close_interrupted(store, session_id).ended_ms == 20_000
+        assert store.events(session_id) == before
+        assert store.session(session_id).status == "ended"
+        assert store.interrupted_sessions() == []
 
 
 @pytest.mark.parametrize("how", ["resume", "close"])

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
+import tzlocal
 
-from companion.clock import FakeClock, SystemClock
+from companion.clock import FakeClock, SystemClock, local_zone_name
 from companion.recorder import Recorder
 from companion.scheme import default_scheme
 from companion.store import Store
@@ -42,3 +43,25 @@ def test_the_real_clock_counts_suspended_time_on_linux():
     now = clock.monotonic_ms()
     after = time.clock_gettime_ns(time.CLOCK_BOOTTIME) // 1_000_000
     assert before <= now <= after
+
+
+def test_a_session_is_stamped_with_the_zone_the_tz_variable_names(monkeypatch):
+    """TZ is asked as the platform asks it (any IANA name, not only Area/City), and
+    /etc/localtime is not the only other answer (Windows has none)."""
+    monkeypatch.setenv("TZ", "Japan")
+    store = Store.memory()
+    rec = Recorder.start(store, default_scheme(), FakeClock(), "K-07")
+    assert store.session(rec.session.id).time_zone == "Japan"
+    monkeypatch.setenv("TZ", "America/Sao_Paulo")  # the laptop travelled: asked afresh
+    assert local_zone_name() == "America/Sao_Paulo"
+
+
+@pytest.mark.parametrize("answer", [ValueError("unreadable"), "Nowhere/Land", None, "../etc"])
+def test_a_zone_that_cannot_be_told_or_loaded_is_utc(monkeypatch, answer):
+    def ask() -> str | None:
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(tzlocal, "get_localzone_name", ask)
+    assert local_zone_name() == "UTC"

@@ -38,6 +38,25 @@ def test_a_click_on_the_strip_commits_and_both_views_show_it(live, store, clock,
     assert strip.plot.lane_xy("client")[1].size > 0
 
 
+def test_the_strip_says_when_a_tap_is_held_or_refused(live, store, clock, qtbot):
+    """The full window is hidden behind the strip, so the strip says what its status line
+    would: a tap not saved is never only a button that did not light."""
+    live.beside.set_compact(True)
+    strip = live.beside.compact
+    assert not strip.status.isVisible()
+    qtbot.mouseClick(strip.pad.buttons["repair"], LEFT)
+    assert strip.status.isVisible() and "No rupture is open" in strip.status.text()
+    assert strip.status.property("tone") == "refused"
+
+    store.conn.execute("PRAGMA query_only = ON")
+    qtbot.mouseClick(strip.pad.buttons["client:dorsal"], LEFT)
+    assert "Not saved yet" in strip.status.text() and strip.status.property("tone") == "held"
+    assert strip.pad.lit_names() == []
+    store.conn.execute("PRAGMA query_only = OFF")
+    assert live.controller.retry_held()
+    assert not strip.status.isVisible() and strip.pad.lit_names() == ["client:dorsal"]
+
+
 def test_f11_goes_compact_and_the_strip_comes_back_with_its_place(live, settings, qtbot):
     QTest.keyClick(live, Qt.Key.Key_F11)
     strip = live.beside.compact

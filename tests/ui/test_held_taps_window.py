@@ -4,10 +4,15 @@ checked backup."""
 
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
 from PySide6.QtCore import Qt
 
 from companion import backup
+from companion.errors import TapHeld
 from companion.events import Kind
+from ui.live.controller import SessionController
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -26,6 +31,7 @@ def test_held_taps_are_shown_as_not_saved_then_saved_in_order(live, store, clock
     qtbot.mouseClick(page.pad.buttons["client:dorsal"], LEFT)
     assert kinds(store) == [Kind.CLIENT]
     assert "Not saved yet" in page.status.text() and "holding 2 taps" in page.status.text()
+    assert "keep this window open" in page.status.text(), "the window adds what to do"
     assert page.status.property("tone") == "held"
     assert "✓" not in page.pad.buttons["client:dorsal"].text(), "a held tap is not lit"
     live.controller.retry_held()  # the timer's retry, while the database still refuses
@@ -37,6 +43,55 @@ def test_held_taps_are_shown_as_not_saved_then_saved_in_order(live, store, clock
     assert page.status.property("tone") == "recorded"
     assert live.controller.recorder.state.current("client") == "dorsal"
     assert page.plot.rupture_spans(), "the saved rupture is drawn"
+
+
+@pytest.fixture
+def quick_retry(monkeypatch) -> None:
+    """The window's own retry timer, firing every 20 ms instead of every 2 s (request before
+    the window)."""
+    monkeypatch.setattr(SessionController, "RETRY_MS", 20)
+
+
+def test_the_windows_retry_timer_saves_held_taps_once_the_disk_has_room(
+    quick_retry, live, store, clock, monkeypatch, qtbot
+):
+    """Nothing here calls retry_held(): only the timer the window started can save them."""
+    page = live.live_page
+
+    def disk_full(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "append", disk_full)
+    qtbot.mouseClick(page.pad.buttons["client:ventral"], LEFT)
+    clock.advance(5)
+    qtbot.mouseClick(page.pad.buttons["rupture"], LEFT)
+    assert "the disk is full" in page.status.text() and "holding 2 taps" in page.status.text()
+    qtbot.wait(60)  # the timer fires while the disk is still full: still held, nothing lost
+    assert live.controller.held_count == 2 and page.pad.lit_names() == []
+
+    monkeypatch.undo()  # the disk has room again
+    qtbot.waitUntil(lambda: live.controller.held_count == 0, timeout=2000)
+    assert kinds(store) == [Kind.CLIENT, Kind.RUPTURE]
+    assert page.status.property("tone") == "recorded"
+    assert page.pad.lit_names() == ["client:ventral", "rupture"]
+    assert page.plot.rupture_spans(), "the saved rupture is drawn"
+
+
+def test_any_reason_the_core_holds_taps_for_is_said_in_the_window(live, monkeypatch, qtbot):
+    """The held-taps line shows the core's sentence as it is, so a new reason (the data
+    folder gone mid-session) reaches the clinician with no change here."""
+    page = live.live_page
+
+    def folder_gone(*_args, **_kwargs):
+        raise TapHeld("the data folder was removed; Attune will recreate it", 1)
+
+    monkeypatch.setattr(live.controller.recorder, "client", folder_gone)
+    qtbot.mouseClick(page.pad.buttons["client:ventral"], LEFT)
+    assert page.status.text().startswith("Not saved yet: the data folder was removed;")
+    assert page.status.property("tone") == "held" and page.pad.lit_names() == []
+    live.beside.set_compact(True)
+    qtbot.mouseClick(live.beside.compact.pad.buttons["client:ventral"], LEFT)
+    assert live.beside.compact.status.text() == page.status.text()
 
 
 def test_closing_with_held_taps_asks_for_a_second_close(live, store, clock, qtbot):
@@ -92,6 +147,6 @@ def test_a_damaged_database_offers_its_latest_backup_and_restores_it(run_main, d
         restored.close()
 
     assert run_main(["--db", str(db_path)], inspect) == 0
-    assert "Restored" in seen[0] and "damaged database is kept" in seen[0]
+    assert "Restored" in seen[0] and "database it replaced is kept" in seen[0]
     kept = list(db_path.parent.glob("attune-replaced-*.db"))
     assert len(kept) == 1 and kept[0].read_bytes() == damaged

@@ -4,16 +4,18 @@ and sharing for supervision (bundles out, bundles in, bad bundles refused inline
 from __future__ import annotations
 
 import importlib.util
-import time
 from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
-from companion.bundle import read_bundle
+from companion.bundle import read_bundle, write_bundle
+from companion.clock import FakeClock
 from companion.demo import make_demo_session
+from companion.recorder import Recorder
+from companion.scheme import default_scheme
 from companion.history import HistoryRow
 from companion.store import Store
 from ui.supervision.history_page import ALL_CLIENTS, COLUMNS, HistoryModel, HistoryPage
@@ -107,7 +109,8 @@ def test_review_is_offered_only_when_the_review_page_exists(page):
     assert HistoryPage(review=has_review).buttons.keys() >= {"play", "trends"}
 
 
-def test_a_thousand_rows_load_and_paint_quickly(qtbot):
+def test_a_thousand_rows_load_into_one_model_without_a_widget_per_row(qtbot):
+    """The list is a model the view reads lazily (its timing is benchmarks/history_scale.py's)."""
     rows = [HistoryRow(i, datetime(2025, 1, 1) + timedelta(hours=i), f"C-{i % 50:02d}", i,
                        "ended", False, 3_000_000, 3_000_000, 3, 2, 1, False, None)
             for i in range(1000)]
@@ -115,11 +118,11 @@ def test_a_thousand_rows_load_and_paint_quickly(qtbot):
     qtbot.addWidget(page)
     page.resize(1280, 800)
     page.show()
-    started = time.perf_counter()
+    widgets_before = len(page.findChildren(QWidget))
     page.model.set_rows(rows)
     QApplication.processEvents()
-    assert time.perf_counter() - started < 0.5
     assert isinstance(page.model, HistoryModel) and page.model.rowCount() == 1000
+    assert len(page.findChildren(QWidget)) == widgets_before
 
 
 # -- sharing -----------------------------------------------------------------------------------
@@ -158,6 +161,25 @@ def test_a_bundle_imports_into_another_database(page, qtbot, tmp_path):
         assert receiving.message.text().startswith("Imported shared.attune as session")
     finally:
         other.close()
+
+
+def test_an_imported_code_that_looks_like_a_name_is_pointed_out(qtbot, tmp_path):
+    sender = Store.memory()
+    clock = FakeClock()
+    rec = Recorder.start(sender, default_scheme(), clock, "Dr. Jane Smith")
+    clock.advance(10)
+    rec.end()
+    write_bundle(sender, rec.session.id, tmp_path / "s.attune")
+    page = HistoryPage()
+    qtbot.addWidget(page)
+    with Store.memory() as receiving:
+        page.show_store(receiving)
+        page.ask_open_path = lambda: str(tmp_path / "s.attune")
+        page.import_file()
+        assert page.message.text().startswith("Imported s.attune as session 1.")
+        assert "looks like a person's name" in page.message.text()
+        assert page.message.objectName() != "error"
+    sender.close()
 
 
 def test_a_bad_bundle_is_refused_inline_and_the_database_is_unchanged(page, tmp_path):

@@ -410,6 +410,18 @@ def test_an_interrupted_session_can_be_resumed_from_the_banner(crashed, make_win
     assert [e.kind for e in events][-3:] == [Kind.PAUSE, Kind.RESUME, Kind.REPAIR]
 
 
+def test_the_banner_gives_the_start_on_the_clock_where_it_was_recorded(
+        store, scheme, clock, make_window, monkeypatch):
+    """As the review and history do: 00:30 UTC recorded in Tokyo is 09:30, whatever zone the
+    computer showing it is in now."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    recorder = Recorder.start(store, scheme, clock, "K-07")
+    monkeypatch.delenv("TZ")
+    store.set_status(recorder.session.id, "interrupted")
+    [banner] = make_window(store).start_page.banners()
+    assert "29 Mar 2026, 09:30" in banner.findChild(QLabel).text()
+
+
 def test_an_interrupted_session_can_be_closed_from_the_banner(crashed, make_window, qtbot):
     window = make_window(crashed)
     session_id = crashed.interrupted_sessions()[0].id

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 
 from companion.clock import FakeClock, format_duration
 from companion.fold import SessionState
@@ -259,3 +260,15 @@ def test_a_linked_recording_follows_the_cursor_and_seeks_only_past_300_ms(qtbot,
     assert player.seeks == [12_500]
     sync.follow(20_000, playing=False, speed=4)  # a jump: seek, and pause with the cursor
     assert player.seeks == [12_500, 22_500] and not player.playing
+
+
+def test_the_title_gives_the_start_on_the_clock_where_it_was_recorded(qtbot, mem_store,
+                                                                     monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    session_id = record(mem_store)  # 00:30 UTC, recorded in Tokyo: 09:30 there
+    monkeypatch.delenv("TZ")
+    page = PlaybackPage(mem_store, session_id, DARK, clock=FakeClock())
+    qtbot.addWidget(page)
+    title = next(w for w in page.findChildren(QLabel) if w.objectName() == "pageTitle")
+    assert title.text().endswith("29 Mar 2026, 09:30")
+    page.stop()

@@ -25,6 +25,7 @@ from ui.shell import cli_main
 from ui.review import report
 from ui.plot.plot_style import DARK
 from ui.review.review_page import ReviewPage
+from tests.companion.canary import FIELDS, PREFIX, canary_session, found
 
 SENTINEL = "ZEBRA-7341-sentinel"
 CODE = "QZ-41"
@@ -128,6 +129,40 @@ def test_a_redacted_pdf_reads_without_the_free_text_an_unredacted_one_has(qtbot,
 
     assert SENTINEL in text(redact=False)
     assert SENTINEL not in text(redact=True)
+
+
+REPORT_SHOWS = {"note", "corrected", "retyped", "reflection"}
+"""The report shows note texts (as corrected) and reflections; comments are not in it."""
+
+
+def _pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+
+
+def test_a_redacted_report_holds_no_free_text_even_one_a_correction_gave(qtbot):
+    """Redaction comes after corrections, before anything is laid out: the data a report is
+    built from holds no typed text at all, not only the template's output."""
+    store = Store.memory()
+    sid = canary_session(store)
+    assert found(repr(report.gather(store, sid))) == set()
+    assert found(repr(report.gather(store, sid, redact=False))) >= REPORT_SHOWS
+
+
+@pytest.mark.parametrize("fmt", report.FORMATS)
+def test_every_free_text_stays_out_of_a_redacted_report(qtbot, tmp_path, fmt):
+    store = Store.memory()
+    sid = canary_session(store)
+    redacted, full = tmp_path / f"r.{fmt}", tmp_path / f"f.{fmt}"
+    report.write_report(store, sid, fmt, redacted)
+    report.write_report(store, sid, fmt, full, redact=False)
+    for data in (redacted.read_bytes(), _pdf_streams(redacted.read_bytes())):
+        assert PREFIX.encode() not in data and PREFIX.encode("utf-16-be") not in data
+    if fmt == "html":
+        assert found(full.read_bytes()) == REPORT_SHOWS
+    elif shutil.which("pdftotext"):
+        assert PREFIX not in _pdf_text(redacted)
+        assert found(_pdf_text(full)) == REPORT_SHOWS
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

@@ -146,6 +146,31 @@ def test_a_refused_correction_is_explained_in_place_and_writes_nothing(page, sto
     assert QApplication.activeModalWidget() is None
 
 
+def test_a_correction_of_what_and_when_is_all_or_nothing(page, store, session_id, scheme):
+    """Kind and time change in one edit: when the time is refused, the kind is not changed
+    either (no tap is left half-corrected)."""
+    repair = tap_id(store, session_id, Kind.REPAIR)
+    before = store.events(session_id)
+    page.events.select(repair)
+    editor = page.editor
+    editor.what.setCurrentIndex(editor.what.findText(scheme.attempt_label))
+    editor.time.setValue(30)  # before its rupture began
+    qtbot_click(editor.apply_button)
+
+    assert "consistent session" in editor.refusal.text()
+    assert "corrected" not in editor.refusal.text()
+    assert store.events(session_id) == before
+    assert page.summary.ruptures.episodes[0].repair_ms == 200_000
+
+    editor.what.setCurrentIndex(editor.what.findText(scheme.attempt_label))
+    editor.time.setValue(190)  # both fit: one edit carries both
+    qtbot_click(editor.apply_button)
+    (edit,) = store.events(session_id)[len(before):]
+    assert (edit.kind, edit.target, edit.changes) == (
+        Kind.EDIT, repair, {"offset_ms": 190_000, "kind": "repair_attempt"})
+    assert [a["action"] for a in store.audit_log(session_id)].count("edit") == 1
+
+
 def test_remove_asks_inline_then_takes_the_tap_out_of_the_summary(page, store, session_id):
     attempt = tap_id(store, session_id, Kind.REPAIR_ATTEMPT)
     page.events.select(attempt)

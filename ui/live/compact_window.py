@@ -30,7 +30,7 @@ from companion.clock import format_duration
 from ui.live.actions import Action, ActionRegistry, key_sequence
 from ui.live.controller import SessionController
 from ui.live.hotkeys import BLANK_ACTION, DEFAULT_BINDINGS, GlobalHotkeys, ListenerFactory
-from ui.live.live_page import LivePage, show_change_on, show_session_on
+from ui.live.live_page import REFUSED_MS, LivePage, set_tone, show_change_on, show_session_on
 from ui.plot.plot_style import PlotStyle
 from ui.live.privacy_blank import PrivacyBlank
 from ui.live.rupture_timer import RuptureTimer
@@ -93,6 +93,15 @@ class CompactWindow(QWidget):
         header.addWidget(self.full_button)
 
         self.body = QWidget(self)
+        # What the full window's status line would say of a tap not saved (held or refused),
+        # so it is never missed while the window is hidden behind the strip.
+        self.status = QLabel(self.body)
+        self.status.setObjectName("status")
+        self.status.setAccessibleName("Status")
+        self.status.setWordWrap(True)
+        self.status.hide()
+        self._status_timer = QTimer(self, singleShot=True, interval=REFUSED_MS)
+        self._status_timer.timeout.connect(lambda: self._say("", ""))
         self.timer = RuptureTimer(scheme, settings.rupture_tint_minutes)
         self.pad = TapPad(scheme, actions, settings.backdate_choices)
         self.pad.set_compact(True)
@@ -118,6 +127,7 @@ class CompactWindow(QWidget):
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(6)
+        body.addWidget(self.status)
         body.addWidget(self.scroll, 1)
         body.addWidget(self.plot)
 
@@ -135,6 +145,8 @@ class CompactWindow(QWidget):
             self._shortcuts = [self._shortcut(name) for name in self._keyed_actions()]
 
         controller.changed.connect(self.apply_change)
+        controller.refused.connect(self.show_refusal)
+        controller.held.connect(self.show_held)
         controller.backdateChanged.connect(self.pad.show_backdate)
         self._restore_place()
 
@@ -179,6 +191,26 @@ class CompactWindow(QWidget):
     def apply_change(self, change: Change) -> None:
         now = max(self._controller.now_ms(), change.state.last_ms)
         show_change_on(self.pad, self.timer, self.plot, change, now)
+        if self.status.property("tone") == "refused":
+            self._say("", "")  # the pad shows what was recorded; an old refusal is stale
+
+    def show_refusal(self, text: str) -> None:
+        """Nothing was recorded (or something went wrong): say so for a few seconds."""
+        self._say(text, "refused")
+        self._status_timer.start()
+
+    def show_held(self, text: str) -> None:
+        """Taps are held, not saved: say so until they are; "" clears it."""
+        if text:
+            self._say(text, "held")
+        elif self.status.property("tone") == "held":
+            self._say("", "")
+
+    def _say(self, text: str, tone: str) -> None:
+        self._status_timer.stop()
+        set_tone(self.status, tone)
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     def tick(self, now_ms: int) -> None:
         text = format_duration(now_ms)
@@ -192,6 +224,8 @@ class CompactWindow(QWidget):
         """Remember the place and size, stop listening and close (without `closed`)."""
         self._settings.compact_geometry = self.saveGeometry()
         self._controller.changed.disconnect(self.apply_change)
+        self._controller.refused.disconnect(self.show_refusal)
+        self._controller.held.disconnect(self.show_held)
         self._controller.backdateChanged.disconnect(self.pad.show_backdate)
         self.blockSignals(True)
         self.close()

@@ -2,12 +2,15 @@
 
 A handler calls one Recorder operation. The Recorder commits the event and returns a `Change`;
 only then does the controller emit `changed`, so nothing is shown as recorded before it is on
-disk. A refusal (or a database that cannot be written) becomes a calm sentence on `refused`.
-The controller holds the Recorder; the widgets hold nothing of the session.
+disk. A refusal (or a database that cannot be written) becomes a calm sentence on `refused`;
+so does anything unexpected the core raises: whatever goes wrong, a tap is shown as recorded
+only when the core returned its committed `Change`. The controller holds the Recorder; the
+widgets hold nothing of the session.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Callable
 
@@ -21,12 +24,16 @@ from companion.recorder import Change, Recorder
 from companion.scheme import Scheme
 from companion.store import Store
 
+NOT_SAVED = "Something went wrong; that tap was not saved."
+_log = logging.getLogger(__name__)
+
 
 class SessionController(QObject):
     """Starts, resumes and records a session for the window.
 
     Signals: `opened(Recorder)` when a session starts or resumes (views rebuild from it),
-    `changed(Change)` after each committed operation, `refused(str)` when nothing was recorded,
+    `changed(Change)` after each committed operation, `refused(str)` when nothing was recorded
+    (or something went wrong that the clinician should read in the status line),
     `ended(SessionState)` after the end is committed, `backdateChanged(int)` with the seconds
     the next tap will be back-dated by (0: none), `held(str)` while the database cannot take
     taps (they are held in memory and retried every few seconds; "" once all are saved).
@@ -142,7 +149,12 @@ class SessionController(QObject):
         try:
             change = recorder.flush_pending()
         except TapHeld as exc:
-            self.held.emit(str(exc))
+            self.held.emit(_held_message(exc))
+            return False
+        except Exception:  # noqa: BLE001 - the held taps stay held and the retries go on
+            _log.exception("Saving held taps failed unexpectedly")
+            self.held.emit(f"Something went wrong while saving; Attune is still holding "
+                           f"{self.held_count} tap(s) and keeps trying. Keep this window open.")
             return False
         self._retry.stop()
         if change is not None:
@@ -173,7 +185,7 @@ class SessionController(QObject):
         try:
             change = op(recorder)
         except TapHeld as exc:
-            self.held.emit(str(exc))
+            self.held.emit(_held_message(exc))
             self._retry.start()
             return False
         except AttuneError as exc:
@@ -181,6 +193,10 @@ class SessionController(QObject):
             return False
         except sqlite3.Error as exc:
             self.refused.emit(f"This tap could not be saved ({exc}). Nothing was recorded.")
+            return False
+        except Exception:  # noqa: BLE001 - an unforeseen failure is never shown as a tap
+            _log.exception("A tap failed unexpectedly")
+            self.refused.emit(NOT_SAVED)
             return False
         self._committed(change)
         return True
@@ -200,4 +216,9 @@ class SessionController(QObject):
             self.backup_problem = (
                 f"The session is saved, but its backup could not be made ({exc})."
             )
+
+
+def _held_message(exc: TapHeld) -> str:
+    """The core's "not saved yet" plus what this window does about it (it retries while open)."""
+    return f"{exc} It keeps trying; keep this window open."
 

@@ -130,6 +130,15 @@ def show_change_on(
         plot.on_change(change.event, change.state)
 
 
+def set_tone(status: QLabel, tone: str) -> None:
+    """Colour a status line for what it says: 'recorded', 'refused' or 'held' (the style
+    sheet's `QLabel#status[tone=...]`)."""
+    if status.property("tone") != tone:
+        status.setProperty("tone", tone)
+        status.style().unpolish(status)
+        status.style().polish(status)
+
+
 class LivePage(QWidget):
     """One live session's page; build a new one for each session (its scheme may differ)."""
 
@@ -216,6 +225,7 @@ class LivePage(QWidget):
         self.timer = RuptureTimer(scheme, settings.rupture_tint_minutes, self)
         self.pad = TapPad(scheme, self.actions, settings.backdate_choices)
         self.pad.backdateChosen.connect(controller.set_backdate)
+        self.pad.note_limit.cut.connect(lambda text: self._say(text, "refused", REFUSED_MS))
         self.pad_scroll = _PadScroll(self)
         self.pad_scroll.setWidget(self.pad)
         self.pad_scroll.setWidgetResizable(True)
@@ -334,10 +344,7 @@ class LivePage(QWidget):
     # -- showing -----------------------------------------------------------------------------
 
     def _say(self, text: str, tone: str, ms: int) -> None:
-        if self.status.property("tone") != tone:
-            self.status.setProperty("tone", tone)
-            self.status.style().unpolish(self.status)
-            self.status.style().polish(self.status)
+        set_tone(self.status, tone)
         self.status.setText(text)
         self._status_timer.start(ms)
 

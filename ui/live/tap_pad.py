@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from companion.fold import SessionState
-from companion.recorder import MAX_NOTE
 from companion.scheme import Scheme
+from companion.text_rules import NOTE
 from ui.live.actions import ActionRegistry
+from ui.widgets.text_limit import TextLimit
 
 LIT_MARK = "✓ "
 
@@ -188,7 +189,7 @@ class TapPad(QWidget):
         layout.addLayout(chips)
         self.note_field = QLineEdit(self)
         self.note_field.setObjectName("noteField")
-        self.note_field.setMaxLength(MAX_NOTE)
+        self.note_limit = TextLimit(self.note_field, NOTE)
         self.note_field.setClearButtonEnabled(True)
         for clear in self.note_field.findChildren(QToolButton):
             clear.setAccessibleName("Clear the note text")

@@ -1,15 +1,17 @@
 """Reflection after the session: the scheme's prompts with answers saved as typed, and ratings.
 
 There is no Save button to forget: an answer is handed on half a second after typing stops
-and whenever its field loses focus (`answerEdited`), and a rating as soon as it is set
-(`ratingChanged`). The page stores them and says so with a quiet "Saved". Ratings are
+and whenever its field loses focus (`answerEdited`), only when it differs from what was last
+saved, and a rating as soon as it is set (`ratingChanged`). The page stores them and says so
+with a quiet "Saved". An answer holds at most `REFLECTION.most` characters (the core's rule): a
+paste that would pass it is cut, and the panel says so. Ratings are
 optional: each starts at "not rated", and the client's session total shows only when all four
 of its scales are entered (a partial sum would read as a low rating).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -22,16 +24,30 @@ from PySide6.QtWidgets import (
 
 from companion.ratings import ALLIANCE, SRS_MAX, SRS_SCALES, srs_total
 from companion.scheme import Prompt
+from companion.text_rules import REFLECTION
 from ui.review.review_figures import RATING_LABELS
+from ui.widgets.text_limit import TextLimit
 
 SAVE_AFTER_MS = 500
 NOT_RATED = -1
 
 
 class AnswerEdit(QPlainTextEdit):
-    """A free-text answer that reports when it loses focus."""
+    """A free-text answer, kept within the reflection rule, that reports when it loses focus.
+
+    Set its text before `limit` is made: a text saved before the rule existed is shown whole
+    (it can be shortened, not lengthened)."""
 
     focusLost = Signal()
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlainText(text)
+        self.limit = TextLimit(self, REFLECTION)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        if not self.limit.fit_paste(source):
+            super().insertFromMimeData(source)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
@@ -65,6 +81,9 @@ class ReflectionPanel(QWidget):
         self.setAccessibleName("Reflection")
         self.answers: dict[str, AnswerEdit] = {}
         self._pending: set[str] = set()
+        self._saved: dict[str, str] = {}
+        self._failed = False
+        self._cut = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_AFTER_MS)
@@ -127,12 +146,13 @@ class ReflectionPanel(QWidget):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.answers = {}
+        self._saved = {prompt.id: answers.get(prompt.id, "") for prompt in prompts}
         for prompt in prompts:
-            edit = AnswerEdit(self)
+            edit = AnswerEdit(self._saved[prompt.id], self)
             edit.setAccessibleName(prompt.text)
             edit.setPlaceholderText("A few words, or none.")
             edit.setTabChangesFocus(True)
-            edit.setPlainText(answers.get(prompt.id, ""))
+            edit.limit.cut.connect(self._was_cut)
             edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 4 + 24)
             edit.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             edit.textChanged.connect(lambda p=prompt.id: self._typed(p))
@@ -145,22 +165,33 @@ class ReflectionPanel(QWidget):
             spin.set_rating(ratings.get(name))
             spin.blockSignals(False)
         self._show_total()
+        self._cut = ""
         self.saved.setText("")
 
     def flush(self) -> None:
-        """Hand on every answer typed since the last save (typing paused, focus left, page
-        closing)."""
+        """Hand on every answer changed since it was last saved (typing paused, focus left,
+        page closing); one the page could not save is handed on again next time."""
         self._timer.stop()
         pending, self._pending = self._pending, set()
         for prompt_id in sorted(pending):
             edit = self.answers.get(prompt_id)
-            if edit is not None:
-                self.answerEdited.emit(prompt_id, edit.toPlainText())
+            if edit is None:
+                continue
+            text = edit.toPlainText()
+            if text == self._saved.get(prompt_id):
+                continue
+            self._failed = False
+            self.answerEdited.emit(prompt_id, text)
+            if not self._failed:
+                self._saved[prompt_id] = text
 
     def mark_saved(self) -> None:
-        self._say("Saved", "")
+        self._say(f"Saved. {self._cut}" if self._cut else "Saved", "")
+        self._cut = ""
 
     def mark_failed(self, text: str) -> None:
+        """The page could not save what was handed on: say so (it is handed on again)."""
+        self._failed = True
         self._say(text, "refused")
 
     def _say(self, text: str, tone: str) -> None:
@@ -171,8 +202,14 @@ class ReflectionPanel(QWidget):
 
     def _typed(self, prompt_id: str) -> None:
         self._pending.add(prompt_id)
-        self.saved.setText("")
+        if not self._cut:
+            self.saved.setText("")
         self._timer.start()
+
+    def _was_cut(self, text: str) -> None:
+        """Say a paste was cut, until the next save says it too."""
+        self._cut = text
+        self._say(text, "refused")
 
     def _rated(self, name: str) -> None:
         self._show_total()

@@ -3,7 +3,8 @@
 Both are filled from one template (`resources/report.html` and `report.css`) with the figures
 the review page shows (`ui.review.review_figures`), every value HTML-escaped, and the whole-session
 plot drawn by the live plot's own code (`SessionPlot.render_png`, light palette) as a PNG.
-Redaction, the default, leaves out everything typed: note texts and reflection answers. Write
+Redaction, the default, reads the session through `companion.redaction.shared`, which leaves
+out everything typed (note texts, also those a correction gave, and reflection answers). Write
 the bytes with `write_report` (an atomic write), under `default_file_name`, which never holds
 the client code.
 """
@@ -11,7 +12,7 @@ the client code.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -21,11 +22,12 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QS
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
 from companion.corrections import edited_ids
-from companion.events import Kind, effective_taps
+from companion.events import Kind
 from companion.export import events_csv, session_json, session_time
 from companion.fold import SessionState, fold
-from companion.paths import atomic_write
+from companion.paths import write_output
 from companion.ratings import ALLIANCE, SRS_MAX, SRS_SCALES, srs_total
+from companion.redaction import shared
 from companion.scheme import Scheme, session_scheme
 from companion.store import SessionRow, Store
 from companion.summary import Summary, summarise
@@ -63,18 +65,16 @@ def gather(store: Store, session_id: int, *, redact: bool = True) -> ReportData:
     """Read one session for a report: its fold, summary, ratings and (unredacted) free text."""
     row = store.session(session_id)
     scheme = session_scheme(row.scheme_json, row.id)
-    events = store.events(session_id)
-    if redact:
-        events = [replace(e, text=None) for e in events]
-    state = fold(events)
+    content = shared(store, session_id, redact=redact)
+    state = fold(content.taps)
     notes = [
         (session_time(e.offset_ms), fig.label(scheme.note_kind, e.value, ""), e.text)
-        for e in effective_taps(events) if e.kind is Kind.NOTE and e.text
+        for e in content.taps if e.kind is Kind.NOTE and e.text
     ]
     return ReportData(
         row=row, scheme=scheme, state=state, summary=summarise(state, scheme),
-        edited=len(edited_ids(events)), ratings=store.ratings(session_id),
-        reflections=None if redact else store.reflections(session_id), notes=notes,
+        edited=len(edited_ids(content.log)), ratings=store.ratings(session_id),
+        reflections=None if redact else content.reflections, notes=notes,
     )
 
 
@@ -152,8 +152,9 @@ def build(data: ReportData, fmt: str) -> bytes:
 
 def write_report(store: Store, session_id: int, fmt: str, path: Path, *,
                  redact: bool = True) -> None:
-    """Build a report and write it atomically (never a half-written file)."""
-    atomic_write(Path(path), build(gather(store, session_id, redact=redact), fmt))
+    """Build a report and write it atomically (never a half-written file); a target that
+    `companion.paths.check_output_path` refuses raises UnsafeOutput."""
+    write_output(Path(path), build(gather(store, session_id, redact=redact), fmt), store.path)
 
 
 def write_export(store: Store, session_id: int, fmt: str, path: Path, *,
@@ -163,7 +164,7 @@ def write_export(store: Store, session_id: int, fmt: str, path: Path, *,
         write_report(store, session_id, fmt, path, redact=redact)
         return
     make = {"csv": events_csv, "json": session_json}[fmt]
-    atomic_write(Path(path), make(store, session_id, redact=redact))
+    write_output(Path(path), make(store, session_id, redact=redact), store.path)
 
 
 def default_file_name(row: SessionRow, fmt: str) -> str:

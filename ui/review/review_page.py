@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from companion import corrections
-from companion.errors import AttuneError
+from companion.errors import AttuneError, UnsafeOutput
 from companion.events import Event, effective_taps
 from companion.fold import SessionState, fold
 from companion.scheme import Scheme, session_scheme
@@ -303,36 +303,22 @@ class ReviewPage(QWidget):
         self.editor.edit(tap, self.scheme, end)
 
     def _apply(self, event_id: int, changes: dict[str, Any]) -> None:
-        """One audited edit for what the tap was (kind, value, tags), one for its time."""
-        retag = {k: changes[k] for k in ("value", "tags", "kind") if k in changes}
-        steps: list[Callable[[], object]] = []
-        if retag:
-            steps.append(lambda: corrections.retag(self._store(), self._id(), event_id, **retag))
-        if "offset_ms" in changes:
-            steps.append(lambda: corrections.move(self._store(), self._id(), event_id,
-                                                  changes["offset_ms"]))
-        self._correct(event_id, steps)
+        """One audited edit with every change (time, kind, value, tags): all or nothing."""
+        self._correct(event_id, lambda: corrections.correct(self._store(), self._id(), event_id,
+                                                            **changes))
 
     def _remove(self, event_id: int) -> None:
-        self._correct(None, [lambda: corrections.remove(self._store(), self._id(), event_id)])
+        self._correct(None, lambda: corrections.remove(self._store(), self._id(), event_id))
 
-    def _correct(self, keep: int | None, steps: list[Callable[[], object]]) -> None:
-        done = 0
-        refusal = ""
-        for step in steps:
-            try:
-                step()
-            except (AttuneError, sqlite3.Error) as exc:
-                refusal = str(exc)
-                break
-            done += 1
-        if done:
-            self.refresh()
-        if refusal:
-            first = "What the tap was is corrected; its time is not. " if done else ""
+    def _correct(self, keep: int | None, step: Callable[[], object]) -> None:
+        try:
+            step()
+        except (AttuneError, sqlite3.Error) as exc:
             self._edit_tap_again(keep)
-            self.editor.show_refusal(first + refusal)
-        elif keep is not None:
+            self.editor.show_refusal(str(exc))
+            return
+        self.refresh()
+        if keep is not None:
             self._edit_tap_again(keep)
         else:
             self.editor.hide()
@@ -371,6 +357,9 @@ class ReviewPage(QWidget):
             report.write_export(store, session_id, fmt, path, redact=redact)
             store.audit("export", session_id, {"format": fmt, "redacted": redact,
                                                "file": path.name})
+        except UnsafeOutput as exc:  # the database, a backup, a folder...: says so itself
+            self._say(str(exc), "refused")
+            return
         except (AttuneError, OSError, sqlite3.Error) as exc:
             self._say(f"Nothing was written to {path.name}: {exc}", "refused")
             return

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from companion import cli
 from companion.errors import DatabaseLocked
-from companion.paths import atomic_write
+from companion.paths import user_path, write_output
 from companion.store import Store
 
 
@@ -36,7 +36,7 @@ def add_report_command(sub: argparse._SubParsersAction) -> None:
                    help="html: one file for a browser; pdf: for printing or filing")
     p.add_argument("--include-notes", action="store_true",
                    help="keep note texts and reflection answers (not for sharing)")
-    p.add_argument("-o", "--output", metavar="FILE",
+    p.add_argument("-o", "--output", metavar="FILE", type=cli.file_output_arg,
                    help="the file to write (default: attune-session-ID-DATE.FORMAT here)")
     p.set_defaults(run=_cmd_report)
 
@@ -51,11 +51,11 @@ def _cmd_report(args: argparse.Namespace, db: Path) -> int:
     redact = not args.include_notes
     with Store.open(db, readonly=True) as store:
         data = report.gather(store, args.id, redact=redact)
-        out = Path(args.output or report.default_file_name(data.row, args.format)).expanduser()
+        out = user_path(args.output or report.default_file_name(data.row, args.format))
         content = report.build(data, args.format)
     del app  # kept alive until the picture is drawn
     try:
-        atomic_write(out, content)
+        write_output(out, content, db)
     except OSError as err:
         return cli.fail(f"Cannot write {out}: {err.strerror or err}.")
     what = "free text left out" if redact else "including notes: not for sharing"

@@ -7,6 +7,7 @@ frame does not wait for the plot library.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from ui.review.review_page import ReviewPage
 
 TICK_MS = 250
+UNEXPECTED_MS = 20_000
 DEFAULT_SIZE = (1100, 760)
 FRAME_ALLOWANCE = 40
 """Pixels kept free below a first window that fills the screen's height, for the title bar
@@ -77,6 +79,7 @@ class MainWindow(QMainWindow):
         self.start_page.tintChosen.connect(self._set_tint)
         self.start_page.settingsRequested.connect(self.open_settings)
         self.start_page.aboutRequested.connect(self.open_about)
+        self.start_page.quitRequested.connect(self.close)
         self.start_page.past_sessions.reviewRequested.connect(self.show_review)
         self._supervision: SupervisionFlow | None = None
         self.start_page.historyRequested.connect(lambda: self.supervision.show_history())
@@ -127,24 +130,25 @@ class MainWindow(QMainWindow):
             return
         try:
             self.controller.start(code, number, modality)
-        except AttuneError as exc:
-            self.start_page.show_error(str(exc))
+        except (AttuneError, sqlite3.Error, OSError) as exc:
+            self.start_page.show_error(_not_done("The session could not be started", exc))
 
     def _resume(self, session_id: int) -> None:
         if self.controller is None:
             return
         try:
             self.controller.resume_interrupted(session_id)
-        except AttuneError as exc:
-            self.start_page.show_error(str(exc))
+        except (AttuneError, sqlite3.Error, OSError) as exc:
+            self.start_page.show_error(_not_done("The session could not be resumed", exc))
 
     def _close_interrupted(self, session_id: int) -> None:
         if self.controller is None:
             return
         try:
             self.controller.close_interrupted(session_id)
-        except AttuneError as exc:
-            self.start_page.show_error(str(exc))
+        except (AttuneError, sqlite3.Error, OSError) as exc:
+            self.start_page.show_error(
+                _not_done("The interrupted session could not be closed", exc))
             return
         self.show_start()
         self.start_page.show_message(
@@ -157,6 +161,7 @@ class MainWindow(QMainWindow):
 
         assert self.controller is not None
         self._drop_live_page()
+        self.start_page.set_restore_offer(None)  # restoring now would set this session aside
         self.live_page = LivePage(self.controller, recorder.scheme, self.settings,
                                   self._plot_style)
         self.live_page.fit_width(self.stack.width())
@@ -188,8 +193,8 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.review_page)
         try:
             self.review_page.show_session(self.store, session_id)
-        except AttuneError as exc:
-            self.start_page.show_error(str(exc))
+        except (AttuneError, sqlite3.Error, OSError) as exc:
+            self.start_page.show_error(_not_done("The review could not be opened", exc))
             return
         self.stack.setCurrentWidget(self.review_page)
 
@@ -206,6 +211,14 @@ class MainWindow(QMainWindow):
     def _tick(self) -> None:
         if self.live_page is not None and self.controller is not None and self.controller.live:
             self.live_page.tick(self.controller.now_ms())
+
+    def show_unexpected(self, text: str) -> None:
+        """Something went wrong that no code foresaw: one calm line where the clinician is
+        looking (the session's status line when one is live, else the window's foot)."""
+        if self.controller is not None and self.controller.live and self.live_page is not None:
+            self.controller.refused.emit(text)
+        else:
+            self.statusBar().showMessage(text, UNEXPECTED_MS)
 
     # -- preferences -------------------------------------------------------------------------
 
@@ -304,6 +317,16 @@ class PageStack(QStackedWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         page = self.currentWidget()
         return page.sizeHint() if page is not None else super().sizeHint()
+
+
+def _not_done(what: str, exc: Exception) -> str:
+    """One calm line for an operation that did not happen: an Attune error's own sentence,
+    else what could not be done and what the database (or the system) said."""
+    if isinstance(exc, AttuneError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"{what} ({exc.strerror or exc})."
+    return f"{what}: the database reported '{exc}'."
 
 
 def _app() -> QApplication:

@@ -1,13 +1,13 @@
 """The start page: pick or type a client code, optionally a session number and modality, start.
 
 Also offers any session a crash left open (resume it, or close it keeping every tap), shows a
-coding-scheme problem or an unusable database calmly in place, and holds the two appearance
-preferences. It asks nothing modal and reads nothing itself: the window fills it in.
+coding-scheme problem or an unusable database calmly in place (with Quit, and a backup when
+one is offered), and holds the two appearance preferences. It asks nothing modal and reads
+nothing itself: the window fills it in.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,7 +27,8 @@ PAGE_WIDTH_EM = 40
 
 class StartPage(QWidget):
     """Signals: startRequested(code, number | None, modality | None), resumeRequested(id),
-    closeRequested(id), themeChosen('dark' | 'light'), tintChosen(minutes)."""
+    closeRequested(id), themeChosen('dark' | 'light'), tintChosen(minutes), restoreRequested
+    (the backup offered), quitRequested (from an unusable database)."""
 
     startRequested = Signal(str, object, object)
     resumeRequested = Signal(int)
@@ -38,6 +39,7 @@ class StartPage(QWidget):
     settingsRequested = Signal()
     aboutRequested = Signal()
     restoreRequested = Signal()
+    quitRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,13 +59,18 @@ class StartPage(QWidget):
         body.addWidget(subtitle)
 
         self.problem = _panel("problem", "Database problem")
-        self.restore_button = QPushButton("Restore the latest backup", self.problem)
-        self.restore_button.setAccessibleName("Restore the latest backup")
+        self.quit_button = QPushButton("Quit Attune", self.problem)
+        self.quit_button.setAccessibleName("Quit Attune, leaving the database as it is")
+        self.quit_button.clicked.connect(self.quitRequested)
+        self.problem.layout().addWidget(self.quit_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.restore_offer = _panel("notice", "Backup offer")
+        self.restore_button = QPushButton("Restore this backup", self.restore_offer)
+        self.restore_button.setAccessibleName("Restore this backup")
         self.restore_button.clicked.connect(self.restoreRequested)
-        self.restore_button.hide()
-        self.problem.layout().addWidget(self.restore_button)
+        self.restore_offer.layout().addWidget(self.restore_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.notices = _panel("notice", "Notices")
         body.addWidget(self.problem)
+        body.addWidget(self.restore_offer)
         body.addWidget(self.notices)
         self.interrupted = QVBoxLayout()
         self.interrupted.setSpacing(8)
@@ -207,10 +214,10 @@ class StartPage(QWidget):
                        self.history_button):
             widget.setEnabled(not text)
 
-    def set_restore_offer(self, label: str | None) -> None:
-        """Offer to put a backup in place of a damaged database (None: no offer)."""
-        self.restore_button.setText(label or "")
-        self.restore_button.setVisible(bool(label))
+    def set_restore_offer(self, text: str | None) -> None:
+        """Offer to put a backup in place of the database, `text` saying which and why (None:
+        no offer). The button emits `restoreRequested`."""
+        _fill(self.restore_offer, text or "")
 
     def set_preferences(self, theme: str, tint_minutes: int) -> None:
         self.theme.setCurrentIndex(max(0, self.theme.findData(theme)))
@@ -261,7 +268,7 @@ class StartPage(QWidget):
         number = f" · session {row.number}" if row.number else ""
         text = QLabel(
             f"A session was interrupted: {row.client_code}{number}, started "
-            f"{_local(row.started_utc)}. Every tap saved before it stopped is kept.",
+            f"{row.local_start()}. Every tap saved before it stopped is kept.",
             banner,
         )
         text.setWordWrap(True)
@@ -325,9 +332,3 @@ def _field(layout: QVBoxLayout, text: str, field: QWidget) -> None:
     layout.addWidget(label)
     layout.addWidget(field)
 
-
-def _local(utc_iso: str) -> str:
-    try:
-        return datetime.fromisoformat(utc_iso).astimezone().strftime("%d %b %Y, %H:%M")
-    except ValueError:
-        return utc_iso

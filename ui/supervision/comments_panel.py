@@ -24,8 +24,10 @@ from companion.comments import Comment
 from companion.errors import AttuneError
 from companion.store import Store
 from companion.clock import format_duration
+from companion.text_rules import AUTHOR, COMMENT
 from ui.plot.plot_items import MS_PER_MIN
 from ui.plot.plot_style import PlotStyle
+from ui.widgets.text_limit import TextLimit
 
 COMMENT_COLOURS = {"dark": "#c7a6e8", "light": "#7a4fa6"}
 """One hue no tap uses, per palette; the flag shape and the band say 'comment' as well."""
@@ -109,13 +111,11 @@ class CommentsPanel(QWidget):
         self.author.setEditable(True)
         self.author.addItems(["supervisor", "clinician"])
         self.author.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.author.lineEdit().setMaxLength(core.MAX_AUTHOR)
         self.author.setAccessibleName("Comment author")
         self.author.setToolTip("Who says it: supervisor, clinician, or type a name or initials.")
         self.text = QLineEdit(self)
         self.text.setAccessibleName("Comment text")
         self.text.setPlaceholderText("Comment at the cursor… (Enter adds)")
-        self.text.setMaxLength(core.MAX_TEXT)
         self.text.returnPressed.connect(self.add)
         self.add_button = QPushButton("Add at cursor", self)
         self.add_button.setAccessibleName("Add the comment at the cursor")
@@ -134,6 +134,8 @@ class CommentsPanel(QWidget):
         self.message.setAccessibleName("Comment problem")
         self.message.setWordWrap(True)
         self.message.hide()
+        for field, rule in ((self.author.lineEdit(), AUTHOR), (self.text, COMMENT)):
+            TextLimit(field, rule).cut.connect(self._say)
 
         who = QHBoxLayout()
         who.addWidget(QLabel("Author", self))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel, QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget,
 )
 
+from companion import clients
 from companion.bundle import import_bundle, write_bundle
 from companion.clock import format_duration
 from companion.errors import AttuneError
@@ -316,7 +317,9 @@ class HistoryPage(QWidget):
             self.say(f"{exc} Nothing was imported.", error=True)
             return
         self.show_store(self.store)
-        self.say(f"Imported {Path(path).name} as session {session_id}.")
+        warning = clients.name_warning(self.store.session(session_id).client_code)
+        self.say(f"Imported {Path(path).name} as session {session_id}."
+                 + (f" {warning}" if warning else ""))
 
     def _ask_save_path(self, suggested: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, "Export bundle", suggested, BUNDLE_FILTER)

@@ -12,7 +12,6 @@ Shift+Left/Right previous/next rupture; Ctrl+Left/Right previous/next note; [ an
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pyqtgraph as pg
@@ -418,8 +417,4 @@ def _column(*widgets: QWidget, stretch: bool = True) -> QWidget:
 
 def _title(row: Any) -> str:
     number = f" · session {row.number}" if row.number else ""
-    try:
-        when = datetime.fromisoformat(row.started_utc).astimezone().strftime("%d %b %Y, %H:%M")
-    except ValueError:
-        when = row.started_utc
-    return f"Playback · {row.client_code}{number} · {when}"
+    return f"Playback · {row.client_code}{number} · {row.local_start()}"
