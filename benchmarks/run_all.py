@@ -4,7 +4,9 @@ its target.
 Each script runs in its own process (offscreen) and ends its output with `RESULT {json}`;
 this collects those figures, keeps each script's own table in the file below the summary, and
 marks every target met or missed. `--quick` runs smaller sizes (a smoke run: its figures are
-not the ones the targets are about).
+not the ones the targets are about) and writes `out/benchmarks-quick.md` (untracked) instead,
+so a smoke run never replaces the figures of record. Each script's own time is printed as it
+finishes, and the whole run's at the end.
 
     .venv/bin/python benchmarks/run_all.py [--quick]
 """
@@ -26,6 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+QUICK_OUT = ROOT / "out" / "benchmarks-quick.md"
 
 
 @dataclass(frozen=True)
@@ -163,8 +166,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="smaller sizes, for a smoke run (not the figures of record)")
-    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="the file to write (default: benchmarks/RESULTS.md; with --quick "
+                        f"{QUICK_OUT.relative_to(ROOT)})")
     args = parser.parse_args()
+    out = args.out or (QUICK_OUT if args.quick else HERE / "RESULTS.md")
+    started = time.monotonic()
 
     rows, sections = [], []
     for script, full, quick, figures in SCRIPTS:
@@ -173,6 +180,7 @@ def main() -> None:
             continue
         print(f"running {script} …", flush=True)
         results, text, took = run(script, quick if args.quick else full)
+        print(f"  {script}: {took:.0f} s", flush=True)
         sections.append(f"### {script} ({took:.0f} s)\n\n{text}\n")
         for f in figures:
             rows.append((f.label, f.limit, f.unit, results.get(f.key), None))
@@ -196,8 +204,10 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from companion.paths import atomic_write
 
-    atomic_write(args.out, text.encode("utf-8"), mode=0o644)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(out, text.encode("utf-8"), mode=0o644)
     print(text)
+    print(f"Wrote {out} (the whole run took {time.monotonic() - started:.0f} s).")
 
 
 if __name__ == "__main__":

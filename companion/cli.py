@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Callable, NoReturn
 
-from companion import backup, clients
+from companion import about, backup, clients
 from companion.bundle import import_bundle, write_bundle
 from companion.cli_args import file_output_arg, session_id_arg
 from companion.cli_research import add_research_commands
@@ -62,6 +62,7 @@ def build_parser(extra: Extra | None = None) -> argparse.ArgumentParser:
         "--db", metavar="PATH",
         help="the Attune database to use (default: $ATTUNE_DB, else Attune's data folder)",
     )
+    parser.add_argument("--version", action="version", version=about.version_line(PROG))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(

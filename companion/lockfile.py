@@ -1,7 +1,10 @@
 """A lock file that says "this database is in use by a running Attune".
 
 The operating system drops the lock when the process ends, however it ends, so a crash never
-leaves a stale lock behind.
+leaves a stale lock behind. Linux and macOS lock the whole file (`flock`); Windows locks its
+first byte (`msvcrt.locking`, which locks from the file's current position, so the position is
+put back to 0 before unlocking) and the lock is also released explicitly, since Windows frees a
+lock left by a closed file only "when resources allow".
 """
 
 from __future__ import annotations
@@ -42,5 +45,8 @@ class LockFile:
 
     def release(self) -> None:
         if self._fd is not None:
+            if fcntl is None:
+                os.lseek(self._fd, 0, os.SEEK_SET)
+                msvcrt.locking(self._fd, msvcrt.LK_UNLCK, 1)
             os.close(self._fd)
             self._fd = None

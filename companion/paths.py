@@ -5,31 +5,73 @@ which refuses a target that is the database, one of its own files (journal, lock
 any other SQLite database, or not an ordinary file; then writes it atomically. Every file
 the user names to read goes through `read_user_file`, which reads only an ordinary file and
 only up to a limit, so a pipe cannot hang it and a device cannot fill memory.
+
+Folders per platform (platformdirs; `appauthor=False`, not roaming):
+
+| | data (database, backups/) and config (scheme.json) | log |
+|---|---|---|
+| Linux | ~/.local/share/attune and ~/.config/attune | ~/.local/state/attune/log |
+| macOS | ~/Library/Application Support/attune (both) | ~/Library/Logs/attune |
+| Windows | %LOCALAPPDATA%\\attune (both) | %LOCALAPPDATA%\\attune\\Logs |
+
+File modes: on Linux and macOS Attune's files are 0600 and its folders 0700 (only this user).
+Windows has no such modes: `os.chmod` there only sets or clears the read-only flag, and who may
+read a file is decided by the folder's access list, which for %LOCALAPPDATA% is this user (and
+the administrators). So `set_mode` does nothing on Windows: the folder already keeps the
+files private, and a mode must not make Attune's own files read-only.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
-import platformdirs
+from platformdirs.api import PlatformDirsABC
 
 from companion.errors import AttuneError, BadPath, StoreError, UnsafeOutput, UnusableInput
 
 APP = "attune"
 ENV_DB = "ATTUNE_DB"
+POSIX_MODES = os.name != "nt"
+"""Whether file modes mean "who may read this" here (not on Windows; see the module's note)."""
+
+
+def platform_dirs(platform: str | None = None) -> PlatformDirsABC:
+    """platformdirs' folders for Attune on `platform` (default: this one's `sys.platform`)."""
+    platform = sys.platform if platform is None else platform
+    if platform == "win32":
+        from platformdirs.windows import Windows as Dirs
+    elif platform == "darwin":
+        from platformdirs.macos import MacOS as Dirs
+    else:
+        from platformdirs.unix import Unix as Dirs
+    return Dirs(APP, appauthor=False, roaming=False)
 
 
 def data_dir() -> Path:
     """The user's (non-roaming) data folder for Attune."""
-    return platformdirs.user_data_path(APP, appauthor=False, roaming=False)
+    return platform_dirs().user_data_path
 
 
 def config_dir() -> Path:
     """The user's config folder (the user's coding scheme file lives here)."""
-    return platformdirs.user_config_path(APP, appauthor=False, roaming=False)
+    return platform_dirs().user_config_path
+
+
+def log_dir() -> Path:
+    """The user's log folder for Attune (attune.log and faults.log)."""
+    return platform_dirs().user_log_path
+
+
+def set_mode(path: Path, mode: int = 0o600) -> None:
+    """Give a file or folder its POSIX mode (0o600 for Attune's files: only this user; 0o700
+    for its folders); nothing on Windows, where the user's profile folder keeps them private
+    (see the module's note)."""
+    if POSIX_MODES:
+        os.chmod(path, mode)
 
 
 def default_db_path() -> Path:
@@ -93,9 +135,9 @@ def ensure_private_dir(path: Path) -> None:
         p = p.parent
     for folder in reversed(missing):
         folder.mkdir(mode=0o700)
-        os.chmod(folder, 0o700)
+        set_mode(folder, 0o700)
     if path == data_dir():
-        os.chmod(path, 0o700)
+        set_mode(path, 0o700)
 
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
@@ -110,7 +152,7 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, mode)
+        set_mode(Path(tmp), mode)
         os.replace(tmp, path)
     except BaseException:
         try:

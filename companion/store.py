@@ -40,7 +40,7 @@ from companion.integrity import damaged_record, resigned, row_checksum
 from companion.integrity import verify as verify_database
 from companion.lockfile import LockFile, LockHeld
 from companion.naming import record_name
-from companion.paths import ensure_private_dir, file_kind_problem, lock_path
+from companion.paths import ensure_private_dir, file_kind_problem, lock_path, set_mode
 from companion.records import EVENT_COLUMNS, STATUSES, SessionRow, event_from_row
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 from companion.text_rules import REFLECTION
@@ -114,7 +114,7 @@ class Store:
             if not created:
                 check_existing(conn, path)
                 check_version(conn, path)
-            os.chmod(path, 0o600)
+            set_mode(path, 0o600)
             store = cls(conn, path, lock)
             store._prepare(created)
             return store

@@ -27,6 +27,7 @@ from companion.recorder import Recorder
 from companion.scheme import default_scheme
 from companion.store import Store
 from companion.summary import summarise
+from companion.paths import POSIX_MODES  # Windows has no file modes (see paths)
 
 SENTINEL = "ZQX-sentinel-7731"
 SCHEME = default_scheme()
@@ -97,7 +98,7 @@ def test_a_bundle_round_trips_into_another_database(source, tmp_path, free_text)
     store, sid = source
     path = tmp_path / "k07.attune"
     manifest = write_bundle(store, sid, path, include_free_text=free_text)
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert not POSIX_MODES or stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert manifest["redacted"] is not free_text
     assert store.audit_log(sid)[-1]["action"] == "bundle"
 

@@ -25,6 +25,7 @@ from companion.recorder import Recorder
 from companion.scheme import default_scheme, session_scheme
 from companion.store import Store
 from companion.summary import summarise
+from companion.paths import POSIX_MODES  # Windows has no file modes (see paths)
 
 SENTINEL = "SENTINEL-cli-note-5b7e"
 COMMANDS = ("sessions", "summary", "export", "verify", "demo")
@@ -62,6 +63,20 @@ def record_with_note(db: Path, *, end: bool = True) -> int:
         if end:
             rec.end()
         return rec.session.id
+
+
+# -- version ---------------------------------------------------------------------------------
+
+
+def test_version_names_the_program_the_version_and_the_distribution(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """What a clinician is asked for in a problem report; it needs no database."""
+    from companion import about
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"attune-cli {about.version()} (attune-companion)\n"
+    assert about.version() != "unknown"
 
 
 # -- sessions ------------------------------------------------------------------------------
@@ -148,7 +163,7 @@ def test_export_is_private_redacted_by_default_and_audited(
                      "-o", str(full))
     assert code == 0
     for path in (redacted, full):
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert not POSIX_MODES or stat.S_IMODE(path.stat().st_mode) == 0o600
         if fmt == "json":
             (doc,) = json.loads(path.read_bytes())["sessions"]
             assert doc["session"]["id"] == session_id

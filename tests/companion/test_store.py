@@ -24,6 +24,7 @@ from companion.events import Kind
 from companion.recorder import Recorder
 from companion.schema import APPLICATION_ID, SCHEMA_VERSION
 from companion.scheme import default_scheme
+from companion.paths import POSIX_MODES
 from companion.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -57,6 +58,7 @@ def db_path(tmp_path: Path) -> Path:
 # -- files on disk -------------------------------------------------------------------------
 
 
+@pytest.mark.skipif(not POSIX_MODES, reason="Windows has no file modes (see companion.paths)")
 def test_new_database_is_private_in_a_private_new_folder(tmp_path: Path) -> None:
     path = tmp_path / "new" / "nested" / "attune.db"
     with Store.open(path):
@@ -66,6 +68,7 @@ def test_new_database_is_private_in_a_private_new_folder(tmp_path: Path) -> None
     assert mode(path.parent.parent) == 0o700
 
 
+@pytest.mark.skipif(not POSIX_MODES, reason="Windows has no file modes (see companion.paths)")
 def test_wal_files_are_private_after_writes(db_path: Path) -> None:
     with Store.open(db_path) as store:
         rec = Recorder.start(store, default_scheme(), FakeClock(), "K-07")

@@ -114,6 +114,7 @@ def run_main(monkeypatch, settings, tmp_path):
 
     monkeypatch.setattr(app, "Settings", lambda: settings)
     monkeypatch.setattr(app.paths, "user_scheme_path", lambda: tmp_path / "scheme.json")
+    monkeypatch.setattr(app.paths, "log_dir", lambda: tmp_path / "log")  # never the user's log
 
     def run(args: list[str], inspect) -> int:
         def fake_exec() -> int:

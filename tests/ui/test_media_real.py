@@ -1,7 +1,7 @@
 """Recording sync with the real QtMultimedia player (the optional 'media' extra).
 
 Skipped where PySide6-Addons is not installed (the default install); run it after
-`pip install 'attune[media]'`. A short WAV is made here, so no recording is needed.
+`pip install 'attune-companion[media]'`. A short WAV is made here, so no recording is needed.
 """
 
 from __future__ import annotations

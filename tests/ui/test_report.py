@@ -21,6 +21,7 @@ from companion.layers import CursorClock, LayerRecorder
 from companion.recorder import Recorder
 from companion.scheme import Scheme
 from companion.store import Store
+from companion.paths import POSIX_MODES  # Windows has no file modes (see paths)
 from ui.shell import cli_main
 from ui.review import report
 from ui.plot.plot_style import DARK
@@ -202,7 +203,7 @@ def test_the_review_exports_each_format_atomically_and_audits_it(qtbot, store, s
     assert not list(tmp_path.glob(".*.tmp"))  # no half-written file left behind
     for path in tmp_path.glob("attune-record-*"):
         assert SENTINEL.encode() not in path.read_bytes()
-        assert path.stat().st_mode & 0o777 == 0o600
+        assert not POSIX_MODES or path.stat().st_mode & 0o777 == 0o600
     audits = [a["detail"] for a in store.audit_log(session_id) if a["action"] == "export"]
     assert [a["format"] for a in audits] == ["html", "pdf", "csv", "json", "eaf"]
     assert all(a["redacted"] for a in audits)

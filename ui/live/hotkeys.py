@@ -2,7 +2,7 @@
 
 Only the registered combinations are ever seen: pynput's `GlobalHotKeys` matches them and calls
 back for those alone; nothing here reads, keeps or logs any other key. The optional extra
-installs it: `pip install 'attune[hotkeys]'`. Where the platform cannot offer global keys
+installs it: `pip install 'attune-companion[hotkeys]'`. Where the platform cannot offer global keys
 (Wayland without X, no display, a missing permission) `hotkey_problem()` says so in plain words
 and the rest of the app works as before.
 

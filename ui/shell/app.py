@@ -22,12 +22,13 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from companion import backup, paths
+from companion import about, backup, logs, paths
 from companion.cloud_folders import cloud_warning
 from companion.errors import AttuneError, CorruptDatabase, SchemeError, StoreError
 from companion.scheme import Scheme, default_scheme, load_scheme
 from companion.store import Store
 from ui.shell.backup_offers import latest_good_backup, newer_backup_offer
+from ui.shell.identity import identify
 from ui.shell.main_window import MainWindow
 from ui.shell.settings import Settings
 from ui.shell.unexpected import said_in_window
@@ -37,6 +38,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="attune", description="Attune, the session companion.")
     parser.add_argument("--db", metavar="PATH",
                         help="the database to use (default: $ATTUNE_DB, else your data folder)")
+    parser.add_argument("--version", action="version", version=about.version_line("attune"))
     args = parser.parse_args(argv)
     try:
         paths.resolve_db_path(args.db)  # an empty --db is a mistake, not the default
@@ -48,9 +50,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the window until it is closed; returns the exit code."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    logs.setup_logging()
+    logs.log_start("attune")
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Attune")
-    app.setOrganizationName("attune")
+    identify(app)
 
     notices: list[str] = []
     try:
@@ -65,18 +68,23 @@ def main(argv: list[str] | None = None) -> int:
     if synced:
         notices.append(synced)
     opened = _DatabaseWindow(db_path, scheme, notices)
-    with said_in_window(lambda: opened.window):
-        try:
+    try:
+        # The window's hook passes an uncaught error on to the log's (logs.setup_logging
+        # installed it first), then says it calmly in the window.
+        with said_in_window(lambda: opened.window):
             try:
-                opened.open_window()
-            except Exception as exc:  # noqa: BLE001 - with no window, a dialog is the only word
-                sys.excepthook(type(exc), exc, exc.__traceback__)
-                _cannot_start(exc)
-                return 1
-            QTimer.singleShot(0, _after_first_frame)
-            return app.exec()
-        finally:
-            opened.close_store()
+                try:
+                    opened.open_window()
+                except Exception as exc:  # noqa: BLE001 - with no window, a dialog is the only word
+                    sys.excepthook(type(exc), exc, exc.__traceback__)
+                    _cannot_start(exc)
+                    return 1
+                QTimer.singleShot(0, _after_first_frame)
+                return app.exec()
+            finally:
+                opened.close_store()
+    finally:
+        logs.stop_logging()
 
 
 def _cannot_start(exc: Exception) -> None:

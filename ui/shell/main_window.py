@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.start_page.themeChosen.connect(self.set_theme)
         self.start_page.tintChosen.connect(self._set_tint)
         self.start_page.settingsRequested.connect(self.open_settings)
+        self.start_page.aboutRequested.connect(self.open_about)
         self.start_page.quitRequested.connect(self.close)
         self.start_page.past_sessions.reviewRequested.connect(self.show_review)
         self._supervision: SupervisionFlow | None = None
@@ -258,6 +259,13 @@ class MainWindow(QMainWindow):
         from ui.shell.settings_dialog import open_settings
 
         open_settings(self)
+
+    def open_about(self) -> None:
+        """The About box: version, file locations, system details (from the start page)."""
+        from ui.shell.about_dialog import open_about
+
+        open_about(self.store.path if self.store is not None else None,
+                   self.settings.location, self)
 
     # -- closing -----------------------------------------------------------------------------
 

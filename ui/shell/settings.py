@@ -176,3 +176,8 @@ class Settings:
 
     def sync(self) -> None:
         self._s.sync()
+
+    @property
+    def location(self) -> str:
+        """Where the preferences are kept (a file; on Windows a registry key), for the About box."""
+        return self._s.fileName()

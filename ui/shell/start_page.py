@@ -40,6 +40,7 @@ class StartPage(QWidget):
     themeChosen = Signal(str)
     tintChosen = Signal(int)
     settingsRequested = Signal()
+    aboutRequested = Signal()
     restoreRequested = Signal()
     quitRequested = Signal()
 
@@ -160,7 +161,17 @@ class StartPage(QWidget):
         self.settings_button.setToolTip("Theme, keys, global keys, the compact strip and the "
                                         "coding scheme")
         self.settings_button.clicked.connect(self.settingsRequested.emit)
-        body.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.about_button = QPushButton("About…", column)
+        self.about_button.setAccessibleName("About Attune")
+        self.about_button.setToolTip("The version, where your data, settings and log are kept, "
+                                     "and the details to copy into a problem report")
+        self.about_button.clicked.connect(self.aboutRequested.emit)
+        more = QHBoxLayout()
+        more.setSpacing(12)
+        more.addWidget(self.settings_button)
+        more.addWidget(self.about_button)
+        more.addStretch(1)
+        body.addLayout(more)
         body.addStretch(2)
 
         centre = QWidget()
