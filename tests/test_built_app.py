@@ -114,7 +114,7 @@ def test_records_a_session_and_writes_a_pdf_without_the_network(app_dir, home, t
     trace = tmp_path / "cli.trace"
     done = run(traced([cli, "demo", "--client", CANARY], trace), home)
     assert done.returncode == 0, done.stderr
-    assert "Made demo session 1" in done.stdout
+    assert ": record 1." in done.stdout
     done = run([cli, "sessions"], home)
     assert CANARY in done.stdout and "ended" in done.stdout
     report = tmp_path / "report.pdf"
