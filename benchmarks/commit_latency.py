@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from companion.events import Kind
-from companion.store import Store, now_utc
+from attune_companion.events import Kind
+from attune_companion.store import Store, now_utc
 
 
 def measure(folder: Path, appends: int) -> list[float]:

@@ -25,10 +25,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from companion.history import history, refresh_digest, trends  # noqa: E402
-from companion.replay import Replay, rupture_timer  # noqa: E402
-from companion.scheme import default_scheme  # noqa: E402
-from companion.store import Store  # noqa: E402
+from attune_companion.history import history, refresh_digest, trends  # noqa: E402
+from attune_companion.replay import Replay, rupture_timer  # noqa: E402
+from attune_companion.scheme import default_scheme  # noqa: E402
+from attune_companion.store import Store  # noqa: E402
 
 CLIENTS, SESSIONS_PER_CLIENT, EVENTS_PER_SESSION = 50, 20, 200
 STATES = ("ventral", "sympathetic", "dorsal")

@@ -25,9 +25,9 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from companion.events import Kind  # noqa: E402
-from companion.scheme import default_scheme  # noqa: E402
-from companion.store import Store, now_utc  # noqa: E402
+from attune_companion.events import Kind  # noqa: E402
+from attune_companion.scheme import default_scheme  # noqa: E402
+from attune_companion.store import Store, now_utc  # noqa: E402
 from plot_scaling import SessionMaker, percentile  # noqa: E402
 
 EVENTS = 10_000
@@ -58,8 +58,8 @@ def stats(name: str, samples: list[float]) -> str:
 
 def main() -> None:
     app = QApplication.instance() or QApplication([])
-    from ui.supervision.playback_page import PlaybackPage
-    from ui.plot.plot_style import DARK
+    from attune_companion_ui.supervision.playback_page import PlaybackPage
+    from attune_companion_ui.plot.plot_style import DARK
 
     store = Store.memory()
     session_id = build(store)

@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from companion.events import Event, Kind  # noqa: E402
-from companion.fold import SessionState, fold  # noqa: E402
-from companion.scheme import default_scheme  # noqa: E402
-from ui.plot.session_plot import SessionPlot  # noqa: E402
+from attune_companion.events import Event, Kind  # noqa: E402
+from attune_companion.fold import SessionState, fold  # noqa: E402
+from attune_companion.scheme import default_scheme  # noqa: E402
+from attune_companion_ui.plot.session_plot import SessionPlot  # noqa: E402
 
 SIZES = (100, 1_000, 10_000, 100_000)
 APPENDED = 200

@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from history_scale import session_events  # noqa: E402
 
-from companion.research_views import VIEWS  # noqa: E402
-from companion.scheme import default_scheme  # noqa: E402
-from companion.store import Store  # noqa: E402
+from attune_companion.research_views import VIEWS  # noqa: E402
+from attune_companion.scheme import default_scheme  # noqa: E402
+from attune_companion.store import Store  # noqa: E402
 
 
 def build(store: Store, sessions: int, events: int, rng: random.Random) -> None:

@@ -202,7 +202,7 @@ def main() -> None:
     lines += ["", "## Each script's own output", ""] + sections
     text = "\n".join(lines) + "\n"
     sys.path.insert(0, str(ROOT))
-    from companion.paths import atomic_write
+    from attune_companion.paths import atomic_write
 
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, text.encode("utf-8"), mode=0o644)

@@ -31,14 +31,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from companion.clock import FakeClock  # noqa: E402
-from companion.fold import fold  # noqa: E402
-from companion.scheme import default_scheme  # noqa: E402
-from companion.store import Store  # noqa: E402
-from companion.summary import format_text, summarise  # noqa: E402
+from attune_companion.clock import FakeClock  # noqa: E402
+from attune_companion.fold import fold  # noqa: E402
+from attune_companion.scheme import default_scheme  # noqa: E402
+from attune_companion.store import Store  # noqa: E402
+from attune_companion.summary import format_text, summarise  # noqa: E402
 from tap_latency import tap_plan  # noqa: E402
-from ui.shell.main_window import MainWindow  # noqa: E402
-from ui.shell.settings import Settings  # noqa: E402
+from attune_companion_ui.shell.main_window import MainWindow  # noqa: E402
+from attune_companion_ui.shell.settings import Settings  # noqa: E402
 
 
 def rss_mb() -> float:

@@ -2,12 +2,12 @@
 
 Spawns a fresh Python process per run (offscreen) and measures from the moment it was spawned
 (passed in $ATTUNE_BENCH_SPAWNED) to the end of the first paint of the session plot. The app
-run is `attune` itself (ui.shell.launch then ui.shell.app.main) on its own copy of a database already in
+run is `attune` itself (attune_companion_ui.shell.launch then attune_companion_ui.shell.app.main) on its own copy of a database already in
 use (40 demo sessions of 5 clients), with fresh settings; it starts a session as soon as the
 app's first-frame work is done, so the live page with its plot is built and painted. The same run on a new, empty database (the first start after installing, which also
 creates the schema) is shown for information. The floor is the least a PySide6 + pyqtgraph
 window can do: one PlotWidget with 2 points. `attune` pauses the garbage collector while it
-loads (ui.shell.launch), which saves the floor's libraries time too, so the floor is also run that
+loads (attune_companion_ui.shell.launch), which saves the floor's libraries time too, so the floor is also run that
 way and the ratio to it shown: Attune's own cost, like for like. Runs are interleaved (app,
 first start, floor, paused floor, app, …) after one discarded warm-up of each (so all find the
 files in the disk cache); prints medians, the ratio app / floor (target ≤ 1.6) and the app's
@@ -67,15 +67,15 @@ def child_app(folder: Path) -> None:
     as soon as the app's own first-frame work is done."""
     import gc
 
-    gc.disable()  # as ui.shell.launch does before anything is loaded
+    gc.disable()  # as attune_companion_ui.shell.launch does before anything is loaded
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     sys.path.insert(0, str(ROOT))
-    from ui.shell import app as attune
-    from ui.shell.main_window import MainWindow
+    from attune_companion_ui.shell import app as attune
+    from attune_companion_ui.shell.main_window import MainWindow
 
-    qapp = QApplication(sys.argv[:1])  # ui.shell.app.main uses this one
+    qapp = QApplication(sys.argv[:1])  # attune_companion_ui.shell.app.main uses this one
 
     def start_session() -> None:
         [window] = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow)]
@@ -87,7 +87,7 @@ def child_app(folder: Path) -> None:
         window.controller.opened.connect(lambda _r: _report_after_first_paint(qapp, plot))
         window.controller.start("BENCH-1", None, None)
 
-    # Queued inside a first timer, so it runs after the one ui.shell.app.main queues.
+    # Queued inside a first timer, so it runs after the one attune_companion_ui.shell.app.main queues.
     QTimer.singleShot(0, lambda: QTimer.singleShot(0, start_session))
     attune.main(["--db", str(folder / "attune.db")])
 
@@ -117,9 +117,9 @@ def child_floor(paused: bool) -> None:
 def seed_database(path: Path) -> None:
     """A database in use: 40 ended demo sessions, 8 for each of 5 clients."""
     sys.path.insert(0, str(ROOT))
-    from companion.demo import make_demo_session
-    from companion.scheme import default_scheme
-    from companion.store import Store
+    from attune_companion.demo import make_demo_session
+    from attune_companion.scheme import default_scheme
+    from attune_companion.store import Store
 
     with Store.open(path) as store:
         for seed in range(40):

@@ -23,12 +23,12 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from companion.clock import FakeClock
-from companion.events import Event
-from companion.scheme import default_scheme
-from companion.store import Store
-from ui.shell.main_window import MainWindow
-from ui.shell.settings import Settings
+from attune_companion.clock import FakeClock
+from attune_companion.events import Event
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
+from attune_companion_ui.shell.main_window import MainWindow
+from attune_companion_ui.shell.settings import Settings
 
 
 def tap_plan(n: int) -> list[str]:

@@ -4,7 +4,7 @@ Taps arrive every 20 ms of wall-clock time from a precise timer (half by a pad b
 `click()`, half by key), while the event loop runs as it does in use, so paints coalesce
 between taps and the window's tick lands among them; session time is a FakeClock moved 20 ms
 per tap. The database is a real file (WAL, synchronous=FULL) and the collector is frozen after
-the window is up, as `ui.shell.app` does. Prints how long the minute took and how far it fell
+the window is up, as `attune_companion_ui.shell.app` does. Prints how long the minute took and how far it fell
 behind, how late taps were handled after they were due, how long the slowest taps took, the
 longest collection pause, and how often the plot painted, then `RESULT {json}` for
 benchmarks/run_all.py. Every tap is checked recorded, in order (the script fails otherwise);
@@ -32,13 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "ui"))
 
-from companion.clock import FakeClock  # noqa: E402
-from companion.scheme import default_scheme  # noqa: E402
-from companion.store import Store  # noqa: E402
+from attune_companion.clock import FakeClock  # noqa: E402
+from attune_companion.scheme import default_scheme  # noqa: E402
+from attune_companion.store import Store  # noqa: E402
 from test_stress import TAP_S, TICK_EVERY, expected, plan  # noqa: E402
-from ui.live.actions import key_sequence  # noqa: E402
-from ui.shell.main_window import MainWindow  # noqa: E402
-from ui.shell.settings import Settings  # noqa: E402
+from attune_companion_ui.live.actions import key_sequence  # noqa: E402
+from attune_companion_ui.shell.main_window import MainWindow  # noqa: E402
+from attune_companion_ui.shell.settings import Settings  # noqa: E402
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -74,7 +74,7 @@ def run(taps: int, folder: Path) -> dict[str, float]:
     counter = CountPaints()
     page.plot.findChild(QGraphicsView).viewport().installEventFilter(counter)
     gc.collect()
-    gc.freeze()  # as ui.shell.app does once its window is up
+    gc.freeze()  # as attune_companion_ui.shell.app does once its window is up
     pauses_ms: list[float] = []
     gc_began = 0.0
 

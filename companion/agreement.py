@@ -38,12 +38,12 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from companion.errors import AttuneError
-from companion.export import session_time
-from companion.fold import Episode, Interval, Pause, SessionState, fold
-from companion.layers import CLINICIAN, coder_state, coders
-from companion.scheme import session_scheme
-from companion.store import Store
+from attune_companion.errors import AttuneError
+from attune_companion.export import session_time
+from attune_companion.fold import Episode, Interval, Pause, SessionState, fold
+from attune_companion.layers import CLINICIAN, coder_state, coders
+from attune_companion.scheme import session_scheme
+from attune_companion.store import Store
 
 DEFAULT_UNIT_MS = 1000
 DEFAULT_TOLERANCE_MS = 30_000

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from companion.dbfile import copy_database
-from companion.errors import CorruptDatabase, DatabaseLocked, NewerDatabase, NotFound, StoreError
-from companion.lockfile import LockFile, LockHeld
-from companion.paths import atomic_write, backup_dir, ensure_private_dir, file_kind_problem
-from companion.schema import APPLICATION_ID
-from companion.store import Store, lock_path
+from attune_companion.dbfile import copy_database
+from attune_companion.errors import CorruptDatabase, DatabaseLocked, NewerDatabase, NotFound, StoreError
+from attune_companion.lockfile import LockFile, LockHeld
+from attune_companion.paths import atomic_write, backup_dir, ensure_private_dir, file_kind_problem
+from attune_companion.schema import APPLICATION_ID
+from attune_companion.store import Store, lock_path
 
 KEEP_NEWEST = 10
 KEEP_DAILY_DAYS = 30

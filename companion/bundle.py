@@ -3,17 +3,17 @@
 A bundle is one zip file holding JSON members: the manifest (format, versions, the session's
 metadata, each member's size and SHA-256), the full raw event log (undo and edit rows
 included), the session's coding-scheme snapshot, its summary, the supervision comments, its
-ratings, its coder layers (when it has any; see companion.layer_bundle) and, only when the
+ratings, its coder layers (when it has any; see attune_companion.layer_bundle) and, only when the
 user opts in, the reflection answers.
 
-Redaction is the default: the session is read through `companion.redaction.shared`, which
+Redaction is the default: the session is read through `attune_companion.redaction.shared`, which
 leaves out every piece of free text (note texts and texts corrections gave them, comment texts,
 typed author names, reflection answers) before anything is written; codes, times, labels and
 numbers stay.
 
 Importing trusts nothing it reads. `read_bundle` checks the whole file (zip structure, sizes,
 hashes, versions, JSON shapes, event kinds and times, dates from 2000 to a day after now,
-every text by the rule that let it in (`companion.text_rules`), the fold of the log, the
+every text by the rule that let it in (`attune_companion.text_rules`), the fold of the log, the
 scheme, the client code) without touching any database; `import_bundle` then writes
 everything in one transaction. A refusal is a `BundleError` saying why, and the database is
 left unchanged. Writing reads the bundle back the same way first, so Attune never hands on a
@@ -33,19 +33,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from companion import bundle_check as check
-from companion import layer_bundle
-from companion.errors import BundleError, UnusableInput
-from companion.events import Event
-from companion.fold import fold
-from companion.history import refresh_digest
-from companion.naming import record_name
-from companion.paths import check_output_path, read_user_file, write_output
-from companion.redaction import holds_free_text, shared, without_text
-from companion.schema import SCHEMA_VERSION
-from companion.scheme import session_scheme
-from companion.store import Store, now_utc
-from companion.summary import summarise
+from attune_companion import bundle_check as check
+from attune_companion import layer_bundle
+from attune_companion.errors import BundleError, UnusableInput
+from attune_companion.events import Event
+from attune_companion.fold import fold
+from attune_companion.history import refresh_digest
+from attune_companion.naming import record_name
+from attune_companion.paths import check_output_path, read_user_file, write_output
+from attune_companion.redaction import holds_free_text, shared, without_text
+from attune_companion.schema import SCHEMA_VERSION
+from attune_companion.scheme import session_scheme
+from attune_companion.store import Store, now_utc
+from attune_companion.summary import summarise
 
 FORMAT = "attune-bundle"
 FORMAT_VERSION = 1

@@ -11,13 +11,13 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from companion import clients
-from companion.comments import CommentError, check_placement, clean_author, clean_text
-from companion.errors import AttuneError, BundleError, SchemeError
-from companion.events import EDITABLE_FIELDS, TAP_KINDS, Event, Kind, effective_taps
-from companion.fold import InconsistentLog, fold
-from companion.scheme import Scheme, load_scheme_text
-from companion.text_rules import NOTE, REFLECTION, TextRule
+from attune_companion import clients
+from attune_companion.comments import CommentError, check_placement, clean_author, clean_text
+from attune_companion.errors import AttuneError, BundleError, SchemeError
+from attune_companion.events import EDITABLE_FIELDS, TAP_KINDS, Event, Kind, effective_taps
+from attune_companion.fold import InconsistentLog, fold
+from attune_companion.scheme import Scheme, load_scheme_text
+from attune_companion.text_rules import NOTE, REFLECTION, TextRule
 
 MAX_EVENTS, MAX_COMMENTS = 100_000, 5_000
 MAX_SESSION_MS = 31 * 24 * 3600 * 1000

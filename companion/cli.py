@@ -16,23 +16,23 @@ import sys
 from pathlib import Path
 from typing import Callable, NoReturn
 
-from companion import about, backup, clients
-from companion.bundle import import_bundle, write_bundle
-from companion.cli_args import file_output_arg, session_id_arg
-from companion.cli_research import add_research_commands
-from companion.cloud_folders import cloud_warning
-from companion.demo import make_demo_session
-from companion.errors import AttuneError, CorruptDatabase, NewerDatabase, TapHeld
-from companion.export import session_metadata
-from companion.fold import fold
-from companion.recorder import session_ended
-from companion.lockfile import LockFile, LockHeld
-from companion.naming import record_name
-from companion.paths import lock_path, resolve_db_path, user_path
-from companion.schema import APPLICATION_ID, SCHEMA_VERSION
-from companion.scheme import default_scheme, session_scheme
-from companion.store import SessionRow, Store
-from companion.summary import format_text, summarise
+from attune_companion import about, backup, clients
+from attune_companion.bundle import import_bundle, write_bundle
+from attune_companion.cli_args import file_output_arg, session_id_arg
+from attune_companion.cli_research import add_research_commands
+from attune_companion.cloud_folders import cloud_warning
+from attune_companion.demo import make_demo_session
+from attune_companion.errors import AttuneError, CorruptDatabase, NewerDatabase, TapHeld
+from attune_companion.export import session_metadata
+from attune_companion.fold import fold
+from attune_companion.recorder import session_ended
+from attune_companion.lockfile import LockFile, LockHeld
+from attune_companion.naming import record_name
+from attune_companion.paths import lock_path, resolve_db_path, user_path
+from attune_companion.schema import APPLICATION_ID, SCHEMA_VERSION
+from attune_companion.scheme import default_scheme, session_scheme
+from attune_companion.store import SessionRow, Store
+from attune_companion.summary import format_text, summarise
 
 PROG = "attune-cli"
 Extra = Callable[[argparse._SubParsersAction], None]

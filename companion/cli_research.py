@@ -1,7 +1,7 @@
 """attune-cli commands for research and supervision: exports (one session or several in one
 file) and agreement between two coders.
 
-Registered on the main parser by `companion.cli.build_parser`; kept here so the main command
+Registered on the main parser by `attune_companion.cli.build_parser`; kept here so the main command
 module stays small.
 """
 
@@ -13,18 +13,18 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from companion import clients
-from companion.cli_args import STDOUT, output_arg, session_id_arg
-from companion.agreement import (
+from attune_companion import clients
+from attune_companion.cli_args import STDOUT, output_arg, session_id_arg
+from attune_companion.agreement import (
     DEFAULT_TOLERANCE_MS, DEFAULT_UNIT_MS, AgreementError, format_text, session_agreement,
 )
-from companion.elan import session_eaf
-from companion.errors import DatabaseLocked
-from companion.export import ExportError, events_csv, session_json
-from companion.layers import CLINICIAN
-from companion.naming import record_name
-from companion.paths import user_path, write_output
-from companion.store import Store
+from attune_companion.elan import session_eaf
+from attune_companion.errors import DatabaseLocked
+from attune_companion.export import ExportError, events_csv, session_json
+from attune_companion.layers import CLINICIAN
+from attune_companion.naming import record_name
+from attune_companion.paths import user_path, write_output
+from attune_companion.store import Store
 
 EXPORTERS: dict[str, Callable[..., bytes]] = {"csv": events_csv, "json": session_json}
 FORMATS = (*EXPORTERS, "eaf")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from companion.errors import InvalidClientCode
+from attune_companion.errors import InvalidClientCode
 
 MAX_LEN = 32
 _ALLOWED = re.compile(r"^[\w .\-#]+$")

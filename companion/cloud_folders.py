@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from companion.paths import ENV_DB
+from attune_companion.paths import ENV_DB
 
 _FOLDERS = {
     "dropbox": "Dropbox",

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from companion.errors import AttuneError, NotFound
-from companion.fold import fold
-from companion.store import Store, now_utc
-from companion.text_rules import AUTHOR, COMMENT, TextRefused
+from attune_companion.errors import AttuneError, NotFound
+from attune_companion.fold import fold
+from attune_companion.store import Store, now_utc
+from attune_companion.text_rules import AUTHOR, COMMENT, TextRefused
 
 AUTHORS = ("clinician", "supervisor")
 """The author labels offered; a typed name is accepted too."""

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from companion.errors import TapRefused
-from companion.events import TAP_KINDS, Event, Kind, apply_changes, effective_taps
-from companion.fold import InconsistentLog, SessionState, fold
-from companion.history import refresh_digest
-from companion.naming import record_name
-from companion.scheme import Scheme, session_scheme
-from companion.store import Store
-from companion.text_rules import NOTE, TextRefused
+from attune_companion.errors import TapRefused
+from attune_companion.events import TAP_KINDS, Event, Kind, apply_changes, effective_taps
+from attune_companion.fold import InconsistentLog, SessionState, fold
+from attune_companion.history import refresh_digest
+from attune_companion.naming import record_name
+from attune_companion.scheme import Scheme, session_scheme
+from attune_companion.store import Store
+from attune_companion.text_rules import NOTE, TextRefused
 
 SWAPPABLE = {
     Kind.CLIENT: Kind.SELF,

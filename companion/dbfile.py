@@ -17,10 +17,10 @@ import os
 import sqlite3
 from pathlib import Path
 
-from companion.errors import CorruptDatabase, NewerDatabase, StoreError, StoreGone
-from companion.lockfile import LockFile, LockHeld
-from companion.paths import ensure_private_dir
-from companion.schema import APPLICATION_ID, SCHEMA_VERSION
+from attune_companion.errors import CorruptDatabase, NewerDatabase, StoreError, StoreGone
+from attune_companion.lockfile import LockFile, LockHeld
+from attune_companion.paths import ensure_private_dir
+from attune_companion.schema import APPLICATION_ID, SCHEMA_VERSION
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:

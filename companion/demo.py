@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from companion.clock import FakeClock
-from companion.recorder import Recorder
-from companion.scheme import Scheme
-from companion.store import Store
+from attune_companion.clock import FakeClock
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import Scheme
+from attune_companion.store import Store
 
 GENERIC_NOTES = (
     "Returned to last week's theme.",

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from companion.clock import format_duration
-from companion.events import Event, Kind
-from companion.export import value_label
-from companion.fold import Episode, SessionState
-from companion.scheme import Scheme
+from attune_companion.clock import format_duration
+from attune_companion.events import Event, Kind
+from attune_companion.export import value_label
+from attune_companion.fold import Episode, SessionState
+from attune_companion.scheme import Scheme
 
 NOTE_TEXT_CHARS = 40
 """A note's own words are shown up to this many characters, then cut with an ellipsis."""

@@ -23,15 +23,15 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from companion.comments import MediaLink, media_link
-from companion.events import Event, Kind, effective_taps
-from companion.export import _load
-from companion.redaction import without_text
-from companion.fold import fold
-from companion.layers import CLINICIAN, layer_events, layers
-from companion.scheme import Scheme
-from companion.store import Store, now_utc
-from companion.summary import UNTYPED, scheme_label
+from attune_companion.comments import MediaLink, media_link
+from attune_companion.events import Event, Kind, effective_taps
+from attune_companion.export import _load
+from attune_companion.redaction import without_text
+from attune_companion.fold import fold
+from attune_companion.layers import CLINICIAN, layer_events, layers
+from attune_companion.scheme import Scheme
+from attune_companion.store import Store, now_utc
+from attune_companion.summary import UNTYPED, scheme_label
 
 MARK_MS = 1000
 LINGUISTIC_TYPE = "attune"

@@ -6,9 +6,9 @@ JSON event have the same keys (`EVENT_KEYS`): the session and its client code, t
 seconds (`session_time_s`, a number a spreadsheet will not turn into a clock time) and as
 integer ms, booleans as true/false. pandas reads both without options: the CSV as one row per
 tap, the JSON (an object whose `sessions` list holds each session's metadata, summary and
-events) as one row per session. Redaction is the default: `companion.redaction.shared` leaves out
+events) as one row per session. Redaction is the default: `attune_companion.redaction.shared` leaves out
 everything typed and keeps the codes, times, labels and numbers. Write
-the bytes with `companion.paths.atomic_write`.
+the bytes with `attune_companion.paths.atomic_write`.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from companion.comments import Comment
-from companion.errors import AttuneError
-from companion.events import Event, Kind
-from companion.fold import SessionState, fold
-from companion.redaction import shared
-from companion.scheme import Scheme, session_scheme
-from companion.store import SessionRow, Store, now_utc
-from companion.summary import summarise
+from attune_companion.comments import Comment
+from attune_companion.errors import AttuneError
+from attune_companion.events import Event, Kind
+from attune_companion.fold import SessionState, fold
+from attune_companion.redaction import shared
+from attune_companion.scheme import Scheme, session_scheme
+from attune_companion.store import SessionRow, Store, now_utc
+from attune_companion.summary import summarise
 
 FORMAT = "attune-export"
 FORMAT_VERSION = 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from companion.events import Event, Kind, effective_taps
+from attune_companion.events import Event, Kind, effective_taps
 
 LANES = ("client", "self")
 LANE_OF = {Kind.CLIENT: "client", Kind.SELF: "self"}

@@ -21,15 +21,15 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from companion import clients
-from companion.errors import SchemeError
-from companion.events import Kind
-from companion.fold import InconsistentLog, fold
-from companion.naming import record_name
-from companion.ratings import ALLIANCE, srs_total
-from companion.scheme import Scheme, load_scheme_text
-from companion.store import Store
-from companion.summary import summarise
+from attune_companion import clients
+from attune_companion.errors import SchemeError
+from attune_companion.events import Kind
+from attune_companion.fold import InconsistentLog, fold
+from attune_companion.naming import record_name
+from attune_companion.ratings import ALLIANCE, srs_total
+from attune_companion.scheme import Scheme, load_scheme_text
+from attune_companion.store import Store
+from attune_companion.summary import summarise
 
 DIGEST_VERSION = 1
 """Raise when the figures below change meaning: every cached digest is then recomputed."""

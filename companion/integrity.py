@@ -24,8 +24,8 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from companion.errors import DamagedRecord
-from companion.records import event_from_row
+from attune_companion.errors import DamagedRecord
+from attune_companion.records import event_from_row
 
 CHECKED_COLUMNS: dict[str, tuple[str, ...]] = {
     "events": ("session_id", "kind", "offset_ms", "wall_utc", "value", "tags", "text",
@@ -251,7 +251,7 @@ def expected_schema(version: int) -> dict[tuple[str, str], str]:
     SQL with whitespace folded: what a database of that version holds and nothing more."""
     from sqlite_utils import Database
 
-    from companion.schema import STEPS, migrations
+    from attune_companion.schema import STEPS, migrations
 
     if version == 0:
         return {}

@@ -18,16 +18,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from companion import bundle_check as check
-from companion import clients
-from companion.errors import BundleError
-from companion.events import Event, Kind
-from companion.layers import (
+from attune_companion import bundle_check as check
+from attune_companion import clients
+from attune_companion.errors import BundleError
+from attune_companion.events import Event, Kind
+from attune_companion.layers import (
     MAX_CODER, Layer, LayerError, append_layer_event, clean_coder, create_layer, find_layer,
     layer_events, layers,
 )
-from companion.scheme import Scheme
-from companion.store import Store
+from attune_companion.scheme import Scheme
+from attune_companion.store import Store
 
 MEMBER = "layers.json"
 MAX_LAYERS = 50

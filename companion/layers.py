@@ -4,7 +4,7 @@ clinician a week later.
 A layer is its own append-only log (table `layer_events`, the same columns and rules as the
 clinician's `events`) under a coder label. It never touches the clinician's events: the
 clinician's own live log is the layer named `CLINICIAN`, read from `events`. A layer folds
-with the one `companion.fold.fold`, so it is read exactly as the live log is.
+with the one `attune_companion.fold.fold`, so it is read exactly as the live log is.
 
 Coding into a layer goes through `LayerRecorder`, which is the live `Recorder` with two
 differences only: its clock is the playback cursor (`CursorClock`), so a tap lands where the
@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from companion.clock import Clock, format_duration
-from companion.errors import AttuneError, NotFound, TapRefused
-from companion.events import EPISODE_KINDS, Event, Kind
-from companion.fold import SessionState, fold
-from companion.recorder import Change, Recorder, _iso, _reason
-from companion.scheme import session_scheme
-from companion.records import EVENT_COLUMNS, event_from_row
-from companion.store import Store, now_utc
+from attune_companion.clock import Clock, format_duration
+from attune_companion.errors import AttuneError, NotFound, TapRefused
+from attune_companion.events import EPISODE_KINDS, Event, Kind
+from attune_companion.fold import SessionState, fold
+from attune_companion.recorder import Change, Recorder, _iso, _reason
+from attune_companion.scheme import session_scheme
+from attune_companion.records import EVENT_COLUMNS, event_from_row
+from attune_companion.store import Store, now_utc
 
 CLINICIAN = "clinician"
 """The name of the clinician's own live log when it is compared with a layer."""

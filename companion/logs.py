@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from companion import about, paths
+from attune_companion import about, paths
 
 LOG_NAME = "attune.log"
 FAULT_NAME = "faults.log"

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from platformdirs.api import PlatformDirsABC
 
-from companion.errors import AttuneError, BadPath, StoreError, UnsafeOutput, UnusableInput
+from attune_companion.errors import AttuneError, BadPath, StoreError, UnsafeOutput, UnusableInput
 
 APP = "attune"
 ENV_DB = "ATTUNE_DB"

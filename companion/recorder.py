@@ -12,14 +12,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Iterable
 
-from companion.clock import Clock, SessionClock, local_zone_name
-from companion.errors import AttuneError, StoreError, StoreGone, TapHeld, TapRefused
-from companion.events import EPISODE_KINDS, Event, Kind, effective_taps, last_undoable
-from companion.fold import SessionState, fold
-from companion.naming import record_name
-from companion.scheme import Scheme, session_scheme
-from companion.store import SessionRow, Store
-from companion.text_rules import NOTE, TextRefused
+from attune_companion.clock import Clock, SessionClock, local_zone_name
+from attune_companion.errors import AttuneError, StoreError, StoreGone, TapHeld, TapRefused
+from attune_companion.events import EPISODE_KINDS, Event, Kind, effective_taps, last_undoable
+from attune_companion.fold import SessionState, fold
+from attune_companion.naming import record_name
+from attune_companion.scheme import Scheme, session_scheme
+from attune_companion.store import SessionRow, Store
+from attune_companion.text_rules import NOTE, TextRefused
 
 MAX_BACKDATE_S = 600
 _HELD_ID_BASE = 10**15
@@ -367,14 +367,14 @@ def session_ended(store: Store, session_id: int) -> str | None:
     """What every end of a session does, however it ended (ended live, its held end saved
     later, or closed after a crash): write its figures for the history list, fold the log
     into the database file (`Store.checkpoint`, so the file alone is complete) and make a
-    checked backup (`companion.backup`). Returns why the backup could not be made (the
+    checked backup (`attune_companion.backup`). Returns why the backup could not be made (the
     session itself is saved), or None.
 
     Imported here, not at the top: history brings in the summary, which recording a
     session does not need until it ends (a few ms of every start).
     """
-    from companion.backup import make_backup
-    from companion.history import refresh_digest
+    from attune_companion.backup import make_backup
+    from attune_companion.history import refresh_digest
 
     refresh_digest(store, session_id)
     if store.path is None or store.conn.in_transaction:

@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from companion.events import Event, Kind
-from companion.naming import record_name, session_name
+from attune_companion.events import Event, Kind
+from attune_companion.naming import record_name, session_name
 
 STATUSES = ("live", "ended", "interrupted")
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from companion.comments import AUTHORS, Comment, comments
-from companion.events import Event, effective_taps
-from companion.store import Store
+from attune_companion.comments import AUTHORS, Comment, comments
+from attune_companion.events import Event, effective_taps
+from attune_companion.store import Store
 
 OTHER_AUTHOR = "other"
 """What a typed author name becomes in a redacted copy (it may name a person)."""

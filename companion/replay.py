@@ -18,9 +18,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, fields
 from typing import Any
 
-from companion.events import Event, effective_taps
-from companion.fold import SessionState
-from companion.scheme import Scheme
+from attune_companion.events import Event, effective_taps
+from attune_companion.fold import SessionState
+from attune_companion.scheme import Scheme
 
 CHECKPOINT_EVERY = 128
 

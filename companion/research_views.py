@@ -2,7 +2,7 @@
 so that nobody has to rebuild Attune's rules by hand. Schema step m004 creates them.
 
 Every view is plain SQL over the tables and gives the figures the core computes (the fold and
-`companion.summary`), exactly: tests compare them on demo and generated sessions. Times are
+`attune_companion.summary`), exactly: tests compare them on demo and generated sessions. Times are
 integer milliseconds of session time. Each session is read on the clinician's timeline: its
 end (the end tap, or while live its latest event) and its breaks are the clinician's, and a
 coder layer is read on that same timeline (a layer is coded in playback of the session).
@@ -21,7 +21,7 @@ coder layer is read on that same timeline (a layer is coded in playback of the s
   it leaves out (per-state times, strategies, notes by kind) is in the views above or in
   `attune-cli summary ID --json`.
 
-The SQL here and in companion.view_sql is part of a shipped migration step: never edit it.
+The SQL here and in attune_companion.view_sql is part of a shipped migration step: never edit it.
 A change is a new step that drops the views and creates new ones. The views need SQLite 3.25
 or newer (window functions), as any tool opening the database then does.
 """
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from companion.view_sql import BASE, EFFECTIVE_TAPS, EPISODES, INTERVALS
+from attune_companion.view_sql import BASE, EFFECTIVE_TAPS, EPISODES, INTERVALS
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -85,7 +85,7 @@ FROM episodes
 
 _SESSION_SUMMARY = f"""
 CREATE VIEW session_summary AS
--- One row per session with the clinician's summary figures (companion.summary defines them).
+-- One row per session with the clinician's summary figures (attune_companion.summary defines them).
 -- Durations in ms; shares from 0 to 1 (NULL when there is nothing to divide by). ventral is
 -- the top plain state of the session's scheme. Coder layers are counted, not summarised
 -- (see rupture_episodes and state_times for them).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from companion.research_views import m005_research_views
+from attune_companion.research_views import m005_research_views
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -92,7 +92,7 @@ def m002_supervision(db: Database) -> None:
     recording on this computer (the file itself is never copied in). `imports` remembers which
     bundles were imported, so one is not imported twice. `session_digests` is a cache, not
     data: figures derived from a session's log, valid only while `last_event_id` equals the
-    session's newest event id (companion.history checks this on every read and recomputes).
+    session's newest event id (attune_companion.history checks this on every read and recomputes).
     """
     db.executescript(
         """
@@ -126,10 +126,10 @@ def m002_supervision(db: Database) -> None:
 
 
 def m003_checksums(db: Database) -> None:
-    """A checksum on every event, session and client row (see companion.integrity), computed
+    """A checksum on every event, session and client row (see attune_companion.integrity), computed
     here for the rows written before. The events' append-only trigger is lifted for this one
     update and put back as it was."""
-    from companion.integrity import CHECKED_COLUMNS, raw_rows, row_checksum
+    from attune_companion.integrity import CHECKED_COLUMNS, raw_rows, row_checksum
 
     conn = db.conn
     for table in CHECKED_COLUMNS:

@@ -14,9 +14,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from companion.errors import SchemeError, UnusableInput
-from companion.naming import record_name
-from companion.paths import read_user_file
+from attune_companion.errors import SchemeError, UnusableInput
+from attune_companion.naming import record_name
+from attune_companion.paths import read_user_file
 
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -371,7 +371,7 @@ def session_scheme(scheme_json: str, session_id: int) -> Scheme:
 
 def default_scheme() -> Scheme:
     """The scheme shipped in resources/."""
-    text = resources.files("resources").joinpath("scheme.json").read_text(encoding="utf-8")
+    text = resources.files("attune_companion_resources").joinpath("scheme.json").read_text(encoding="utf-8")
     return load_scheme_text(text, "resources/scheme.json")
 
 

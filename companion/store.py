@@ -4,9 +4,9 @@ Opening checks the file before anything is written (a corrupt or foreign file is
 left untouched), takes a lock so a second running Attune is told so instead of interleaving
 writes, applies schema migrations and refuses a database from a newer Attune. Events are
 append-only: triggers in the database refuse UPDATE and DELETE on them. Events, sessions and
-clients carry checksums (companion.integrity); a row that does not read as written raises
+clients carry checksums (attune_companion.integrity); a row that does not read as written raises
 DamagedRecord. Every write first checks that the file is still the one at the path
-(companion.dbfile): a folder deleted or moved mid-session is written anew, nothing lost.
+(attune_companion.dbfile): a folder deleted or moved mid-session is written anew, nothing lost.
 
 The connection runs in SQLite's own autocommit mode (`isolation_level=None`): a statement
 outside an explicit transaction is durable when `execute` returns. The store's own queries go
@@ -26,24 +26,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from companion import clients
-from companion.dbfile import (
+from attune_companion import clients
+from attune_companion.dbfile import (
     check_existing,
     check_version,
     connect,
     file_identity,
     recreate_at,
 )
-from companion.errors import DamagedRecord, DatabaseLocked, NotFound, StoreError
-from companion.events import Event, Kind
-from companion.integrity import damaged_record, resigned, row_checksum
-from companion.integrity import verify as verify_database
-from companion.lockfile import LockFile, LockHeld
-from companion.naming import record_name
-from companion.paths import ensure_private_dir, file_kind_problem, lock_path, set_mode
-from companion.records import EVENT_COLUMNS, STATUSES, SessionRow, event_from_row
-from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
-from companion.text_rules import REFLECTION
+from attune_companion.errors import DamagedRecord, DatabaseLocked, NotFound, StoreError
+from attune_companion.events import Event, Kind
+from attune_companion.integrity import damaged_record, resigned, row_checksum
+from attune_companion.integrity import verify as verify_database
+from attune_companion.lockfile import LockFile, LockHeld
+from attune_companion.naming import record_name
+from attune_companion.paths import ensure_private_dir, file_kind_problem, lock_path, set_mode
+from attune_companion.records import EVENT_COLUMNS, STATUSES, SessionRow, event_from_row
+from attune_companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+from attune_companion.text_rules import REFLECTION
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -151,7 +151,7 @@ class Store:
 
     def moved(self) -> bool:
         """Whether the file at `path` is no longer the one open here: its folder was deleted
-        or moved while Attune ran (see companion.dbfile). A stat, a few microseconds."""
+        or moved while Attune ran (see attune_companion.dbfile). A stat, a few microseconds."""
         if self._file is None or self.path is None:
             return False
         return file_identity(self.path) != self._file
@@ -443,7 +443,7 @@ class Store:
     # -- health ----------------------------------------------------------------------------
 
     def verify(self) -> list[str]:
-        """Every problem `companion.integrity.verify` finds ([] when healthy): reads the
+        """Every problem `attune_companion.integrity.verify` finds ([] when healthy): reads the
         whole database, so it is for `attune-cli verify` and restores, never start-up."""
         return verify_database(self.conn)
 

@@ -64,9 +64,9 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from companion.clock import format_duration
-from companion.fold import LANES, Episode, Interval, SessionState
-from companion.scheme import Scheme
+from attune_companion.clock import format_duration
+from attune_companion.fold import LANES, Episode, Interval, SessionState
+from attune_companion.scheme import Scheme
 
 UNTYPED = "untyped"
 _PAUSE, _END = 2, 3  # kinds of change point in the sweep, after the lanes' 0 and 1

@@ -1,4 +1,4 @@
-"""The SQL the research views are made of (see companion.research_views): the effective
+"""The SQL the research views are made of (see attune_companion.research_views): the effective
 taps, and the steps every derived view starts from (each view holds them whole, since a view
 is read on its own; they are written once, here).
 

@@ -16,13 +16,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from companion.clock import FakeClock  # noqa: E402
-from companion.comments import add_comment  # noqa: E402
-from companion.demo import make_demo_session  # noqa: E402
-from companion.scheme import default_scheme  # noqa: E402
-from companion.store import Store  # noqa: E402
-from ui.shell.main_window import MainWindow  # noqa: E402
-from ui.shell.settings import Settings  # noqa: E402
+from attune_companion.clock import FakeClock  # noqa: E402
+from attune_companion.comments import add_comment  # noqa: E402
+from attune_companion.demo import make_demo_session  # noqa: E402
+from attune_companion.scheme import default_scheme  # noqa: E402
+from attune_companion.store import Store  # noqa: E402
+from attune_companion_ui.shell.main_window import MainWindow  # noqa: E402
+from attune_companion_ui.shell.settings import Settings  # noqa: E402
 
 OUT = Path(__file__).with_name("img")
 

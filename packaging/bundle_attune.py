@@ -2,6 +2,6 @@
 
 import sys
 
-from ui.shell.launch import main
+from attune_companion_ui.shell.launch import main
 
 sys.exit(main())

@@ -2,6 +2,6 @@
 
 import sys
 
-from ui.shell.cli_main import main
+from attune_companion_ui.shell.cli_main import main
 
 sys.exit(main())

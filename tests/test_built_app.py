@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from companion import about
+from attune_companion import about
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILT = Path(os.environ.get("ATTUNE_BUNDLE", ROOT / "dist" / "attune"))

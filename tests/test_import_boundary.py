@@ -45,7 +45,7 @@ def test_companion_imports_no_qt_pyqtgraph_or_ui():
 def test_the_check_reports_a_core_that_imports_qt(tmp_path):
     shutil.copy(REPO / "pyproject.toml", tmp_path)
     _ui_rooms(tmp_path)
-    core = tmp_path / "companion"
+    core = tmp_path / "attune_companion"
     (core / "live").mkdir(parents=True)
     (core / "__init__.py").write_text("")
     (core / "clock.py").write_text("import time\nimport numpy\n")
@@ -54,7 +54,7 @@ def test_the_check_reports_a_core_that_imports_qt(tmp_path):
         "from PySide6.QtCore import QObject\n"
         "import pyqtgraph as pg\n"
         "import shiboken6\n"
-        "from ui import tap_pad\n"
+        "from attune_companion_ui import tap_pad\n"
     )
 
     result = lint_imports(tmp_path)
@@ -62,27 +62,27 @@ def test_the_check_reports_a_core_that_imports_qt(tmp_path):
     out = result.stdout
     assert result.returncode != 0, out
     assert "1 kept, 1 broken" in out, out + result.stderr
-    for forbidden in ("PySide6", "pyqtgraph", "shiboken6", "ui"):
-        assert f"companion.live.plot -> {forbidden}" in out, out
-    assert "companion.clock" not in out, out
+    for forbidden in ("PySide6", "pyqtgraph", "shiboken6", "attune_companion_ui"):
+        assert f"attune_companion.live.plot -> {forbidden}" in out, out
+    assert "attune_companion.clock" not in out, out
 
 
 def test_the_check_reports_a_plot_room_that_imports_another_room(tmp_path):
     shutil.copy(REPO / "pyproject.toml", tmp_path)
-    (tmp_path / "companion").mkdir()
-    (tmp_path / "companion" / "__init__.py").write_text("")
+    (tmp_path / "attune_companion").mkdir()
+    (tmp_path / "attune_companion" / "__init__.py").write_text("")
     _ui_rooms(tmp_path)
-    (tmp_path / "ui" / "plot" / "session_plot.py").write_text("from ui.live import tap_pad\n")
-    (tmp_path / "ui" / "live" / "tap_pad.py").write_text("from ui.plot import session_plot\n")
+    (tmp_path / "attune_companion_ui" / "plot" / "session_plot.py").write_text("from attune_companion_ui.live import tap_pad\n")
+    (tmp_path / "attune_companion_ui" / "live" / "tap_pad.py").write_text("from attune_companion_ui.plot import session_plot\n")
 
     out = lint_imports(tmp_path).stdout
 
     assert "1 kept, 1 broken" in out, out
-    assert "ui.plot.session_plot -> ui.live.tap_pad" in out, out
+    assert "attune_companion_ui.plot.session_plot -> attune_companion_ui.live.tap_pad" in out, out
 
 
 def _ui_rooms(root: Path) -> None:
-    """An empty ui package with the rooms the contracts name."""
+    """An empty ui package (under its installed name) with the rooms the contracts name."""
     for room in ("", "shell", "live", "review", "supervision", "plot", "widgets"):
-        (root / "ui" / room).mkdir(parents=True, exist_ok=True)
-        (root / "ui" / room / "__init__.py").write_text("")
+        (root / "attune_companion_ui" / room).mkdir(parents=True, exist_ok=True)
+        (root / "attune_companion_ui" / room / "__init__.py").write_text("")

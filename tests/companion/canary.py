@@ -3,12 +3,12 @@ redaction tests of every writer (exports and bundle here, the report in tests/ui
 
 from __future__ import annotations
 
-from companion import corrections
-from companion.clock import FakeClock
-from companion.comments import add_comment
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion import corrections
+from attune_companion.clock import FakeClock
+from attune_companion.comments import add_comment
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 PREFIX = "QCNRY"
 FIELDS = ("note", "corrected", "retyped", "comment", "author", "reflection")

@@ -5,10 +5,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from companion.clock import FakeClock
-from companion.recorder import Recorder
-from companion.scheme import Scheme, default_scheme
-from companion.store import Store
+from attune_companion.clock import FakeClock
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import Scheme, default_scheme
+from attune_companion.store import Store
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ import sys
 from collections.abc import Callable
 from itertools import cycle
 
-from companion.clock import SystemClock
-from companion.recorder import Change, Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion.clock import SystemClock
+from attune_companion.recorder import Change, Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 
 def main(db_path: str) -> None:

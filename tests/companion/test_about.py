@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from companion import about
+from attune_companion import about
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]

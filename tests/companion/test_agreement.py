@@ -8,12 +8,12 @@ import json
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from companion.agreement import AgreementError, compare, headline, session_agreement
-from companion.clock import FakeClock
-from companion.demo import make_demo_session
-from companion.events import Event, Kind
-from companion.fold import Pause, SessionState, fold
-from companion.layers import CLINICIAN, CursorClock, LayerRecorder
+from attune_companion.agreement import AgreementError, compare, headline, session_agreement
+from attune_companion.clock import FakeClock
+from attune_companion.demo import make_demo_session
+from attune_companion.events import Event, Kind
+from attune_companion.fold import Pause, SessionState, fold
+from attune_companion.layers import CLINICIAN, CursorClock, LayerRecorder
 
 MIN = 60_000
 
@@ -164,8 +164,8 @@ def test_a_stored_session_against_a_coded_layer(fresh_store, scheme):
 
 
 def test_the_command_line_prints_the_same_figures(tmp_path, scheme, capsys):
-    from companion.cli import main
-    from companion.store import Store
+    from attune_companion.cli import main
+    from attune_companion.store import Store
 
     path = tmp_path / "attune.db"
     with Store.open(path) as store:

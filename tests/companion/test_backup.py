@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from companion import backup
-from companion.clock import FakeClock
-from companion.errors import CorruptDatabase, DatabaseLocked, StoreError
-from companion.recorder import Recorder
-from companion.schema import SCHEMA_VERSION
-from companion.scheme import default_scheme
-from companion.store import Store
-from companion.paths import POSIX_MODES  # Windows has no file modes (see paths)
+from attune_companion import backup
+from attune_companion.clock import FakeClock
+from attune_companion.errors import CorruptDatabase, DatabaseLocked, StoreError
+from attune_companion.recorder import Recorder
+from attune_companion.schema import SCHEMA_VERSION
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
+from attune_companion.paths import POSIX_MODES  # Windows has no file modes (see paths)
 
 
 @pytest.fixture

@@ -16,18 +16,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion import corrections
-from companion.bundle import BundleError, import_bundle, read_bundle, write_bundle
-from companion.clock import FakeClock
-from companion.comments import add_comment, comments
-from companion.events import Kind, effective_taps
-from companion.fold import fold
-from companion.history import history
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
-from companion.summary import summarise
-from companion.paths import POSIX_MODES  # Windows has no file modes (see paths)
+from attune_companion import corrections
+from attune_companion.bundle import BundleError, import_bundle, read_bundle, write_bundle
+from attune_companion.clock import FakeClock
+from attune_companion.comments import add_comment, comments
+from attune_companion.events import Kind, effective_taps
+from attune_companion.fold import fold
+from attune_companion.history import history
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
+from attune_companion.summary import summarise
+from attune_companion.paths import POSIX_MODES  # Windows has no file modes (see paths)
 
 SENTINEL = "ZQX-sentinel-7731"
 SCHEME = default_scheme()

@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from companion import backup
-from companion.clock import FakeClock
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion import backup
+from attune_companion.clock import FakeClock
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

@@ -16,16 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from companion.cli import main
-from companion.clock import FakeClock
-from companion.demo import GENERIC_NOTES, make_demo_session
-from companion.events import Kind
-from companion.fold import SessionState, fold
-from companion.recorder import Recorder
-from companion.scheme import default_scheme, session_scheme
-from companion.store import Store
-from companion.summary import summarise
-from companion.paths import POSIX_MODES  # Windows has no file modes (see paths)
+from attune_companion.cli import main
+from attune_companion.clock import FakeClock
+from attune_companion.demo import GENERIC_NOTES, make_demo_session
+from attune_companion.events import Kind
+from attune_companion.fold import SessionState, fold
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme, session_scheme
+from attune_companion.store import Store
+from attune_companion.summary import summarise
+from attune_companion.paths import POSIX_MODES  # Windows has no file modes (see paths)
 
 SENTINEL = "SENTINEL-cli-note-5b7e"
 COMMANDS = ("sessions", "summary", "export", "verify", "demo")
@@ -72,7 +72,7 @@ def test_version_names_the_program_the_version_and_the_distribution(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """What a clinician is asked for in a problem report; it needs no database."""
-    from companion import about
+    from attune_companion import about
 
     assert main(["--version"]) == 0
     assert capsys.readouterr().out == f"attune-cli {about.version()} (attune-companion)\n"
@@ -365,7 +365,7 @@ def test_demo_session_is_realistic_and_repeatable(seed: int) -> None:
 
 
 def test_backups_lists_and_restore_puts_one_back(tmp_path, capsys):
-    from companion import backup as backups_module
+    from attune_companion import backup as backups_module
 
     db = tmp_path / "attune.db"
     assert main(["--db", str(db), "demo"]) == 0

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from companion import store as store_module
-from companion.cli import main
-from companion.demo import make_demo_session
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion import store as store_module
+from attune_companion.cli import main
+from attune_companion.demo import make_demo_session
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 HUGE = "99999999999999999999999999"
@@ -50,7 +50,7 @@ def one_line(err: str) -> bool:
 def cli(*argv: str, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess[str]:
     """attune-cli in its own process (for what could hang, or needs a real pipe)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "companion.cli", *argv], env=env,
+    return subprocess.run([sys.executable, "-m", "attune_companion.cli", *argv], env=env,
                           capture_output=True, text=True, timeout=timeout, **kwargs)
 
 
@@ -165,8 +165,8 @@ def test_a_pipe_as_the_coding_scheme_file_is_refused_without_hanging(tmp_path):
     pipe = tmp_path / "scheme.json"
     os.mkfifo(pipe)
     code = ("from pathlib import Path\n"
-            "from companion.errors import SchemeError\n"
-            "from companion.scheme import load_scheme\n"
+            "from attune_companion.errors import SchemeError\n"
+            "from attune_companion.scheme import load_scheme\n"
             "try:\n"
             f"    load_scheme(Path({str(pipe)!r}))\n"
             "except SchemeError as e:\n"
@@ -209,7 +209,7 @@ def test_output_cut_off_by_its_reader_ends_quietly(db):
     """`attune-cli sessions | head`: no 'Broken pipe' message, the status of SIGPIPE."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "companion.cli", "export", "1", "--format", "csv", "-o", "-"],
+        [sys.executable, "-m", "attune_companion.cli", "export", "1", "--format", "csv", "-o", "-"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     proc.stdout.close()  # the reader is gone before anything is written
@@ -222,7 +222,7 @@ def test_a_closed_standard_output_is_one_line_not_a_traceback(db):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for argv, code in ((["sessions"], 0), (["export", "1", "--format", "csv", "-o", "-"], 1)):
         done = subprocess.run(
-            ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "companion.cli", *argv],
+            ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "attune_companion.cli", *argv],
             env=env, stderr=subprocess.PIPE, text=True, timeout=60,
         )
         assert done.returncode == code and "Traceback" not in done.stderr, done.stderr

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from companion import backup
-from companion.cli import main
-from companion.clock import FakeClock
-from companion.recorder import Recorder
-from companion.schema import APPLICATION_ID
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion import backup
+from attune_companion.cli import main
+from attune_companion.clock import FakeClock
+from attune_companion.recorder import Recorder
+from attune_companion.schema import APPLICATION_ID
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 
 def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from companion.clients import MAX_LEN, match_key, name_warning, normalise
-from companion.errors import InvalidClientCode
+from attune_companion.clients import MAX_LEN, match_key, name_warning, normalise
+from attune_companion.errors import InvalidClientCode
 
 
 @pytest.mark.parametrize(
@@ -44,10 +44,10 @@ def test_a_fullwidth_code_is_the_same_client_as_the_one_typed_plainly():
 
 
 def test_a_fullwidth_code_starts_a_session_of_the_existing_client():
-    from companion.clock import FakeClock
-    from companion.recorder import Recorder
-    from companion.scheme import default_scheme
-    from companion.store import Store
+    from attune_companion.clock import FakeClock
+    from attune_companion.recorder import Recorder
+    from attune_companion.scheme import default_scheme
+    from attune_companion.store import Store
 
     store = Store.memory()
     for code in ("K-07", "Ｋ-07"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from companion.cloud_folders import cloud_service, cloud_warning
+from attune_companion.cloud_folders import cloud_service, cloud_warning
 
 HOME = {"HOME": "/home/sam"}
 

@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 from sqlite_utils import Database
 
-from companion.clock import FakeClock
-from companion.comments import (
+from attune_companion.clock import FakeClock
+from attune_companion.comments import (
     CommentError,
     add_comment,
     clear_media_link,
@@ -19,12 +19,12 @@ from companion.comments import (
     media_link,
     set_media_link,
 )
-from companion.errors import NotFound
-from companion.fold import fold
-from companion.recorder import Recorder
-from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion.errors import NotFound
+from attune_companion.fold import fold
+from attune_companion.recorder import Recorder
+from attune_companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 SECRET = "a private remark 4471"
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from companion import corrections
-from companion.clock import FakeClock
-from companion.errors import TapRefused
-from companion.events import Kind
-from companion.fold import fold
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion import corrections
+from attune_companion.clock import FakeClock
+from attune_companion.errors import TapRefused
+from attune_companion.events import Kind
+from attune_companion.fold import fold
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@ and a repair found without scanning every rupture of a long session."""
 
 from __future__ import annotations
 
-from companion.describe import describe_tap, repaired_by
-from companion.events import Event, Kind
-from companion.fold import fold
-from companion.scheme import default_scheme
+from attune_companion.describe import describe_tap, repaired_by
+from attune_companion.events import Event, Kind
+from attune_companion.fold import fold
+from attune_companion.scheme import default_scheme
 
 SCHEME = default_scheme()
 S = 1000

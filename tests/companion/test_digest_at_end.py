@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from companion import corrections, history as history_module
-from companion.bundle import import_bundle, write_bundle
-from companion.clock import FakeClock
-from companion.events import Kind
-from companion.history import history
-from companion.recorder import Recorder
-from companion.scheme import Scheme
-from companion.store import Store
+from attune_companion import corrections, history as history_module
+from attune_companion.bundle import import_bundle, write_bundle
+from attune_companion.clock import FakeClock
+from attune_companion.events import Kind
+from attune_companion.history import history
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import Scheme
+from attune_companion.store import Store
 
 
 def digest_event_id(store: Store, session_id: int) -> int | None:

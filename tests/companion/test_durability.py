@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from companion.recorder import Recorder
-from companion.store import Store
+from attune_companion.recorder import Recorder
+from attune_companion.store import Store
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

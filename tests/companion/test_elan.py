@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from companion.cli import main
-from companion.clock import FakeClock
-from companion.comments import set_media_link
-from companion.corrections import retag
-from companion.demo import make_demo_session
-from companion.elan import MARK_MS, session_eaf
-from companion.events import Kind, effective_taps
-from companion.fold import fold
-from companion.layers import CursorClock, LayerRecorder, coder_state
-from companion.recorder import Recorder
-from companion.scheme import Scheme
-from companion.store import Store
+from attune_companion.cli import main
+from attune_companion.clock import FakeClock
+from attune_companion.comments import set_media_link
+from attune_companion.corrections import retag
+from attune_companion.demo import make_demo_session
+from attune_companion.elan import MARK_MS, session_eaf
+from attune_companion.events import Kind, effective_taps
+from attune_companion.fold import fold
+from attune_companion.layers import CursorClock, LayerRecorder, coder_state
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import Scheme
+from attune_companion.store import Store
 
 pympi = pytest.importorskip("pympi")
 

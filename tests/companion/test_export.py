@@ -10,17 +10,17 @@ from dataclasses import dataclass
 
 import pytest
 
-from companion.clock import FakeClock
-from companion.corrections import retag
-from companion.demo import make_demo_session
-from companion.errors import NotFound
-from companion.events import Kind, effective_taps
-from companion.export import EVENT_KEYS, ExportError, events_csv, session_json, session_time
-from companion.fold import fold
-from companion.recorder import Recorder
-from companion.scheme import Scheme
-from companion.store import Store
-from companion.summary import summarise
+from attune_companion.clock import FakeClock
+from attune_companion.corrections import retag
+from attune_companion.demo import make_demo_session
+from attune_companion.errors import NotFound
+from attune_companion.events import Kind, effective_taps
+from attune_companion.export import EVENT_KEYS, ExportError, events_csv, session_json, session_time
+from attune_companion.fold import fold
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import Scheme
+from attune_companion.store import Store
+from attune_companion.summary import summarise
 
 SENTINEL = "SENTINEL-note-7f3a"
 REFLECTION = "SENTINEL-reflection-91c2"
@@ -156,11 +156,11 @@ def test_session_time_counts_minutes_past_the_hour() -> None:
 
 
 def test_json_export_lists_supervision_comments_with_their_text_only_when_asked():
-    from companion.comments import add_comment
-    from companion.clock import FakeClock
-    from companion.recorder import Recorder
-    from companion.scheme import default_scheme
-    from companion.store import Store
+    from attune_companion.comments import add_comment
+    from attune_companion.clock import FakeClock
+    from attune_companion.recorder import Recorder
+    from attune_companion.scheme import default_scheme
+    from attune_companion.store import Store
 
     store = Store.memory()
     clock = FakeClock()

@@ -1,5 +1,5 @@
 """Killing Attune while it writes an export leaves the old file or the new one, never a
-truncated one (companion.paths.atomic_write: temporary file, fsync, rename)."""
+truncated one (attune_companion.paths.atomic_write: temporary file, fsync, rename)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import subprocess
 import sys
 import time
 
-from companion.paths import POSIX_MODES  # Windows has no file modes (see paths)
+from attune_companion.paths import POSIX_MODES  # Windows has no file modes (see paths)
 
 WRITER = """
 import hashlib, json, sys
 from pathlib import Path
-from companion.paths import atomic_write
+from attune_companion.paths import atomic_write
 out = Path(sys.argv[1])
 n = 0
 while True:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from companion.events import Event, Kind, effective_taps, last_undoable
-from companion.fold import Interval, InconsistentLog, NoteMark, Pause, SessionState, fold
+from attune_companion.events import Event, Kind, effective_taps, last_undoable
+from attune_companion.fold import Interval, InconsistentLog, NoteMark, Pause, SessionState, fold
 
 
 def log(*rows: tuple) -> list[Event]:

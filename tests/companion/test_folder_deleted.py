@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from companion import backup
-from companion.clock import FakeClock
-from companion.comments import add_comment, comments
-from companion.errors import TapHeld
-from companion.events import Kind
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion import backup
+from attune_companion.clock import FakeClock
+from attune_companion.comments import add_comment, comments
+from attune_companion.errors import TapHeld
+from attune_companion.events import Kind
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ import sqlite3
 
 import pytest
 
-from companion.clock import FakeClock
-from companion.errors import TapHeld
-from companion.events import Kind
-from companion.fold import fold
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion.clock import FakeClock
+from attune_companion.errors import TapHeld
+from attune_companion.events import Kind
+from attune_companion.fold import fold
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 
 @pytest.fixture

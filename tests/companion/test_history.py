@@ -8,15 +8,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from companion import corrections
-from companion.clock import FakeClock
-from companion.events import Kind
-from companion.fold import fold
-from companion.history import history, trends
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
-from companion.summary import summarise
+from attune_companion import corrections
+from attune_companion.clock import FakeClock
+from attune_companion.events import Kind
+from attune_companion.fold import fold
+from attune_companion.history import history, trends
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
+from attune_companion.summary import summarise
 
 SCHEME = default_scheme()
 

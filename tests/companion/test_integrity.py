@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from companion import corrections
-from companion.cli import main
-from companion.comments import add_comment, comments
-from companion.clock import FakeClock
-from companion.errors import DamagedRecord
-from companion.events import Kind
-from companion.history import history
-from companion.integrity import CHECKED_COLUMNS, row_checksum
-from companion.recorder import Recorder
-from companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion import corrections
+from attune_companion.cli import main
+from attune_companion.comments import add_comment, comments
+from attune_companion.clock import FakeClock
+from attune_companion.errors import DamagedRecord
+from attune_companion.events import Kind
+from attune_companion.history import history
+from attune_companion.integrity import CHECKED_COLUMNS, row_checksum
+from attune_companion.recorder import Recorder
+from attune_companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 NOTE = "the client spoke of her sister"
 APPEND_ONLY = ("CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events\n"

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from companion.bundle import BundleError, import_bundle, write_bundle
-from companion.clock import FakeClock
-from companion.demo import make_demo_session
-from companion.layers import CursorClock, LayerRecorder, coder_log, layers
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion.bundle import BundleError, import_bundle, write_bundle
+from attune_companion.clock import FakeClock
+from attune_companion.demo import make_demo_session
+from attune_companion.layers import CursorClock, LayerRecorder, coder_log, layers
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 SENTINEL = "QXZ-layer-sentinel-4410"
 

@@ -7,17 +7,17 @@ import sqlite3
 
 import pytest
 
-from companion.clock import FakeClock
-from companion.demo import make_demo_session
-from companion.errors import TapRefused
-from companion.fold import fold
-from companion.layers import (
+from attune_companion.clock import FakeClock
+from attune_companion.demo import make_demo_session
+from attune_companion.errors import TapRefused
+from attune_companion.fold import fold
+from attune_companion.layers import (
     CLINICIAN, CursorClock, LayerError, LayerRecorder, coder_log, coder_state, coders,
     create_layer, layers,
 )
-from companion.replay import Replay
-from companion.scheme import Scheme
-from companion.store import Store
+from attune_companion.replay import Replay
+from attune_companion.scheme import Scheme
+from attune_companion.store import Store
 
 
 class Cursor:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from companion import logs
-from companion.errors import InvalidClientCode
+from attune_companion import logs
+from attune_companion.errors import InvalidClientCode
 
 CANARY = "CANARY-7Q"
 
@@ -57,7 +57,7 @@ def test_an_uncaught_error_is_logged_by_type_and_place_never_by_message(log_file
         sys.excepthook(*sys.exc_info())  # as Python and PySide6 do with an uncaught error
     assert passed_on == [InvalidClientCode]  # the hook before (e.g. the window's) still runs
     text = log_file.read_text(encoding="utf-8")
-    assert "uncaught companion.errors.InvalidClientCode" in text
+    assert "uncaught attune_companion.errors.InvalidClientCode" in text
     assert "FileNotFoundError [ENOENT]" in text  # the error it was raised from, by errno
     assert "_raise_with_canary" in text  # where it happened
     assert CANARY not in text

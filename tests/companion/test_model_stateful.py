@@ -19,15 +19,15 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from companion import corrections
-from companion.clock import FakeClock
-from companion.errors import TapRefused
-from companion.events import EPISODE_KINDS, Kind, effective_taps
-from companion.fold import LANES, fold
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
-from companion.summary import summarise
+from attune_companion import corrections
+from attune_companion.clock import FakeClock
+from attune_companion.errors import TapRefused
+from attune_companion.events import EPISODE_KINDS, Kind, effective_taps
+from attune_companion.fold import LANES, fold
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
+from attune_companion.summary import summarise
 
 SCHEME = default_scheme()
 STATES = [s.id for s in SCHEME.enabled_states]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-from companion.clock import FakeClock
-from companion.naming import record_name, session_name
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion.clock import FakeClock
+from attune_companion.naming import record_name, session_name
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 
 def test_a_session_is_named_by_its_record_and_its_number_never_mixed():

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from companion.bundle import write_bundle
-from companion.cli import main
-from companion.demo import make_demo_session
-from companion.errors import UnsafeOutput
-from companion.paths import check_output_path, lock_path, write_output
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion.bundle import write_bundle
+from attune_companion.cli import main
+from attune_companion.demo import make_demo_session
+from attune_companion.errors import UnsafeOutput
+from attune_companion.paths import check_output_path, lock_path, write_output
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from pathlib import Path, PureWindowsPath
 
 import pytest
 
-from companion import clock, lockfile, paths
-from companion.lockfile import LockFile, LockHeld
+from attune_companion import clock, lockfile, paths
+from attune_companion.lockfile import LockFile, LockHeld
 
 # -- folders ---------------------------------------------------------------------------------
 

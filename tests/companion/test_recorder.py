@@ -4,13 +4,13 @@ from datetime import datetime
 
 import pytest
 
-from companion.clock import FakeClock
-from companion.errors import TapRefused
-from companion.events import Kind
-from companion.fold import Pause, SessionState, fold
-from companion.recorder import Recorder
-from companion.text_rules import NOTE
-from companion.store import Store
+from attune_companion.clock import FakeClock
+from attune_companion.errors import TapRefused
+from attune_companion.events import Kind
+from attune_companion.fold import Pause, SessionState, fold
+from attune_companion.recorder import Recorder
+from attune_companion.text_rules import NOTE
+from attune_companion.store import Store
 
 
 def folded_parts(state: SessionState) -> tuple:

@@ -7,10 +7,10 @@ import zipfile
 
 import pytest
 
-from companion.bundle import read_bundle, write_bundle
-from companion.export import events_csv, session_json
-from companion.redaction import OTHER_AUTHOR, shared
-from companion.store import Store
+from attune_companion.bundle import read_bundle, write_bundle
+from attune_companion.export import events_csv, session_json
+from attune_companion.redaction import OTHER_AUTHOR, shared
+from attune_companion.store import Store
 from tests.companion.canary import FIELDS, PREFIX, canary_session, found
 
 

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion import corrections
-from companion.clock import FakeClock
-from companion.errors import TapRefused
-from companion.events import Event, Kind, effective_taps
-from companion.fold import SessionState, fold
-from companion.recorder import Recorder
-from companion.replay import Replay, RuptureTimer, rupture_timer
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion import corrections
+from attune_companion.clock import FakeClock
+from attune_companion.errors import TapRefused
+from attune_companion.events import Event, Kind, effective_taps
+from attune_companion.fold import SessionState, fold
+from attune_companion.recorder import Recorder
+from attune_companion.replay import Replay, RuptureTimer, rupture_timer
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 SCHEME = default_scheme()
 STATES = ("ventral", "sympathetic", "dorsal")

@@ -14,18 +14,18 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion import corrections
-from companion.clock import FakeClock
-from companion.demo import make_demo_session
-from companion.errors import TapRefused
-from companion.events import Event, Kind, effective_taps
-from companion.fold import SessionState, fold
-from companion.layers import CursorClock, LayerRecorder, layer_events, layers
-from companion.recorder import Recorder
-from companion.research_views import VIEWS
-from companion.scheme import Scheme, default_scheme, parse_scheme, session_scheme
-from companion.store import Store
-from companion.summary import Summary, summarise
+from attune_companion import corrections
+from attune_companion.clock import FakeClock
+from attune_companion.demo import make_demo_session
+from attune_companion.errors import TapRefused
+from attune_companion.events import Event, Kind, effective_taps
+from attune_companion.fold import SessionState, fold
+from attune_companion.layers import CursorClock, LayerRecorder, layer_events, layers
+from attune_companion.recorder import Recorder
+from attune_companion.research_views import VIEWS
+from attune_companion.scheme import Scheme, default_scheme, parse_scheme, session_scheme
+from attune_companion.store import Store
+from attune_companion.summary import Summary, summarise
 
 CONTROL = (Kind.PAUSE, Kind.RESUME, Kind.END)
 SCHEME = default_scheme()

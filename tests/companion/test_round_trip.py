@@ -11,17 +11,17 @@ from dataclasses import asdict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion import corrections
-from companion.bundle import import_bundle, write_bundle
-from companion.clock import FakeClock
-from companion.comments import AUTHORS, CommentError, add_comment, comments
-from companion.errors import TapRefused
-from companion.events import Kind, effective_taps
-from companion.fold import SessionState, fold
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
-from companion.text_rules import AUTHOR, COMMENT, NOTE, REFLECTION, TextRefused
+from attune_companion import corrections
+from attune_companion.bundle import import_bundle, write_bundle
+from attune_companion.clock import FakeClock
+from attune_companion.comments import AUTHORS, CommentError, add_comment, comments
+from attune_companion.errors import TapRefused
+from attune_companion.events import Kind, effective_taps
+from attune_companion.fold import SessionState, fold
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
+from attune_companion.text_rules import AUTHOR, COMMENT, NOTE, REFLECTION, TextRefused
 
 SCHEME = default_scheme()
 STATES = [s.id for s in SCHEME.enabled_states]

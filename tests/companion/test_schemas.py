@@ -14,24 +14,24 @@ import pytest
 
 jsonschema = pytest.importorskip("jsonschema")
 
-from companion.bundle import write_bundle  # noqa: E402
-from companion.clock import FakeClock  # noqa: E402
-from companion.comments import add_comment  # noqa: E402
-from companion.corrections import move, remove  # noqa: E402
-from companion.demo import make_demo_session  # noqa: E402
-from companion.events import Kind, effective_taps  # noqa: E402
-from companion.export import session_json  # noqa: E402
-from companion.layers import CursorClock, LayerRecorder  # noqa: E402
-from companion.recorder import Recorder  # noqa: E402
-from companion.scheme import Scheme  # noqa: E402
-from companion.store import Store  # noqa: E402
+from attune_companion.bundle import write_bundle  # noqa: E402
+from attune_companion.clock import FakeClock  # noqa: E402
+from attune_companion.comments import add_comment  # noqa: E402
+from attune_companion.corrections import move, remove  # noqa: E402
+from attune_companion.demo import make_demo_session  # noqa: E402
+from attune_companion.events import Kind, effective_taps  # noqa: E402
+from attune_companion.export import session_json  # noqa: E402
+from attune_companion.layers import CursorClock, LayerRecorder  # noqa: E402
+from attune_companion.recorder import Recorder  # noqa: E402
+from attune_companion.scheme import Scheme  # noqa: E402
+from attune_companion.store import Store  # noqa: E402
 
 SECRET = "SENTINEL-schema-3c1d"
 
 
 def schema(name: str) -> dict[str, Any]:
     """A schema as shipped in the package's resources."""
-    text = resources.files("resources").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    text = resources.files("attune_companion_resources").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
     doc = json.loads(text)
     jsonschema.Draft202012Validator.check_schema(doc)
     return doc

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from companion.errors import SchemeError
-from companion.scheme import default_scheme, load_scheme, load_scheme_text, parse_scheme
+from attune_companion.errors import SchemeError
+from attune_companion.scheme import default_scheme, load_scheme, load_scheme_text, parse_scheme
 
 DEFAULT = json.loads(default_scheme().to_json())
 

@@ -13,19 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from companion.clock import FakeClock
-from companion.errors import (
+from attune_companion.clock import FakeClock
+from attune_companion.errors import (
     CorruptDatabase,
     DatabaseLocked,
     InvalidClientCode,
     NewerDatabase,
 )
-from companion.events import Kind
-from companion.recorder import Recorder
-from companion.schema import APPLICATION_ID, SCHEMA_VERSION
-from companion.scheme import default_scheme
-from companion.paths import POSIX_MODES
-from companion.store import Store
+from attune_companion.events import Kind
+from attune_companion.recorder import Recorder
+from attune_companion.schema import APPLICATION_ID, SCHEMA_VERSION
+from attune_companion.scheme import default_scheme
+from attune_companion.paths import POSIX_MODES
+from attune_companion.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -58,7 +58,7 @@ def db_path(tmp_path: Path) -> Path:
 # -- files on disk -------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not POSIX_MODES, reason="Windows has no file modes (see companion.paths)")
+@pytest.mark.skipif(not POSIX_MODES, reason="Windows has no file modes (see attune_companion.paths)")
 def test_new_database_is_private_in_a_private_new_folder(tmp_path: Path) -> None:
     path = tmp_path / "new" / "nested" / "attune.db"
     with Store.open(path):
@@ -68,7 +68,7 @@ def test_new_database_is_private_in_a_private_new_folder(tmp_path: Path) -> None
     assert mode(path.parent.parent) == 0o700
 
 
-@pytest.mark.skipif(not POSIX_MODES, reason="Windows has no file modes (see companion.paths)")
+@pytest.mark.skipif(not POSIX_MODES, reason="Windows has no file modes (see attune_companion.paths)")
 def test_wal_files_are_private_after_writes(db_path: Path) -> None:
     with Store.open(db_path) as store:
         rec = Recorder.start(store, default_scheme(), FakeClock(), "K-07")
@@ -180,7 +180,7 @@ def test_second_instance_while_another_process_holds_it_is_refused(db_path: Path
     make_db(db_path, taps=3)
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys; from companion.store import Store\n"
+         "import sys; from attune_companion.store import Store\n"
          f"s = Store.open({str(db_path)!r}); print('ready', flush=True); sys.stdin.read()"],
         cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
@@ -206,10 +206,10 @@ def test_opening_an_up_to_date_database_and_recording_do_not_import_sqlite_utils
     probe = subprocess.run(
         [sys.executable, "-c",
          "import sys\n"
-         "from companion.clock import FakeClock\n"
-         "from companion.recorder import Recorder\n"
-         "from companion.scheme import default_scheme\n"
-         "from companion.store import Store\n"
+         "from attune_companion.clock import FakeClock\n"
+         "from attune_companion.recorder import Recorder\n"
+         "from attune_companion.scheme import default_scheme\n"
+         "from attune_companion.store import Store\n"
          f"store = Store.open({str(db_path)!r})\n"
          "store.sessions(); store.interrupted_sessions(); store.client_codes()\n"
          "rec = Recorder.start(store, default_scheme(), FakeClock(), 'K-08')\n"

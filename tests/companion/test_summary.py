@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from companion.clock import FakeClock, format_duration
-from companion.recorder import Recorder
-from companion.scheme import parse_scheme
-from companion.summary import format_text, summarise, ventral_state
+from attune_companion.clock import FakeClock, format_duration
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import parse_scheme
+from attune_companion.summary import format_text, summarise, ventral_state
 
 NO_TYPES = {"withdrawal": 0, "confrontation": 0, "untyped": 0}
 NO_NOTES = {"glimmer": 0, "trigger": 0, "note": 0}

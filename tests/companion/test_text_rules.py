@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import pytest
 
-from companion import corrections
-from companion.bundle import BundleError, import_bundle, read_bundle, write_bundle
-from companion.clock import FakeClock
-from companion.comments import CommentError, add_comment
-from companion.errors import AttuneError, TapRefused
-from companion.events import Kind
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
-from companion.text_rules import (
+from attune_companion import corrections
+from attune_companion.bundle import BundleError, import_bundle, read_bundle, write_bundle
+from attune_companion.clock import FakeClock
+from attune_companion.comments import CommentError, add_comment
+from attune_companion.errors import AttuneError, TapRefused
+from attune_companion.events import Kind
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
+from attune_companion.text_rules import (
     AUTHOR,
     COMMENT,
     NOTE,

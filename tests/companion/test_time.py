@@ -7,11 +7,11 @@ import time
 import pytest
 import tzlocal
 
-from companion.clock import FakeClock, SystemClock, local_zone_name
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
-from companion.summary import summarise
+from attune_companion.clock import FakeClock, SystemClock, local_zone_name
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
+from attune_companion.summary import summarise
 
 
 def test_a_twenty_minute_sleep_mid_rupture_counts_as_the_time_that_passed():

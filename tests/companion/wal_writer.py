@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import sys
 
-from companion.clock import SystemClock
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
+from attune_companion.clock import SystemClock
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
 
 
 def say(what: str, rec: Recorder, ids: list[int]) -> None:

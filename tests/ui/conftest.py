@@ -13,11 +13,11 @@ import pytest
 from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
-from companion.clock import FakeClock
-from companion.scheme import Scheme, default_scheme
-from companion.store import Store
-from ui.shell.main_window import MainWindow
-from ui.shell.settings import Settings
+from attune_companion.clock import FakeClock
+from attune_companion.scheme import Scheme, default_scheme
+from attune_companion.store import Store
+from attune_companion_ui.shell.main_window import MainWindow
+from attune_companion_ui.shell.settings import Settings
 
 
 @pytest.fixture
@@ -109,8 +109,8 @@ def no_leaked_windows() -> Iterator[None]:
 
 @pytest.fixture
 def run_main(monkeypatch, settings, tmp_path):
-    """Run ui.shell.app.main without blocking: `inspect(window)` runs where the event loop would."""
-    from ui.shell import app
+    """Run attune_companion_ui.shell.app.main without blocking: `inspect(window)` runs where the event loop would."""
+    from attune_companion_ui.shell import app
 
     monkeypatch.setattr(app, "Settings", lambda: settings)
     monkeypatch.setattr(app.paths, "user_scheme_path", lambda: tmp_path / "scheme.json")

@@ -238,10 +238,10 @@ def screen_config(path: Path) -> str:
 
 def walk(out: Path) -> None:
     """Walk every case on every screen; write the problems found to `out` as JSON."""
-    from companion.clock import FakeClock
-    from companion.demo import make_demo_session
-    from companion.scheme import default_scheme
-    from companion.store import Store
+    from attune_companion.clock import FakeClock
+    from attune_companion.demo import make_demo_session
+    from attune_companion.scheme import default_scheme
+    from attune_companion.store import Store
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     found: dict[str, list[str]] = {}
@@ -259,10 +259,10 @@ def walk(out: Path) -> None:
 
 def _walk_screen(app, screen, store, scheme, clock, demo_id: int, ini: Path
                  ) -> dict[str, list[str]]:
-    from ui.shell.main_window import MainWindow
-    from ui.shell.screen_fit import FRAME_ALLOWANCE
-    from ui.shell.settings import Settings
-    from ui.shell.settings_dialog import open_settings
+    from attune_companion_ui.shell.main_window import MainWindow
+    from attune_companion_ui.shell.screen_fit import FRAME_ALLOWANCE
+    from attune_companion_ui.shell.settings import Settings
+    from attune_companion_ui.shell.settings_dialog import open_settings
 
     area = screen.availableGeometry()
     found: dict[str, list[str]] = {}

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.plot.session_plot import SessionPlot
-from ui.shell.settings_dialog import open_settings
+from attune_companion_ui.plot.session_plot import SessionPlot
+from attune_companion_ui.shell.settings_dialog import open_settings
 
 INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QAbstractItemView,
                QPlainTextEdit, QSlider, QKeySequenceEdit, SessionPlot)

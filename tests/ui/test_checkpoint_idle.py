@@ -7,8 +7,8 @@ import shutil
 
 from PySide6.QtCore import Qt
 
-from companion.events import Kind
-from companion.store import Store
+from attune_companion.events import Kind
+from attune_companion.store import Store
 
 LEFT = Qt.MouseButton.LeftButton
 

@@ -11,12 +11,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from companion.clock import FakeClock
-from companion.demo import make_demo_session
-from companion.layers import coder_log
-from companion.scheme import default_scheme
-from ui.plot.plot_style import DARK
-from ui.supervision.playback_page import PlaybackPage
+from attune_companion.clock import FakeClock
+from attune_companion.demo import make_demo_session
+from attune_companion.layers import coder_log
+from attune_companion.scheme import default_scheme
+from attune_companion_ui.plot.plot_style import DARK
+from attune_companion_ui.supervision.playback_page import PlaybackPage
 
 SHOTS = os.environ.get("ATTUNE_SHOTS")
 """A folder to save screenshots in, for looking at them by hand."""
@@ -81,9 +81,9 @@ def test_a_refused_tap_says_why_and_records_nothing(page, mem_store):
 
 
 def test_the_review_shows_the_agreement_figures(qtbot, mem_store):
-    from companion.layers import CursorClock, LayerRecorder
-    from ui.review.review_controller import ReviewController
-    from ui.review.review_page import ReviewPage
+    from attune_companion.layers import CursorClock, LayerRecorder
+    from attune_companion_ui.review.review_controller import ReviewController
+    from attune_companion_ui.review.review_page import ReviewPage
 
     sid = make_demo_session(mem_store, default_scheme(), seed=6)
     review = ReviewPage(ReviewController(mem_store), DARK)

@@ -7,10 +7,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from companion.comments import comments
-from ui.supervision.comments_panel import HIDDEN_TEXT
-from ui.supervision.playback_page import PlaybackPage
-from ui.plot.plot_style import DARK
+from attune_companion.comments import comments
+from attune_companion_ui.supervision.comments_panel import HIDDEN_TEXT
+from attune_companion_ui.supervision.playback_page import PlaybackPage
+from attune_companion_ui.plot.plot_style import DARK
 
 from tests.ui.test_playback import record
 

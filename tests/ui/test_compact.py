@@ -8,8 +8,8 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
-from companion.events import Kind
-from ui.shell.screen_fit import FRAME_ALLOWANCE
+from attune_companion.events import Kind
+from attune_companion_ui.shell.screen_fit import FRAME_ALLOWANCE
 
 LEFT = Qt.MouseButton.LeftButton
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from ui.shell import settings as settings_module
-from ui.shell.theme import Theme
+from attune_companion_ui.shell import settings as settings_module
+from attune_companion_ui.shell.theme import Theme
 
 
 def test_follow_system_switches_with_the_system_and_stays_the_choice(

@@ -9,10 +9,10 @@ import sqlite3
 import pytest
 from PySide6.QtCore import Qt
 
-from companion import backup
-from companion.errors import TapHeld
-from companion.events import Kind
-from ui.live.controller import SessionController
+from attune_companion import backup
+from attune_companion.errors import TapHeld
+from attune_companion.events import Kind
+from attune_companion_ui.live.controller import SessionController
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -112,7 +112,7 @@ def test_ending_a_session_keeps_a_checked_backup(live, store, db_path, clock, qt
     live.controller.end()
     made = backup.backups(db_path)
     assert len(made) == 1 and live.controller.backup_problem is None
-    from companion.store import Store
+    from attune_companion.store import Store
 
     with Store.open(made[0], readonly=True) as copy:
         assert [e.kind for e in copy.events(1)] == [Kind.CLIENT, Kind.END]
@@ -121,11 +121,11 @@ def test_ending_a_session_keeps_a_checked_backup(live, store, db_path, clock, qt
 def test_a_damaged_database_offers_its_latest_backup_and_restores_it(run_main, db_path, qtbot):
     from PySide6.QtWidgets import QApplication, QLabel
 
-    from companion.clock import FakeClock
-    from companion.recorder import Recorder
-    from companion.scheme import default_scheme
-    from companion.store import Store
-    from ui.shell.main_window import MainWindow
+    from attune_companion.clock import FakeClock
+    from attune_companion.recorder import Recorder
+    from attune_companion.scheme import default_scheme
+    from attune_companion.store import Store
+    from attune_companion_ui.shell.main_window import MainWindow
 
     with Store.open(db_path) as store:
         Recorder.start(store, default_scheme(), FakeClock(), "K-07").end()

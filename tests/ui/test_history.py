@@ -11,15 +11,15 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from companion.bundle import read_bundle, write_bundle
-from companion.clock import FakeClock
-from companion.demo import make_demo_session
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.history import HistoryRow
-from companion.store import Store
-from ui.supervision.history_controller import HistoryController
-from ui.supervision.history_page import ALL_CLIENTS, COLUMNS, HistoryModel, HistoryPage
+from attune_companion.bundle import read_bundle, write_bundle
+from attune_companion.clock import FakeClock
+from attune_companion.demo import make_demo_session
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.history import HistoryRow
+from attune_companion.store import Store
+from attune_companion_ui.supervision.history_controller import HistoryController
+from attune_companion_ui.supervision.history_page import ALL_CLIENTS, COLUMNS, HistoryModel, HistoryPage
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -30,7 +30,7 @@ def fill(store: Store, codes=("K-07", "M-12", "R-03"), each: int = 2) -> list[in
 
 
 def _scheme():
-    from companion.scheme import default_scheme
+    from attune_companion.scheme import default_scheme
 
     return default_scheme()
 
@@ -106,7 +106,7 @@ def test_a_click_on_a_heading_sorts_by_it_as_numbers_and_the_choice_follows(page
 
 def test_review_is_offered_only_when_the_review_page_exists(page):
     assert ("review" in page.buttons) is False  # this page was built without it
-    has_review = importlib.util.find_spec("ui.review.review_page") is not None
+    has_review = importlib.util.find_spec("attune_companion_ui.review.review_page") is not None
     assert HistoryPage(None, review=has_review).buttons.keys() >= {"play", "trends"}
 
 

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 
-from companion.events import Kind
-from ui.live.hotkeys import DEFAULT_BINDINGS, GlobalHotkeys, hotkey_problem, to_pynput
+from attune_companion.events import Kind
+from attune_companion_ui.live.hotkeys import DEFAULT_BINDINGS, GlobalHotkeys, hotkey_problem, to_pynput
 
 
 class FakeListener:
@@ -90,7 +90,7 @@ def test_turned_on_without_a_display_the_session_says_so_and_taps_work(store, ma
                                                                        settings, clock, monkeypatch):
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
-    monkeypatch.setattr("ui.live.hotkeys.importlib.util.find_spec", lambda name: object())
+    monkeypatch.setattr("attune_companion_ui.live.hotkeys.importlib.util.find_spec", lambda name: object())
     settings.global_hotkeys = True
     window = make_window(store)
     window.controller.start("K-07", None, None)

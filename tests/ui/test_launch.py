@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ui.shell import app, launch
+from attune_companion_ui.shell import app, launch
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_the_collector_is_paused_while_attune_loads(monkeypatch, collector_resto
 def test_the_collector_runs_again_once_the_first_frame_is_up(
     run_main, db_path, qtbot, collector_restored
 ) -> None:
-    gc.disable()  # as ui.shell.launch leaves it
+    gc.disable()  # as attune_companion_ui.shell.launch leaves it
 
     def inspect(window) -> None:
         assert window.isVisible()

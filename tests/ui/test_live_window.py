@@ -13,11 +13,11 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from companion.events import Kind
-from companion.recorder import Recorder
-from companion.store import Store
-from ui.shell.main_window import MainWindow
-from ui.shell.settings import Settings
+from attune_companion.events import Kind
+from attune_companion.recorder import Recorder
+from attune_companion.store import Store
+from attune_companion_ui.shell.main_window import MainWindow
+from attune_companion_ui.shell.settings import Settings
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -145,14 +145,14 @@ def test_the_ui_shows_a_tap_as_recorded_only_once_its_row_is_committed(
 
 
 def test_taps_and_ticks_never_reread_the_store_or_refold(live, store, clock, monkeypatch):
-    import companion.recorder
+    import attune_companion.recorder
 
     def forbidden(*_args, **_kwargs):
         raise AssertionError("read or refold on a tap or tick")
 
     for name in ("events", "sessions", "session", "client_codes", "interrupted_sessions"):
         monkeypatch.setattr(store, name, forbidden)
-    monkeypatch.setattr(companion.recorder, "fold", forbidden)
+    monkeypatch.setattr(attune_companion.recorder, "fold", forbidden)
     for key in (Qt.Key.Key_1, Qt.Key.Key_W, Qt.Key.Key_R, Qt.Key.Key_A, Qt.Key.Key_F,
                 Qt.Key.Key_X, Qt.Key.Key_P, Qt.Key.Key_P, Qt.Key.Key_3):
         clock.advance(2)

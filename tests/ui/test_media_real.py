@@ -15,11 +15,11 @@ pytest.importorskip("PySide6.QtMultimedia")
 
 from PySide6.QtMultimedia import QMediaPlayer  # noqa: E402
 
-from companion import comments  # noqa: E402
-from companion.clock import FakeClock  # noqa: E402
-from companion.recorder import Recorder  # noqa: E402
-from companion.scheme import default_scheme  # noqa: E402
-from ui.supervision.media_sync import MediaSync  # noqa: E402
+from attune_companion import comments  # noqa: E402
+from attune_companion.clock import FakeClock  # noqa: E402
+from attune_companion.recorder import Recorder  # noqa: E402
+from attune_companion.scheme import default_scheme  # noqa: E402
+from attune_companion_ui.supervision.media_sync import MediaSync  # noqa: E402
 
 
 def make_wav(path, seconds: int = 30, rate: int = 8000) -> None:

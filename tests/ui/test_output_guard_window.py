@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from companion.demo import make_demo_session
-from companion.scheme import Scheme
-from companion.store import Store
-from ui.shell import cli_main
-from ui.supervision.history_controller import HistoryController
-from ui.supervision.history_page import HistoryPage
-from ui.plot.plot_style import DARK
-from ui.review.review_controller import ReviewController
-from ui.review.review_page import ReviewPage
+from attune_companion.demo import make_demo_session
+from attune_companion.scheme import Scheme
+from attune_companion.store import Store
+from attune_companion_ui.shell import cli_main
+from attune_companion_ui.supervision.history_controller import HistoryController
+from attune_companion_ui.supervision.history_page import HistoryPage
+from attune_companion_ui.plot.plot_style import DARK
+from attune_companion_ui.review.review_controller import ReviewController
+from attune_companion_ui.review.review_page import ReviewPage
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_attune_cli_report_refuses_standard_output(qtbot, store, session_id, db_
 
 @pytest.mark.parametrize("blank", ["", " "])
 def test_the_window_refuses_an_empty_db_path_instead_of_opening_the_default(capsys, blank):
-    from ui.shell import app
+    from attune_companion_ui.shell import app
 
     with pytest.raises(SystemExit) as stop:
         app.parse_args(["--db", blank])

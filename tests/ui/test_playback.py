@@ -7,15 +7,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from companion.clock import FakeClock, format_duration
-from companion.fold import SessionState
-from companion.recorder import Recorder
-from companion.replay import Replay
-from companion.scheme import default_scheme
-from companion.store import Store
-from ui.supervision.playback_page import PlaybackPage
-from ui.plot.plot_style import DARK
-from ui.live.rupture_timer import IDLE_DIGITS
+from attune_companion.clock import FakeClock, format_duration
+from attune_companion.fold import SessionState
+from attune_companion.recorder import Recorder
+from attune_companion.replay import Replay
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
+from attune_companion_ui.supervision.playback_page import PlaybackPage
+from attune_companion_ui.plot.plot_style import DARK
+from attune_companion_ui.live.rupture_timer import IDLE_DIGITS
 
 S = 1000
 
@@ -226,7 +226,7 @@ class FakePlayer:
 
 
 def test_without_qtmultimedia_the_page_says_how_to_enable_recording_sync(page):
-    from ui.supervision.media_sync import ENABLE_HINT, multimedia_available
+    from attune_companion_ui.supervision.media_sync import ENABLE_HINT, multimedia_available
 
     if multimedia_available():
         pytest.skip("QtMultimedia is installed here")
@@ -236,8 +236,8 @@ def test_without_qtmultimedia_the_page_says_how_to_enable_recording_sync(page):
 
 def test_a_linked_recording_follows_the_cursor_and_seeks_only_past_300_ms(qtbot, mem_store,
                                                                            tmp_path):
-    from companion.comments import media_link
-    from ui.supervision.media_sync import MediaSync
+    from attune_companion.comments import media_link
+    from attune_companion_ui.supervision.media_sync import MediaSync
 
     session_id = record(mem_store)
     recording = tmp_path / "session.m4a"

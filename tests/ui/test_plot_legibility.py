@@ -10,15 +10,15 @@ from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QScrollArea, QVBoxLayout, QWidget
 
-from companion.clock import FakeClock
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
-from ui.plot.markers import marker_looks
-from ui.plot.plot_items import LegendSample
-from ui.plot.plot_style import DARK, LIGHT
-from ui.plot.session_plot import SessionPlot
-from ui.plot.time_axis import format_tick, plan_ticks
+from attune_companion.clock import FakeClock
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
+from attune_companion_ui.plot.markers import marker_looks
+from attune_companion_ui.plot.plot_items import LegendSample
+from attune_companion_ui.plot.plot_style import DARK, LIGHT
+from attune_companion_ui.plot.session_plot import SessionPlot
+from attune_companion_ui.plot.time_axis import format_tick, plan_ticks
 
 SCHEME = default_scheme()
 KINDS = ("repair_attempt", "repair", "note:glimmer", "note:trigger", "note:note")

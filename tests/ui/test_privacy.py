@@ -9,7 +9,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel
 
-from companion.events import Kind
+from attune_companion.events import Kind
 
 
 def taps(store, kind):

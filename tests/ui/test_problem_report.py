@@ -11,10 +11,10 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 
-from companion import about, paths
-from ui.shell import app as app_module
-from ui.shell.about_dialog import AboutDialog
-from ui.shell.identity import ICON_SIZES
+from attune_companion import about, paths
+from attune_companion_ui.shell import app as app_module
+from attune_companion_ui.shell.about_dialog import AboutDialog
+from attune_companion_ui.shell.identity import ICON_SIZES
 
 CANARY = "CANARY-7Q"
 ICONS = Path(__file__).resolve().parents[2] / "resources" / "icons"

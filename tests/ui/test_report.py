@@ -16,17 +16,17 @@ import pytest
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QImage
 
-from companion.clock import FakeClock
-from companion.layers import CursorClock, LayerRecorder
-from companion.recorder import Recorder
-from companion.scheme import Scheme
-from companion.store import Store
-from companion.paths import POSIX_MODES  # Windows has no file modes (see paths)
-from ui.shell import cli_main
-from ui.review import report
-from ui.plot.plot_style import DARK
-from ui.review.review_controller import ReviewController
-from ui.review.review_page import ReviewPage
+from attune_companion.clock import FakeClock
+from attune_companion.layers import CursorClock, LayerRecorder
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import Scheme
+from attune_companion.store import Store
+from attune_companion.paths import POSIX_MODES  # Windows has no file modes (see paths)
+from attune_companion_ui.shell import cli_main
+from attune_companion_ui.review import report
+from attune_companion_ui.plot.plot_style import DARK
+from attune_companion_ui.review.review_controller import ReviewController
+from attune_companion_ui.review.review_page import ReviewPage
 from tests.companion.canary import PREFIX, canary_session, found
 
 SENTINEL = "ZEBRA-7341-sentinel"
@@ -229,7 +229,7 @@ def test_attune_cli_report_writes_a_pdf(qtbot, store, session_id, db_path, tmp_p
 
 def test_the_other_commands_never_load_qt(store, session_id, db_path):
     probe = (
-        "import sys; from ui.shell.cli_main import main; "
+        "import sys; from attune_companion_ui.shell.cli_main import main; "
         f"code = main(['--db', {str(db_path)!r}, 'sessions']); "
         "assert code == 0; "
         "assert not [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))]"

@@ -10,17 +10,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QBoxLayout, QScrollArea
 
-from companion.clock import FakeClock, format_duration
-from companion.events import Kind
-from companion.fold import fold
-from companion.recorder import Recorder
-from companion.scheme import Scheme
-from companion.store import Store
-from companion.summary import summarise
-from ui.plot.plot_style import DARK
-from ui.review.review_controller import ReviewController
-from ui.review.review_page import ReviewPage
-from ui.review.review_widgets import EDITED_MARK
+from attune_companion.clock import FakeClock, format_duration
+from attune_companion.events import Kind
+from attune_companion.fold import fold
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import Scheme
+from attune_companion.store import Store
+from attune_companion.summary import summarise
+from attune_companion_ui.plot.plot_style import DARK
+from attune_companion_ui.review.review_controller import ReviewController
+from attune_companion_ui.review.review_page import ReviewPage
+from attune_companion_ui.review.review_widgets import EDITED_MARK
 
 LEFT = Qt.MouseButton.LeftButton
 

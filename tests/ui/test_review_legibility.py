@@ -9,13 +9,13 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionButton
 
-from companion.demo import make_demo_session
-from companion.events import Kind
-from companion.scheme import default_scheme
-from ui.plot.plot_style import DARK
-from ui.review.review_controller import ReviewController
-from ui.review.review_page import ReviewPage
-from ui.review.review_widgets import RuptureTable
+from attune_companion.demo import make_demo_session
+from attune_companion.events import Kind
+from attune_companion.scheme import default_scheme
+from attune_companion_ui.plot.plot_style import DARK
+from attune_companion_ui.review.review_controller import ReviewController
+from attune_companion_ui.review.review_page import ReviewPage
+from attune_companion_ui.review.review_widgets import RuptureTable
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-from companion.events import Event, Kind
-from companion.fold import fold
-from ui.live.rupture_timer import IDLE_DIGITS, RuptureTimer
-from ui.shell.theme import Theme, apply_theme
+from attune_companion.events import Event, Kind
+from attune_companion.fold import fold
+from attune_companion_ui.live.rupture_timer import IDLE_DIGITS, RuptureTimer
+from attune_companion_ui.shell.theme import Theme, apply_theme
 
 S = 1000
 
@@ -173,8 +173,8 @@ def test_nothing_below_the_timer_moves_whatever_it_shows(shown_timer):
 
 
 def test_the_timer_draws_its_figures_from_the_cores_one_rule(timer, monkeypatch):
-    from companion.replay import RuptureTimer as Figures
-    from ui.live import rupture_timer as widget_module
+    from attune_companion.replay import RuptureTimer as Figures
+    from attune_companion_ui.live import rupture_timer as widget_module
 
     monkeypatch.setattr(widget_module, "rupture_timer",
                         lambda state, now: Figures(None, 42 * S, 7, 6, 0, 1))

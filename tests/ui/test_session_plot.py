@@ -18,13 +18,13 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
-from companion.clock import FakeClock
-from companion.errors import TapRefused
-from companion.recorder import Change, Recorder
-from companion.scheme import Scheme, default_scheme, parse_scheme
-from companion.store import Store
-from ui.plot.plot_style import DARK, LIGHT
-from ui.plot.session_plot import SessionPlot
+from attune_companion.clock import FakeClock
+from attune_companion.errors import TapRefused
+from attune_companion.recorder import Change, Recorder
+from attune_companion.scheme import Scheme, default_scheme, parse_scheme
+from attune_companion.store import Store
+from attune_companion_ui.plot.plot_style import DARK, LIGHT
+from attune_companion_ui.plot.session_plot import SessionPlot
 
 MARKERS = ("repair_attempt", "repair", "note:glimmer", "note:trigger", "note:note")
 

@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QKeySequenceEdit, QProxyStyle, QStyle
 
-from companion.scheme import default_scheme, load_scheme
-from ui.shell.settings import Settings
-from ui.shell.settings_dialog import SettingsDialog, open_settings
+from attune_companion.scheme import default_scheme, load_scheme
+from attune_companion_ui.shell.settings import Settings
+from attune_companion_ui.shell.settings_dialog import SettingsDialog, open_settings
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -195,8 +195,8 @@ def test_save_and_cancel_carry_words_only_even_where_the_desktop_adds_icons(
 
 
 def test_what_an_optional_part_needs_is_said_without_a_command(monkeypatch):
-    from ui.live.hotkeys import hotkey_problem
-    from ui.supervision import media_sync
+    from attune_companion_ui.live.hotkeys import hotkey_problem
+    from attune_companion_ui.supervision import media_sync
 
     said = [hotkey_problem({"DISPLAY": ":0"}, "linux", installed=False) or "",
             media_sync.ENABLE_HINT]

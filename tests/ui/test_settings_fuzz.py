@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QByteArray, QSettings
 
-from companion.events import Kind
-from ui.shell.settings import Key, Settings
+from attune_companion.events import Kind
+from attune_companion_ui.shell.settings import Key, Settings
 
 STORED = st.one_of(
     st.none(), st.booleans(), st.integers(-10**12, 10**12),
@@ -76,7 +76,7 @@ def test_any_settings_file_reads_as_usable_preferences_and_is_left_as_it_was(lin
 def test_the_window_opens_and_records_whatever_the_settings_file_holds(
     values, store, clock, scheme, qtbot
 ) -> None:
-    from ui.shell.main_window import MainWindow
+    from attune_companion_ui.shell.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as folder:
         raw = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
-from companion.demo import make_demo_session
-from ui.shell.main_window import DEFAULT_SIZE, MainWindow
-from ui.shell.screen_fit import FRAME_ALLOWANCE
+from attune_companion.demo import make_demo_session
+from attune_companion_ui.shell.main_window import DEFAULT_SIZE, MainWindow
+from attune_companion_ui.shell.screen_fit import FRAME_ALLOWANCE
 
 
 def test_the_first_window_fits_a_screen_smaller_than_its_default_size(

@@ -9,14 +9,14 @@ import shutil
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from companion import backup
-from companion.clock import FakeClock
-from companion.errors import CorruptDatabase
-from companion.recorder import Recorder
-from companion.scheme import default_scheme
-from companion.store import Store
-from ui.shell.backup_offers import latest_good_backup, newer_backup_offer
-from ui.shell.main_window import MainWindow
+from attune_companion import backup
+from attune_companion.clock import FakeClock
+from attune_companion.errors import CorruptDatabase
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
+from attune_companion_ui.shell.backup_offers import latest_good_backup, newer_backup_offer
+from attune_companion_ui.shell.main_window import MainWindow
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -118,7 +118,7 @@ def test_a_window_that_cannot_be_built_is_explained_in_a_dialog(
     run_main, db_path, monkeypatch
 ) -> None:
     """The last resort: under pythonw an error before the first window left no trace."""
-    from ui.shell import app
+    from attune_companion_ui.shell import app
 
     said: list[str] = []
 
@@ -226,7 +226,7 @@ def test_a_window_that_cannot_be_rebuilt_after_a_restore_is_explained(
     run_main, db_path, monkeypatch, qtbot
 ):
     """Never an app left running with no window to close."""
-    from ui.shell import app
+    from attune_companion_ui.shell import app
 
     record_sessions(db_path, ["K-07"])
     db_path.write_bytes(b"\0garbage" * 4096)

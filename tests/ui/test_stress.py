@@ -16,8 +16,8 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QGraphicsView
 
-from companion.events import Kind
-from ui.live.actions import key_sequence
+from attune_companion.events import Kind
+from attune_companion_ui.live.actions import key_sequence
 
 TAPS = int(os.environ.get("STRESS_TAPS", 3_000))
 """A minute at 50 taps a second."""

@@ -10,15 +10,15 @@ import pytest
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
-from companion.clock import FakeClock
-from companion.demo import make_demo_session
-from companion.history import TrendPoint
-from companion.scheme import default_scheme
-from ui.plot.plot_style import DARK
-from ui.shell.theme import Theme, apply_theme
-from ui.supervision.history_controller import TrendsController
-from ui.supervision.playback_page import PlaybackPage
-from ui.supervision.trends_page import SessionAxis, TrendsPage, session_labels
+from attune_companion.clock import FakeClock
+from attune_companion.demo import make_demo_session
+from attune_companion.history import TrendPoint
+from attune_companion.scheme import default_scheme
+from attune_companion_ui.plot.plot_style import DARK
+from attune_companion_ui.shell.theme import Theme, apply_theme
+from attune_companion_ui.supervision.history_controller import TrendsController
+from attune_companion_ui.supervision.playback_page import PlaybackPage
+from attune_companion_ui.supervision.trends_page import SessionAxis, TrendsPage, session_labels
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from companion.events import Event, Kind
-from companion.fold import fold
-from companion.scheme import Scheme, parse_scheme
-from ui.live.actions import ActionRegistry, session_actions
-from ui.live.tap_pad import LIT_MARK, TapPad
-from ui.shell.theme import Theme, apply_theme
+from attune_companion.events import Event, Kind
+from attune_companion.fold import fold
+from attune_companion.scheme import Scheme, parse_scheme
+from attune_companion_ui.live.actions import ActionRegistry, session_actions
+from attune_companion_ui.live.tap_pad import LIT_MARK, TapPad
+from attune_companion_ui.shell.theme import Theme, apply_theme
 
 
 class FakeController:

@@ -8,11 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
-from companion.events import Kind
-from companion.scheme import default_scheme
-from companion.text_rules import AUTHOR, COMMENT, NOTE, REFLECTION
-from ui.supervision.comments_panel import CommentsPanel
-from ui.review.reflection_panel import ReflectionPanel
+from attune_companion.events import Kind
+from attune_companion.scheme import default_scheme
+from attune_companion.text_rules import AUTHOR, COMMENT, NOTE, REFLECTION
+from attune_companion_ui.supervision.comments_panel import CommentsPanel
+from attune_companion_ui.review.reflection_panel import ReflectionPanel
 
 EMOJI = "\U0001f33f"  # one character, two UTF-16 units
 

@@ -7,13 +7,13 @@ import math
 
 import pytest
 
-from companion.demo import make_demo_session
-from companion.history import trends
-from companion.scheme import default_scheme
-from companion.store import Store
-from ui.plot.plot_style import DARK
-from ui.supervision.history_controller import TrendsController
-from ui.supervision.trends_page import NOT_ENOUGH, TrendsPage
+from attune_companion.demo import make_demo_session
+from attune_companion.history import trends
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store
+from attune_companion_ui.plot.plot_style import DARK
+from attune_companion_ui.supervision.history_controller import TrendsController
+from attune_companion_ui.supervision.trends_page import NOT_ENOUGH, TrendsPage
 
 
 def page_for(qtbot, store: Store, code: str) -> TrendsPage:

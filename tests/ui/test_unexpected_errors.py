@@ -10,7 +10,7 @@ import sys
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
-from companion.events import Kind
+from attune_companion.events import Kind
 
 LEFT = Qt.MouseButton.LeftButton
 

@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
-from companion.scheme import Scheme
-from ui.live.controller import SessionController
+from attune_companion.scheme import Scheme
+from attune_companion_ui.live.controller import SessionController
 
 UNDO_KEY = "Ctrl+Z"
 PAUSE_KEY = "P"

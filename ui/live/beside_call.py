@@ -14,17 +14,17 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QMainWindow, QPushButton
 
-from companion.scheme import Scheme
-from ui.live.actions import Action
-from ui.live.compact_window import (
+from attune_companion.scheme import Scheme
+from attune_companion_ui.live.actions import Action
+from attune_companion_ui.live.compact_window import (
     BLANK_KEY, COMPACT_ACTION, COMPACT_KEY, CompactWindow, set_no_focus,
 )
-from ui.live.controller import SessionController
-from ui.live.hotkeys import BLANK_ACTION, DEFAULT_BINDINGS, GlobalHotkeys, ListenerFactory
-from ui.live.live_page import LivePage
-from ui.live.privacy_blank import PrivacyBlank
-from ui.plot.plot_style import PlotStyle
-from ui.shell.settings import Settings
+from attune_companion_ui.live.controller import SessionController
+from attune_companion_ui.live.hotkeys import BLANK_ACTION, DEFAULT_BINDINGS, GlobalHotkeys, ListenerFactory
+from attune_companion_ui.live.live_page import LivePage
+from attune_companion_ui.live.privacy_blank import PrivacyBlank
+from attune_companion_ui.plot.plot_style import PlotStyle
+from attune_companion_ui.shell.settings import Settings
 
 
 class BesideCall(QObject):

@@ -16,22 +16,22 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from companion.clock import format_duration
-from companion.fold import SessionState
-from companion.recorder import Change
-from companion.scheme import Scheme
-from ui.live.actions import ActionRegistry, key_sequence
-from ui.live.controller import SessionController
-from ui.live.hotkeys import BLANK_ACTION
-from ui.live.live_messages import MessageLine
-from ui.live.live_page import show_change_on, show_session_on
-from ui.live.privacy_blank import PrivacyBlank
-from ui.live.rupture_timer import RuptureTimer
-from ui.live.tap_pad import TapPad
-from ui.plot.plot_style import PlotStyle
-from ui.plot.session_plot import SessionPlot
-from ui.shell.screen_fit import FRAME_ALLOWANCE, fit_on_screen
-from ui.shell.settings import Settings
+from attune_companion.clock import format_duration
+from attune_companion.fold import SessionState
+from attune_companion.recorder import Change
+from attune_companion.scheme import Scheme
+from attune_companion_ui.live.actions import ActionRegistry, key_sequence
+from attune_companion_ui.live.controller import SessionController
+from attune_companion_ui.live.hotkeys import BLANK_ACTION
+from attune_companion_ui.live.live_messages import MessageLine
+from attune_companion_ui.live.live_page import show_change_on, show_session_on
+from attune_companion_ui.live.privacy_blank import PrivacyBlank
+from attune_companion_ui.live.rupture_timer import RuptureTimer
+from attune_companion_ui.live.tap_pad import TapPad
+from attune_companion_ui.plot.plot_style import PlotStyle
+from attune_companion_ui.plot.session_plot import SessionPlot
+from attune_companion_ui.shell.screen_fit import FRAME_ALLOWANCE, fit_on_screen
+from attune_companion_ui.shell.settings import Settings
 
 BLANK_KEY = "B"
 COMPACT_ACTION = "compact"

@@ -16,12 +16,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from companion.clock import Clock, SystemClock
-from companion.errors import AttuneError, TapHeld
-from companion.fold import SessionState
-from companion.recorder import Change, Recorder
-from companion.scheme import Scheme
-from companion.store import Store
+from attune_companion.clock import Clock, SystemClock
+from attune_companion.errors import AttuneError, TapHeld
+from attune_companion.fold import SessionState
+from attune_companion.recorder import Change, Recorder
+from attune_companion.scheme import Scheme
+from attune_companion.store import Store
 
 NOT_SAVED = "Something went wrong; that tap was not saved."
 _log = logging.getLogger(__name__)

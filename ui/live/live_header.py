@@ -15,8 +15,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
-from companion.clock import format_duration
-from ui.live.actions import ActionRegistry
+from attune_companion.clock import format_duration
+from attune_companion_ui.live.actions import ActionRegistry
 
 SPACING = 6
 FULL, ASIDE, SHORT = "full", "aside", "short"

@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
     QBoxLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget,
 )
 
-from companion.clock import format_duration
-from companion.describe import describe_tap
-from companion.events import Kind
-from companion.fold import SessionState
-from companion.recorder import Change
-from companion.scheme import Scheme
+from attune_companion.clock import format_duration
+from attune_companion.describe import describe_tap
+from attune_companion.events import Kind
+from attune_companion.fold import SessionState
+from attune_companion.recorder import Change
+from attune_companion.scheme import Scheme
 
 RECORDED_MS = 4_000
 REFUSED_MS = 7_000

@@ -19,18 +19,18 @@ from PySide6.QtWidgets import (
     QHBoxLayout, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
 )
 
-from companion.fold import SessionState
-from companion.recorder import Change
-from companion.scheme import Scheme
-from ui.live.actions import ActionRegistry, session_actions
-from ui.live.controller import SessionController
-from ui.live.live_header import SessionHeader
-from ui.live.live_messages import MessageLine
-from ui.live.rupture_timer import RuptureTimer
-from ui.live.tap_pad import TapPad
-from ui.plot.plot_style import PlotStyle
-from ui.plot.session_plot import SessionPlot
-from ui.shell.settings import DEFAULT_WINDOW_MINUTES, Settings
+from attune_companion.fold import SessionState
+from attune_companion.recorder import Change
+from attune_companion.scheme import Scheme
+from attune_companion_ui.live.actions import ActionRegistry, session_actions
+from attune_companion_ui.live.controller import SessionController
+from attune_companion_ui.live.live_header import SessionHeader
+from attune_companion_ui.live.live_messages import MessageLine
+from attune_companion_ui.live.rupture_timer import RuptureTimer
+from attune_companion_ui.live.tap_pad import TapPad
+from attune_companion_ui.plot.plot_style import PlotStyle
+from attune_companion_ui.plot.session_plot import SessionPlot
+from attune_companion_ui.shell.settings import DEFAULT_WINDOW_MINUTES, Settings
 
 WIDE_EXTRA_EM = 26
 """A window is wide when it fits the pad plus this many ems of plot beside it."""

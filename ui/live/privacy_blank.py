@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from companion.clock import format_duration
+from attune_companion.clock import format_duration
 
 
 class PrivacyBlank(QWidget):

@@ -1,6 +1,6 @@
 """The live rupture/repair timer: how long the open rupture has lasted, calm and large.
 
-Its figures come from the core's one rule, `companion.replay.rupture_timer` (open time without
+Its figures come from the core's one rule, `attune_companion.replay.rupture_timer` (open time without
 pauses, the last time to repair, the counts), so the live window and playback cannot disagree.
 An open rupture is unmistakable at a glance, by four things at once: a heavy frame and a soft
 fill in the scheme's rupture colour, the title in a filled pill, the wording "Rupture open" and
@@ -19,11 +19,11 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QWidget
 
-from companion.clock import format_duration
-from companion.fold import Episode, SessionState
-from companion.replay import RuptureTimer as Figures
-from companion.replay import rupture_timer
-from companion.scheme import Scheme
+from attune_companion.clock import format_duration
+from attune_companion.fold import Episode, SessionState
+from attune_companion.replay import RuptureTimer as Figures
+from attune_companion.replay import rupture_timer
+from attune_companion.scheme import Scheme
 
 IDLE_DIGITS = "–:––"
 IDLE, OPEN, CLOSED = "idle", "open", "closed"

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.fold import SessionState
-from companion.scheme import Scheme
-from companion.text_rules import NOTE
-from ui.live.actions import ActionRegistry
-from ui.widgets.text_limit import TextLimit
+from attune_companion.fold import SessionState
+from attune_companion.scheme import Scheme
+from attune_companion.text_rules import NOTE
+from attune_companion_ui.live.actions import ActionRegistry
+from attune_companion_ui.widgets.text_limit import TextLimit
 
 LIT_MARK = "✓ "
 

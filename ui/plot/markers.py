@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-from companion.scheme import Scheme
-from ui.plot.plot_style import PlotStyle
+from attune_companion.scheme import Scheme
+from attune_companion_ui.plot.plot_style import PlotStyle
 
 ATTEMPT_ROW, REPAIR_ROW = 0.12, 0.23
 """Heights above the top rung, in ladder spans."""

@@ -15,9 +15,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QVBoxLayout, QWidget
 
-from ui.plot.plot_items import MS_PER_MIN, Legend
-from ui.plot.plot_style import PlotStyle
-from ui.plot.time_axis import TimeAxis
+from attune_companion_ui.plot.plot_items import MS_PER_MIN, Legend
+from attune_companion_ui.plot.plot_style import PlotStyle
+from attune_companion_ui.plot.time_axis import TimeAxis
 
 DEFAULT_WINDOW_MIN = 10
 LEGEND_MIN_HEIGHT = 230

@@ -1,6 +1,6 @@
 """Building blocks of the session plot: growable arrays, shaded spans and the legend.
 
-Kept apart from `ui.plot.session_plot` so that module reads as what is drawn, and this one as how.
+Kept apart from `attune_companion_ui.plot.session_plot` so that module reads as what is drawn, and this one as how.
 """
 
 from __future__ import annotations

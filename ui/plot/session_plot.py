@@ -5,7 +5,7 @@ The same widget draws a live session (a rolling window that follows now) and a f
 draws the `SessionState` it is given, in full (`show_state`) or one in-order event at a time
 (`on_change`), and both paths draw the same thing. It only holds on to the last state it was
 given, to know where an ended session stops and to draw `render_png`. The frame around it
-(time axis, legend, following now, zoom) is `ui.plot.plot_frame.PlotFrame`.
+(time axis, legend, following now, zoom) is `attune_companion_ui.plot.plot_frame.PlotFrame`.
 
 Performance follows pyqtgraph's scrolling-plot advice (STYLE.md): items are created once and
 fed numpy views with `setData`; data are clipped to a fixed sliding x-range; nothing
@@ -21,13 +21,13 @@ from PySide6.QtCore import QBuffer, QIODevice, Qt
 from PySide6.QtGui import QBrush, QColor, QImage
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QWidget
 
-from companion.events import Event, Kind
-from companion.fold import LANE_OF, LANES, SessionState
-from companion.scheme import Scheme
-from ui.plot.markers import marker_looks, marker_rows
-from ui.plot.plot_frame import PlotFrame
-from ui.plot.plot_items import MS_PER_MIN, Points, Spans, Swatch
-from ui.plot.plot_style import DARK, PlotStyle
+from attune_companion.events import Event, Kind
+from attune_companion.fold import LANE_OF, LANES, SessionState
+from attune_companion.scheme import Scheme
+from attune_companion_ui.plot.markers import marker_looks, marker_rows
+from attune_companion_ui.plot.plot_frame import PlotFrame
+from attune_companion_ui.plot.plot_items import MS_PER_MIN, Points, Spans, Swatch
+from attune_companion_ui.plot.plot_style import DARK, PlotStyle
 
 LANE_LABELS = {"client": "Client (perceived)", "self": "Self"}
 

@@ -1,6 +1,6 @@
 """The inline editor for one tap in review: move it, change what it was, tag it, or remove it.
 
-Not a dialog: it sits under the event list. It offers only what `companion.corrections`
+Not a dialog: it sits under the event list. It offers only what `attune_companion.corrections`
 allows (client ↔ self, repair attempt ↔ repair, a state, rupture type or note kind of the
 session's scheme; markers for ruptures, strategies for repairs) and asks the page to apply
 it. A refusal from the core is shown here, in place, in the core's words.
@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.events import Event, Kind
-from companion.export import session_time
-from companion.scheme import Scheme
+from attune_companion.events import Event, Kind
+from attune_companion.export import session_time
+from attune_companion.scheme import Scheme
 
 Choice = tuple[Kind, str | None]
 TWO_COLUMNS_EM = 34

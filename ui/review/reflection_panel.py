@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.ratings import ALLIANCE, SRS_MAX, SRS_SCALES, srs_total
-from companion.scheme import Prompt
-from companion.text_rules import REFLECTION
-from ui.review.review_figures import RATING_LABELS
-from ui.widgets.text_limit import TextLimit
+from attune_companion.ratings import ALLIANCE, SRS_MAX, SRS_SCALES, srs_total
+from attune_companion.scheme import Prompt
+from attune_companion.text_rules import REFLECTION
+from attune_companion_ui.review.review_figures import RATING_LABELS
+from attune_companion_ui.widgets.text_limit import TextLimit
 
 SAVE_AFTER_MS = 500
 NOT_RATED = -1

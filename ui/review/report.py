@@ -1,9 +1,9 @@
 """The session review as a report: one self-contained HTML file, or a PDF from Qt's own writer.
 
 Both are filled from one template (`resources/report.html` and `report.css`) with the figures
-the review page shows (`ui.review.review_figures`), every value HTML-escaped, and the whole-session
+the review page shows (`attune_companion_ui.review.review_figures`), every value HTML-escaped, and the whole-session
 plot drawn by the live plot's own code (`SessionPlot.render_png`, light palette) as a PNG.
-Redaction, the default, reads the session through `companion.redaction.shared`, which leaves
+Redaction, the default, reads the session through `attune_companion.redaction.shared`, which leaves
 out everything typed (note texts, also those a correction gave, and reflection answers). Write
 the bytes with `write_report` (an atomic write), under `default_file_name`, which never holds
 the client code.
@@ -21,23 +21,23 @@ from string import Template
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
-from companion.agreement import (
+from attune_companion.agreement import (
     DEFAULT_TOLERANCE_MS, DEFAULT_UNIT_MS, Agreement, headline, session_agreement,
 )
-from companion.corrections import edited_ids
-from companion.elan import session_eaf
-from companion.events import Kind
-from companion.export import events_csv, session_json, session_time
-from companion.fold import SessionState, fold
-from companion.layers import CLINICIAN, layers
-from companion.naming import record_name
-from companion.paths import write_output
-from companion.ratings import ALLIANCE, SRS_MAX, SRS_SCALES, srs_total
-from companion.redaction import shared
-from companion.scheme import Scheme, session_scheme
-from companion.store import SessionRow, Store
-from companion.summary import Summary, summarise
-from ui.review import review_figures as fig
+from attune_companion.corrections import edited_ids
+from attune_companion.elan import session_eaf
+from attune_companion.events import Kind
+from attune_companion.export import events_csv, session_json, session_time
+from attune_companion.fold import SessionState, fold
+from attune_companion.layers import CLINICIAN, layers
+from attune_companion.naming import record_name
+from attune_companion.paths import write_output
+from attune_companion.ratings import ALLIANCE, SRS_MAX, SRS_SCALES, srs_total
+from attune_companion.redaction import shared
+from attune_companion.scheme import Scheme, session_scheme
+from attune_companion.store import SessionRow, Store
+from attune_companion.summary import Summary, summarise
+from attune_companion_ui.review import review_figures as fig
 
 FORMATS = ("html", "pdf")
 PLOT_PX = (1150, 420)
@@ -90,8 +90,8 @@ def gather(store: Store, session_id: int, *, redact: bool = True) -> ReportData:
 
 def plot_png(scheme: Scheme, state: SessionState, size: tuple[int, int] = PLOT_PX) -> bytes:
     """The whole session drawn by the live plot's code, in the light (print) palette."""
-    from ui.plot.plot_style import LIGHT  # pyqtgraph loads only when a picture is made
-    from ui.plot.session_plot import SessionPlot
+    from attune_companion_ui.plot.plot_style import LIGHT  # pyqtgraph loads only when a picture is made
+    from attune_companion_ui.plot.session_plot import SessionPlot
 
     plot = SessionPlot(scheme, LIGHT)
     try:
@@ -163,14 +163,14 @@ def build(data: ReportData, fmt: str) -> bytes:
 def write_report(store: Store, session_id: int, fmt: str, path: Path, *,
                  redact: bool = True) -> None:
     """Build a report and write it atomically (never a half-written file); a target that
-    `companion.paths.check_output_path` refuses raises UnsafeOutput."""
+    `attune_companion.paths.check_output_path` refuses raises UnsafeOutput."""
     write_output(Path(path), build(gather(store, session_id, redact=redact), fmt), store.path)
 
 
 def write_export(store: Store, session_id: int, fmt: str, path: Path, *,
                  redact: bool = True) -> None:
-    """A report (html, pdf), the events (csv, json, from `companion.export`) or the coded
-    session for ELAN (eaf, from `companion.elan`), atomically."""
+    """A report (html, pdf), the events (csv, json, from `attune_companion.export`) or the coded
+    session for ELAN (eaf, from `attune_companion.elan`), atomically."""
     if fmt in FORMATS:
         write_report(store, session_id, fmt, path, redact=redact)
         return
@@ -192,7 +192,7 @@ def default_file_name(row: SessionRow, fmt: str) -> str:
 
 
 def _text(name: str) -> str:
-    return resources.files("resources").joinpath(name).read_text(encoding="utf-8")
+    return resources.files("attune_companion_resources").joinpath(name).read_text(encoding="utf-8")
 
 
 def _fill(d: ReportData, plot_src: str, plot_width: str) -> str:

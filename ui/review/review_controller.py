@@ -1,7 +1,7 @@
 """The review's controller: one core call per request of the review page, then what changed.
 
 The page lays out and shows; this reads a session from the store (`open`), turns the page's
-requests into one core call each (`companion.corrections`, `Store.set_reflection`,
+requests into one core call each (`attune_companion.corrections`, `Store.set_reflection`,
 `Store.set_rating`, the exports) and pushes the session as it now is to the page through
 `changed`. Refusals come back as the core's words, for the page to show in place.
 """
@@ -17,15 +17,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from companion import corrections
-from companion.agreement import Agreement, agreement_or_note
-from companion.errors import AttuneError, UnsafeOutput
-from companion.events import Event, effective_taps
-from companion.fold import SessionState, fold
-from companion.scheme import Scheme, session_scheme
-from companion.store import SessionRow, Store
-from companion.summary import Summary, summarise
-from ui.review import report
+from attune_companion import corrections
+from attune_companion.agreement import Agreement, agreement_or_note
+from attune_companion.errors import AttuneError, UnsafeOutput
+from attune_companion.events import Event, effective_taps
+from attune_companion.fold import SessionState, fold
+from attune_companion.scheme import Scheme, session_scheme
+from attune_companion.store import SessionRow, Store
+from attune_companion.summary import Summary, summarise
+from attune_companion_ui.review import report
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from companion.ratings import ALLIANCE
-from companion.scheme import Scheme
-from companion.clock import format_duration
-from companion.summary import UNTYPED, Summary, scheme_label
+from attune_companion.ratings import ALLIANCE
+from attune_companion.scheme import Scheme
+from attune_companion.clock import format_duration
+from attune_companion.summary import UNTYPED, Summary, scheme_label
 
 LANE_TITLES = {"client": "Client (perceived)", "self": "Self (you)"}
 RATING_LABELS = {
@@ -24,7 +24,7 @@ RATING_LABELS = {
     "srs_approach": "Approach or method",
     "srs_overall": "Overall",
 }
-"""Labels of `companion.ratings.RATING_NAMES`, as the form and the report show them."""
+"""Labels of `attune_companion.ratings.RATING_NAMES`, as the form and the report show them."""
 NOT_NOTED = "not noted"
 
 

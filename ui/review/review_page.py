@@ -30,15 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.scheme import Scheme
-from ui.plot.plot_style import DARK, PlotStyle
-from ui.plot.session_plot import SessionPlot
-from ui.supervision.agreement_panel import AgreementPanel
-from ui.review import review_figures as fig
-from ui.review.correction_editor import CorrectionEditor
-from ui.review.reflection_panel import ReflectionPanel
-from ui.review.review_controller import ReviewController, Reviewed
-from ui.review.review_widgets import EventList, LaneShares, RuptureTable
+from attune_companion.scheme import Scheme
+from attune_companion_ui.plot.plot_style import DARK, PlotStyle
+from attune_companion_ui.plot.session_plot import SessionPlot
+from attune_companion_ui.supervision.agreement_panel import AgreementPanel
+from attune_companion_ui.review import review_figures as fig
+from attune_companion_ui.review.correction_editor import CorrectionEditor
+from attune_companion_ui.review.reflection_panel import ReflectionPanel
+from attune_companion_ui.review.review_controller import ReviewController, Reviewed
+from attune_companion_ui.review.review_widgets import EventList, LaneShares, RuptureTable
 
 WIDE_PX = 920
 """From this width the figures and the reflection sit side by side."""

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.describe import describe_tap
-from companion.events import Event, Kind
-from companion.export import session_time
-from companion.fold import SessionState
-from companion.scheme import Scheme
-from companion.summary import Summary
-from ui.review import review_figures as fig
+from attune_companion.describe import describe_tap
+from attune_companion.events import Event, Kind
+from attune_companion.export import session_time
+from attune_companion.fold import SessionState
+from attune_companion.scheme import Scheme
+from attune_companion.summary import Summary
+from attune_companion_ui.review import review_figures as fig
 
 BAR_LABEL_MIN = 0.12
 """A segment shows its label inside the bar when it is at least this share of the bar."""

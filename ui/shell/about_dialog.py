@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
-from companion import about, logs, paths
+from attune_companion import about, logs, paths
 
 
 def qt_details() -> list[tuple[str, str]]:

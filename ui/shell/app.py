@@ -7,7 +7,7 @@ with Quit and, when it is damaged, its newest good backup offered; nothing can b
 until it is resolved. A database holding fewer sessions than its newest backup is said so,
 with that backup offered, and one in a cloud-sync folder is warned of. A scheme file that
 cannot be used is named with the problem while the default scheme is used. While the app
-runs, an error no code caught is said in the window (`ui.shell.unexpected`).
+runs, an error no code caught is said in the window (`attune_companion_ui.shell.unexpected`).
 """
 
 from __future__ import annotations
@@ -22,16 +22,16 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from companion import about, backup, logs, paths
-from companion.cloud_folders import cloud_warning
-from companion.errors import AttuneError, CorruptDatabase, SchemeError, StoreError
-from companion.scheme import Scheme, default_scheme, load_scheme
-from companion.store import Store
-from ui.shell.backup_offers import latest_good_backup, newer_backup_offer
-from ui.shell.identity import identify
-from ui.shell.main_window import MainWindow
-from ui.shell.settings import Settings
-from ui.shell.unexpected import said_in_window
+from attune_companion import about, backup, logs, paths
+from attune_companion.cloud_folders import cloud_warning
+from attune_companion.errors import AttuneError, CorruptDatabase, SchemeError, StoreError
+from attune_companion.scheme import Scheme, default_scheme, load_scheme
+from attune_companion.store import Store
+from attune_companion_ui.shell.backup_offers import latest_good_backup, newer_backup_offer
+from attune_companion_ui.shell.identity import identify
+from attune_companion_ui.shell.main_window import MainWindow
+from attune_companion_ui.shell.settings import Settings
+from attune_companion_ui.shell.unexpected import said_in_window
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -97,8 +97,8 @@ def _cannot_start(exc: Exception) -> None:
 def _after_first_frame() -> None:
     """Load the plot library, so the first session opens fast; then take what start-up made
     out of the garbage collector's sight, so its sweeps during a session scan only what the
-    session makes, and resume it (`ui.shell.launch` pauses it while the app loads)."""
-    importlib.import_module("ui.live.live_page")
+    session makes, and resume it (`attune_companion_ui.shell.launch` pauses it while the app loads)."""
+    importlib.import_module("attune_companion_ui.live.live_page")
     gc.freeze()
     gc.enable()
 

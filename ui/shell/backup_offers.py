@@ -2,7 +2,7 @@
 
 `latest_good_backup` is the newest backup that opens and passes its check; `newer_backup_offer`
 is that backup when it holds more sessions than the database as it opened (a lost `-wal`, a
-`.db` copied alone). Both only read: restoring is `companion.backup.restore`'s, and the window
+`.db` copied alone). Both only read: restoring is `attune_companion.backup.restore`'s, and the window
 closes its own store before it asks for that.
 """
 
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from companion import backup
-from companion.errors import AttuneError
-from companion.store import Store
+from attune_companion import backup
+from attune_companion.errors import AttuneError
+from attune_companion.store import Store
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def latest_good_backup(db_path: Path) -> BackupOffer | None:
 
 def newer_backup_offer(store: Store) -> tuple[BackupOffer, int] | None:
     """The newest backup and the open database's session count, when the backup holds more
-    than the database (`companion.backup.newer_backup_than`): something is missing here."""
+    than the database (`attune_companion.backup.newer_backup_than`): something is missing here."""
     newer = backup.newer_backup_than(store)
     if newer is None:
         return None

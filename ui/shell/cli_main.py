@@ -1,6 +1,6 @@
 """attune-cli with the one command that needs Qt: `report ID --format html|pdf`.
 
-Everything else is `companion.cli`, unchanged and Qt-free. Qt is imported only when a report
+Everything else is `attune_companion.cli`, unchanged and Qt-free. Qt is imported only when a report
 is asked for, so the other commands start as fast as before. The plot is drawn off-screen.
 """
 
@@ -11,11 +11,11 @@ import os
 import sys
 from pathlib import Path
 
-from companion import cli
-from companion.errors import DatabaseLocked
-from companion.naming import record_name
-from companion.paths import user_path, write_output
-from companion.store import Store
+from attune_companion import cli
+from attune_companion.errors import DatabaseLocked
+from attune_companion.naming import record_name
+from attune_companion.paths import user_path, write_output
+from attune_companion.store import Store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +47,7 @@ def _cmd_report(args: argparse.Namespace, db: Path) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no window is ever shown
     from PySide6.QtWidgets import QApplication
 
-    from ui.review import report
+    from attune_companion_ui.review import report
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else cli.PROG])
     redact = not args.include_notes

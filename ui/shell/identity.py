@@ -8,7 +8,7 @@ from importlib import resources
 
 from PySide6.QtGui import QGuiApplication, QIcon
 
-from companion import about
+from attune_companion import about
 
 DESKTOP_FILE = "attune"
 ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
@@ -17,7 +17,7 @@ ICON_SIZES = (16, 32, 48, 64, 128, 256, 512)
 def app_icon() -> QIcon:
     """Attune's icon at every size it is drawn in (resources/icons)."""
     icon = QIcon()
-    folder = resources.files("resources").joinpath("icons")
+    folder = resources.files("attune_companion_resources").joinpath("icons")
     for size in ICON_SIZES:
         icon.addFile(str(folder.joinpath(f"attune-{size}.png")))
     return icon

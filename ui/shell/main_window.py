@@ -15,23 +15,23 @@ from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
-from companion.clock import Clock
-from companion.errors import AttuneError
-from companion.fold import SessionState
-from companion.recorder import Recorder
-from companion.scheme import Scheme
-from companion.store import Store
-from ui.live.controller import SessionController
-from ui.shell.screen_fit import FRAME_ALLOWANCE
-from ui.shell.settings import Settings
-from ui.shell.start_page import StartPage
-from ui.shell.theme import Theme, apply_theme
+from attune_companion.clock import Clock
+from attune_companion.errors import AttuneError
+from attune_companion.fold import SessionState
+from attune_companion.recorder import Recorder
+from attune_companion.scheme import Scheme
+from attune_companion.store import Store
+from attune_companion_ui.live.controller import SessionController
+from attune_companion_ui.shell.screen_fit import FRAME_ALLOWANCE
+from attune_companion_ui.shell.settings import Settings
+from attune_companion_ui.shell.start_page import StartPage
+from attune_companion_ui.shell.theme import Theme, apply_theme
 
 if TYPE_CHECKING:
-    from ui.supervision.flow import SupervisionFlow
-    from ui.live.beside_call import BesideCall
-    from ui.live.live_page import LivePage
-    from ui.review.review_page import ReviewPage
+    from attune_companion_ui.supervision.flow import SupervisionFlow
+    from attune_companion_ui.live.beside_call import BesideCall
+    from attune_companion_ui.live.live_page import LivePage
+    from attune_companion_ui.review.review_page import ReviewPage
 
 TICK_MS = 250
 UNEXPECTED_MS = 20_000
@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
         )
 
     def _on_opened(self, recorder: Recorder) -> None:
-        from ui.live.live_page import LivePage  # pyqtgraph loads here, after the first frame
+        from attune_companion_ui.live.live_page import LivePage  # pyqtgraph loads here, after the first frame
 
         assert self.controller is not None
         self._drop_live_page()
@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
         self.live_page.fit_width(self.stack.width())
         self.stack.addWidget(self.live_page)
         self.stack.setCurrentWidget(self.live_page)
-        from ui.live.beside_call import BesideCall
+        from attune_companion_ui.live.beside_call import BesideCall
 
         self.beside = BesideCall(self, self.live_page, self.controller, recorder.scheme,
                                  self.settings, self._plot_style, self._ticker)
@@ -184,8 +184,8 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         if self.review_page is None:
-            from ui.review.review_controller import ReviewController
-            from ui.review.review_page import ReviewPage
+            from attune_companion_ui.review.review_controller import ReviewController
+            from attune_companion_ui.review.review_page import ReviewPage
 
             self.review_page = ReviewPage(ReviewController(self.store, self), self._plot_style)
             self.review_page.back.connect(self.show_start)
@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
         """History, playback and trends: built when first asked for (never during a session),
         so start-up does not pay for them."""
         if self._supervision is None:
-            from ui.supervision.flow import SupervisionFlow
+            from attune_companion_ui.supervision.flow import SupervisionFlow
 
             self._supervision = SupervisionFlow(self.stack, self.store, self.settings,
                                                 lambda: self._plot_style, self.show_start)
@@ -256,13 +256,13 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """The settings dialog (outside sessions only; the start page offers it)."""
-        from ui.shell.settings_dialog import open_settings
+        from attune_companion_ui.shell.settings_dialog import open_settings
 
         open_settings(self)
 
     def open_about(self) -> None:
         """The About box: version, file locations, system details (from the start page)."""
-        from ui.shell.about_dialog import open_about
+        from attune_companion_ui.shell.about_dialog import open_about
 
         open_about(self.store.path if self.store is not None else None,
                    self.settings.location, self)

@@ -1,6 +1,6 @@
 """A short list of the last few ended sessions on the start page, each opening its review.
 
-The full history (filters, trends, playback) is `ui.supervision.history_page`; this is the way back to a
+The full history (filters, trends, playback) is `attune_companion_ui.supervision.history_page`; this is the way back to a
 review a few minutes after closing it. Light: no plot library is loaded for it.
 """
 
@@ -10,7 +10,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from companion.store import SessionRow
+from attune_companion.store import SessionRow
 
 SHOWN = 3
 

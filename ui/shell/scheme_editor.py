@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion.errors import SchemeError
-from companion.paths import atomic_write, ensure_private_dir
-from companion.scheme import RESERVED_KEYS, Scheme, check_key_clashes, parse_scheme
+from attune_companion.errors import SchemeError
+from attune_companion.paths import atomic_write, ensure_private_dir
+from attune_companion.scheme import RESERVED_KEYS, Scheme, check_key_clashes, parse_scheme
 
 RESERVED_USE = {"Z": "undo (Ctrl+Z)", "B": "the privacy blank", "P": "pause / resume",
                 "SPACE": "the window", "ESC": "leaving the note field"}

@@ -36,21 +36,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from companion import paths
-from companion.errors import SchemeError
-from companion.scheme import Scheme, default_scheme
-from ui.live.hotkeys import (
+from attune_companion import paths
+from attune_companion.errors import SchemeError
+from attune_companion.scheme import Scheme, default_scheme
+from attune_companion_ui.live.hotkeys import (
     BLANK_ACTION,
     DEFAULT_BINDINGS,
     darwin_note,
     hotkey_problem,
     to_pynput,
 )
-from ui.shell.scheme_editor import KeyTable, SchemeDraft, SchemeEditor
-from ui.shell.settings import Settings
+from attune_companion_ui.shell.scheme_editor import KeyTable, SchemeDraft, SchemeEditor
+from attune_companion_ui.shell.settings import Settings
 
 if TYPE_CHECKING:
-    from ui.shell.main_window import MainWindow
+    from attune_companion_ui.shell.main_window import MainWindow
 
 THEMES = (("Dark (low glare)", "dark"), ("Light", "light"), ("Follow the system", "system"))
 WINDOWS = (("Last 5 minutes", 5), ("Last 10 minutes", 10), ("Last 20 minutes", 20),

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QStyle, QVBoxLayout, QWidget,
 )
 
-from companion import clients
-from companion.errors import InvalidClientCode
-from companion.store import SessionRow
-from ui.shell.past_sessions import PastSessions
+from attune_companion import clients
+from attune_companion.errors import InvalidClientCode
+from attune_companion.store import SessionRow
+from attune_companion_ui.shell.past_sessions import PastSessions
 
 MODALITIES = (("Not set", None), ("Telehealth", "telehealth"), ("In person", "in person"))
 TINT_CHOICES = (0, 5, 8, 10, 15, 20)

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from ui.plot.plot_style import DARK, LIGHT, PlotStyle
+from attune_companion_ui.plot.plot_style import DARK, LIGHT, PlotStyle
 
 
 class Theme(StrEnum):
@@ -61,7 +61,7 @@ STYLES_DIR = "@styles"
 
 def style_sheet(theme: Theme) -> str:
     """The theme's Qt style sheet text, its images' paths made whole."""
-    styles = resources.files("resources").joinpath("styles")
+    styles = resources.files("attune_companion_resources").joinpath("styles")
     text = styles.joinpath(f"{theme.value}.qss").read_text(encoding="utf-8")
     return text.replace(STYLES_DIR, Path(str(styles)).as_posix())
 

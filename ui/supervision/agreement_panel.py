@@ -1,7 +1,7 @@
 """A compact panel of agreement figures between the clinician's record and a coder layer,
 with the largest disagreements listed so a click moves playback there (review shows it too).
 
-The figures come from `companion.agreement.session_agreement`; this widget only lays them out.
+The figures come from `attune_companion.agreement.session_agreement`; this widget only lays them out.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from companion.agreement import Agreement, agreement_or_note, describe_moment
-from companion.store import Store
+from attune_companion.agreement import Agreement, agreement_or_note, describe_moment
+from attune_companion.store import Store
 
 MOMENT_ROLE = Qt.ItemDataRole.UserRole
 

@@ -3,7 +3,7 @@ and keys, the playback cursor being the clock; each layer shows as its own lane 
 session plot, and the agreement with the clinician's own record is shown beside them.
 
 The panel records through the live window's own `SessionController`, attached to a
-`LayerRecorder` (companion.layers), so every refusal reads as it does live. Widgets here hold
+`LayerRecorder` (attune_companion.layers), so every refusal reads as it does live. Widgets here hold
 nothing of the session; what changed comes back from the core.
 """
 
@@ -16,17 +16,17 @@ from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
-from companion.clock import SystemClock
-from companion.errors import AttuneError
-from companion.layers import CursorClock, LayerRecorder, coder_state, layers
-from companion.scheme import Scheme
-from companion.store import Store
-from ui.live.actions import ActionRegistry, session_actions
-from ui.live.controller import SessionController
-from ui.live.tap_pad import TapPad
-from ui.plot.plot_style import PlotStyle
-from ui.plot.session_plot import SessionPlot
-from ui.supervision.agreement_panel import AgreementPanel
+from attune_companion.clock import SystemClock
+from attune_companion.errors import AttuneError
+from attune_companion.layers import CursorClock, LayerRecorder, coder_state, layers
+from attune_companion.scheme import Scheme
+from attune_companion.store import Store
+from attune_companion_ui.live.actions import ActionRegistry, session_actions
+from attune_companion_ui.live.controller import SessionController
+from attune_companion_ui.live.tap_pad import TapPad
+from attune_companion_ui.plot.plot_style import PlotStyle
+from attune_companion_ui.plot.session_plot import SessionPlot
+from attune_companion_ui.supervision.agreement_panel import AgreementPanel
 
 LANE_HEIGHT = 90
 NOT_IN_PLAYBACK = {"pause", "end"}

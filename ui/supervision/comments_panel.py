@@ -1,10 +1,10 @@
 """Supervision comments in playback: the list, adding one at the cursor or over a span, and
 their own layer on the plot.
 
-Comments are not taps: they live in their own table (companion.comments) and are drawn in a
+Comments are not taps: they live in their own table (attune_companion.comments) and are drawn in a
 band of their own above the repair row, as purple down-pointing flags (a span as a bar
 between two flags), so they can never be mistaken for what the clinician tapped. The panel
-writes through `companion.comments` and says why inline when something cannot be saved.
+writes through `attune_companion.comments` and says why inline when something cannot be saved.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from companion import comments as core
-from companion.comments import Comment
-from companion.errors import AttuneError
-from companion.store import Store
-from companion.clock import format_duration
-from companion.text_rules import AUTHOR, COMMENT
-from ui.plot.plot_items import MS_PER_MIN
-from ui.plot.plot_style import PlotStyle
-from ui.widgets.text_limit import TextLimit
+from attune_companion import comments as core
+from attune_companion.comments import Comment
+from attune_companion.errors import AttuneError
+from attune_companion.store import Store
+from attune_companion.clock import format_duration
+from attune_companion.text_rules import AUTHOR, COMMENT
+from attune_companion_ui.plot.plot_items import MS_PER_MIN
+from attune_companion_ui.plot.plot_style import PlotStyle
+from attune_companion_ui.widgets.text_limit import TextLimit
 
 COMMENT_COLOURS = {"dark": "#c7a6e8", "light": "#7a4fa6"}
 """One hue no tap uses, per palette; the flag shape and the band say 'comment' as well."""
@@ -45,7 +45,7 @@ def describe(comment: Comment) -> str:
 class CommentLayer:
     """The comments drawn on a SessionPlot: flags at moments, bars over spans, in a top band."""
 
-    def __init__(self, plot, style: PlotStyle) -> None:  # plot: ui.plot.session_plot.SessionPlot
+    def __init__(self, plot, style: PlotStyle) -> None:  # plot: attune_companion_ui.plot.session_plot.SessionPlot
         bottom, top = plot.y_range
         self.band_y = top - 0.035 * (top - bottom)
         self._flags = pg.ScatterPlotItem(symbol="t", size=14, hoverable=True,

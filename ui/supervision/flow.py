@@ -13,10 +13,10 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from companion.errors import AttuneError
-from companion.store import Store
-from ui.supervision.history_controller import HistoryController, TrendsController
-from ui.supervision.history_page import HistoryPage
+from attune_companion.errors import AttuneError
+from attune_companion.store import Store
+from attune_companion_ui.supervision.history_controller import HistoryController, TrendsController
+from attune_companion_ui.supervision.history_page import HistoryPage
 
 
 class SupervisionFlow(QObject):
@@ -43,7 +43,7 @@ class SupervisionFlow(QObject):
         self.history.table.setFocus()
 
     def play(self, session_id: int) -> None:
-        from ui.supervision.playback_page import PlaybackPage
+        from attune_companion_ui.supervision.playback_page import PlaybackPage
 
         assert self._store is not None
         try:
@@ -56,7 +56,7 @@ class SupervisionFlow(QObject):
         page.setFocus()
 
     def trends(self, client_code: str) -> None:
-        from ui.supervision.trends_page import TrendsPage
+        from attune_companion_ui.supervision.trends_page import TrendsPage
 
         assert self._store is not None
         page = TrendsPage(TrendsController(self._store), self._plot_style())
@@ -64,8 +64,8 @@ class SupervisionFlow(QObject):
         self._open(page)
 
     def review(self, session_id: int) -> None:
-        from ui.review.review_controller import ReviewController
-        from ui.review.review_page import ReviewPage
+        from attune_companion_ui.review.review_controller import ReviewController
+        from attune_companion_ui.review.review_page import ReviewPage
 
         assert self._store is not None
         page = ReviewPage(ReviewController(self._store), self._plot_style())

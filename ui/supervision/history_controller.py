@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from companion import clients
-from companion.bundle import import_bundle, write_bundle
-from companion.history import HistoryRow, TrendPoint, history, trends
-from companion.store import Store
+from attune_companion import clients
+from attune_companion.bundle import import_bundle, write_bundle
+from attune_companion.history import HistoryRow, TrendPoint, history, trends
+from attune_companion.store import Store
 
 
 class HistoryController:

@@ -1,6 +1,6 @@
 """The session history: every session with its date, client, length, ruptures and status.
 
-A QTableView over `HistoryModel` (one list of rows from `companion.history.history`, whose
+A QTableView over `HistoryModel` (one list of rows from `attune_companion.history.history`, whose
 figures are cached per session), so a thousand sessions list at once. Filter by client code
 and a date range; double-click or Enter plays a session back. Sharing for supervision writes
 one bundle (free text left out unless the clinician ticks the box); importing a bundle checks
@@ -8,7 +8,7 @@ everything first, and a refused bundle is explained on the page with the databas
 
 Only reachable from the start page, never during a live session. The page only lays out and
 asks: its `HistoryController` reads and writes the store, and the window's `SupervisionFlow`
-(ui.supervision.flow) moves between history, playback, trends and review.
+(attune_companion_ui.supervision.flow) moves between history, playback, trends and review.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QLabel, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
-from companion.clock import format_duration
-from companion.errors import AttuneError
-from companion.history import HistoryRow
-from ui.supervision.flow_layout import flow_of, labelled
-from ui.supervision.history_controller import HistoryController
+from attune_companion.clock import format_duration
+from attune_companion.errors import AttuneError
+from attune_companion.history import HistoryRow
+from attune_companion_ui.supervision.flow_layout import flow_of, labelled
+from attune_companion_ui.supervision.history_controller import HistoryController
 
 ALL_CLIENTS = "All clients"
 COLUMNS = ("Date", "Client", "Session", "Duration", "Ruptures", "Repaired", "Unrepaired", "Status")

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
 
-from companion import comments as core
-from companion.errors import AttuneError
-from companion.store import Store
+from attune_companion import comments as core
+from attune_companion.errors import AttuneError
+from attune_companion.store import Store
 
 _missing: ImportError | None = None
 try:

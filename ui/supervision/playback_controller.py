@@ -13,8 +13,8 @@ from bisect import bisect_left, bisect_right
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from companion.clock import Clock, SystemClock
-from companion.replay import Replay
+from attune_companion.clock import Clock, SystemClock
+from attune_companion.replay import Replay
 
 SPEEDS = (1, 2, 4, 8, 16)
 FRAME_MS = 33

@@ -20,20 +20,20 @@ from PySide6.QtWidgets import (
     QScrollArea, QSizePolicy, QSlider, QSplitter, QVBoxLayout, QWidget,
 )
 
-from companion.clock import Clock, format_duration
-from companion.replay import Replay
-from companion.scheme import session_scheme
-from companion.store import Store
-from ui.live.rupture_timer import RuptureTimer
-from ui.supervision.coding_panel import CodingPanel, LayerLanes
-from ui.plot.plot_items import MS_PER_MIN
-from ui.plot.plot_style import PlotStyle
-from ui.plot.session_plot import SessionPlot
-from ui.supervision.comments_panel import CommentLayer, CommentsPanel
-from ui.supervision.flow_layout import flow_of
-from ui.supervision.media_sync import MediaSync
-from ui.supervision.playback_controller import SPEEDS, PlaybackController
-from ui.supervision.playback_parts import EventListModel, column, plot_with_lanes, read_only_pad
+from attune_companion.clock import Clock, format_duration
+from attune_companion.replay import Replay
+from attune_companion.scheme import session_scheme
+from attune_companion.store import Store
+from attune_companion_ui.live.rupture_timer import RuptureTimer
+from attune_companion_ui.supervision.coding_panel import CodingPanel, LayerLanes
+from attune_companion_ui.plot.plot_items import MS_PER_MIN
+from attune_companion_ui.plot.plot_style import PlotStyle
+from attune_companion_ui.plot.session_plot import SessionPlot
+from attune_companion_ui.supervision.comments_panel import CommentLayer, CommentsPanel
+from attune_companion_ui.supervision.flow_layout import flow_of
+from attune_companion_ui.supervision.media_sync import MediaSync
+from attune_companion_ui.supervision.playback_controller import SPEEDS, PlaybackController
+from attune_companion_ui.supervision.playback_parts import EventListModel, column, plot_with_lanes, read_only_pad
 
 RIGHT_EM = 28
 """The event and comment lists' least width (ems) beside the pad."""

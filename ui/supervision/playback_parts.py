@@ -11,13 +11,13 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from companion.clock import format_duration
-from companion.describe import describe_tap
-from companion.events import Event, Kind
-from companion.replay import Replay
-from companion.scheme import Scheme
-from ui.live.actions import Action, ActionRegistry
-from ui.live.tap_pad import TapPad
+from attune_companion.clock import format_duration
+from attune_companion.describe import describe_tap
+from attune_companion.events import Event, Kind
+from attune_companion.replay import Replay
+from attune_companion.scheme import Scheme
+from attune_companion_ui.live.actions import Action, ActionRegistry
+from attune_companion_ui.live.tap_pad import TapPad
 
 OTHER_KINDS = {Kind.PAUSE: "Pause", Kind.RESUME: "Resume", Kind.END: "Session ended"}
 READOUT_SHEET = (

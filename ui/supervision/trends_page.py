@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
     QComboBox, QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
-from companion.history import TrendPoint
-from companion.naming import session_name
-from ui.plot.plot_items import Legend
-from ui.plot.plot_style import PlotStyle
-from ui.supervision.flow_layout import flow_of, labelled
-from ui.supervision.history_controller import TrendsController
+from attune_companion.history import TrendPoint
+from attune_companion.naming import session_name
+from attune_companion_ui.plot.plot_items import Legend
+from attune_companion_ui.plot.plot_style import PlotStyle
+from attune_companion_ui.supervision.flow_layout import flow_of, labelled
+from attune_companion_ui.supervision.history_controller import TrendsController
 
 NOT_ENOUGH = ("Not enough sessions yet: trends need at least two ended sessions of "
               "this client.")

@@ -1,7 +1,7 @@
 """A text field kept within its core text rule's length, saying so when it cuts.
 
 Qt's own `maxLength` cuts a paste silently and counts UTF-16 units (an emoji is two). Here the
-rule from `companion.text_rules` counts characters, and an edit that would pass it loses the
+rule from `attune_companion.text_rules` counts characters, and an edit that would pass it loses the
 end of what it inserted (never what was there before), after which `cut` carries the rule's
 calm message for the field's owner to show.
 """
@@ -12,7 +12,7 @@ from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
-from companion.text_rules import TextRule, cut_insertion, inserted_span
+from attune_companion.text_rules import TextRule, cut_insertion, inserted_span
 
 
 class TextLimit(QObject):
