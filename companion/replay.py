@@ -6,16 +6,19 @@ answer a query for any cursor time within a frame's budget, it keeps a checkpoin
 every `CHECKPOINT_EVERY` events; a query forks the nearest checkpoint at or before the cursor
 and applies fewer than that many events, however far the cursor jumped.
 
-A fork is cheap because the fold only ever changes the newest item of each list in the state
-(the interval a lane holds now, the open episode, the open pause): a fork copies the lists and
-those newest items and shares everything older, which no later event can touch.
+A checkpoint is small because the fold only ever changes the newest item of each list in the
+state (the interval a lane holds now, the open episode, the open pause): it keeps each list's
+length and a copy of its newest item, nothing else. Everything older is read from the final
+state, where no later event changed it. So the checkpoints of a whole session cost time and
+memory in proportion to the session, not to its square (a copy of every list at each
+checkpoint did).
 """
 
 from __future__ import annotations
 
 import copy
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 from attune_companion.events import Event, effective_taps
@@ -76,11 +79,11 @@ class Replay:
         self._every = max(1, checkpoint_every)
         self._offsets = [e.offset_ms for e in self.events]
         state = SessionState()
-        self._checkpoints = [_fork(state)]
+        self._checkpoints = [_Checkpoint.of(state)]
         for i, event in enumerate(self.events, start=1):
             state.apply(event)
             if i % self._every == 0:
-                self._checkpoints.append(_fork(state))
+                self._checkpoints.append(_Checkpoint.of(state))
         self.final = state
         self.duration_ms = state.ended_ms if state.ended_ms is not None else state.last_ms
         self._rupture_starts = [ep.start_ms for ep in state.episodes]
@@ -95,7 +98,7 @@ class Replay:
         """
         count = max(0, min(count, len(self.events)))
         base = count // self._every
-        state = _fork(self._checkpoints[base])
+        state = self._checkpoints[base].state(self.final)
         for event in self.events[base * self._every : count]:
             state.apply(event)
         return state
@@ -142,26 +145,62 @@ def _before(times: list[int], t: int) -> int | None:
     return times[i - 1] if i > 0 else None
 
 
-def _fork(state: SessionState) -> SessionState:
-    """A copy of `state` that later `apply` calls on either side cannot change in the other.
+@dataclass(frozen=True)
+class _Checkpoint:
+    """The state after some event, kept as each list's length and a copy of its newest item
+    (see the module's docstring); lists in a dict (the lanes) alike; other fields as they were."""
 
-    Lists are copied and their newest item deep-copied; older items, which the fold never
-    changes again, are shared.
-    """
-    values: dict[str, Any] = {}
-    for f in fields(state):
-        value = getattr(state, f.name)
-        if isinstance(value, list):
-            value = _fork_list(value)
-        elif isinstance(value, dict):
-            value = {k: _fork_list(v) for k, v in value.items()}
-        values[f.name] = value
-    return SessionState(**values)
+    lists: dict[str, tuple[int, Any]]
+    dicts: dict[str, dict[str, tuple[int, Any]]]
+    scalars: dict[str, Any]
+
+    @classmethod
+    def of(cls, state: SessionState) -> _Checkpoint:
+        lists, dicts, scalars = {}, {}, {}
+        for f in fields(state):
+            value = getattr(state, f.name)
+            if isinstance(value, list):
+                lists[f.name] = _newest(value)
+            elif isinstance(value, dict):
+                dicts[f.name] = {key: _newest(items) for key, items in value.items()}
+            else:
+                scalars[f.name] = value
+        return cls(lists, dicts, scalars)
+
+    def state(self, final: SessionState) -> SessionState:
+        """This checkpoint's state, the caller's own: its newest items are fresh copies, the
+        older ones are shared with `final` (which nothing changes any more)."""
+        values: dict[str, Any] = dict(self.scalars)
+        for name, kept in self.lists.items():
+            values[name] = _restore(getattr(final, name), kept)
+        for name, by_key in self.dicts.items():
+            whole = getattr(final, name)
+            values[name] = {key: _restore(whole[key], kept) for key, kept in by_key.items()}
+        return SessionState(**values)
 
 
-def _fork_list(items: list[Any]) -> list[Any]:
-    if not items:
+def _newest(items: list[Any]) -> tuple[int, Any]:
+    return len(items), _copy(items[-1]) if items else None
+
+
+def _restore(final_items: list[Any], kept: tuple[int, Any]) -> list[Any]:
+    length, newest = kept
+    if not length:
         return []
-    out = items[:-1]
-    out.append(copy.deepcopy(items[-1]))
+    out = final_items[: length - 1]
+    out.append(_copy(newest))
+    return out
+
+
+def _copy(item: Any) -> Any:
+    """A copy of one item of the state that the fold cannot change through the original: the
+    fold sets an item's fields and appends to its lists, so those lists are copied too
+    (a deepcopy, at five times the cost, copies nothing more that could change)."""
+    if not is_dataclass(item):
+        return item  # a number
+    out = copy.copy(item)
+    for f in fields(item):
+        value = getattr(item, f.name)
+        if isinstance(value, list):
+            setattr(out, f.name, list(value))
     return out

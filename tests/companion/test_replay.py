@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import tracemalloc
 import copy
 from dataclasses import dataclass
 
@@ -286,3 +287,40 @@ def test_a_returned_state_is_not_changed_by_later_queries():
     replay.state_at(5_000)
     assert early == snapshot
     assert early.open_episode is not None and early.open_episode.end_ms is None
+
+
+def _long_log(n: int) -> list[Event]:
+    """n in-order events: lane states, and a rupture, an attempt and a repair every 40."""
+    log, t = [], 0
+    for i in range(n):
+        t += 1000
+        step = i % 40
+        if step == 10:
+            kind, value = Kind.RUPTURE, "withdrawal"
+        elif step == 20:
+            kind, value = Kind.REPAIR_ATTEMPT, None
+        elif step == 30:
+            kind, value = Kind.REPAIR, None
+        else:
+            kind, value = (Kind.CLIENT, Kind.SELF)[i % 2], STATES[i % 3]
+        log.append(Event(i + 1, kind, t, "", value))
+    return log
+
+
+def test_playback_keeps_memory_in_proportion_to_the_session_not_its_square():
+    """The checkpoints of a long session cost about what its fold costs, not a copy of every
+    list at every checkpoint (a 100,000-event session once took gigabytes to play back)."""
+    log = _long_log(20_000)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        state = fold(log)
+        folded = tracemalloc.get_traced_memory()[0] - before
+        del state
+        before = tracemalloc.get_traced_memory()[0]
+        replay = Replay(log, SCHEME)
+        replayed = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert replay.state_after(len(log)) == fold(log)
+    assert replayed < 2 * folded, f"playback holds {replayed:,} bytes, the fold {folded:,}"

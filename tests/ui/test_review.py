@@ -20,7 +20,7 @@ from attune_companion.summary import summarise
 from attune_companion_ui.plot.plot_style import DARK
 from attune_companion_ui.review.review_controller import ReviewController
 from attune_companion_ui.review.review_page import ReviewPage
-from attune_companion_ui.review.review_widgets import EDITED_MARK
+from attune_companion_ui.review.tap_list import EDITED_MARK
 
 LEFT = Qt.MouseButton.LeftButton
 

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.LegendItem import ItemSample
 from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
 MS_PER_MIN = 60_000.0
@@ -70,25 +70,110 @@ class Region(pg.LinearRegionItem):
         p.restore()
 
 
-class Spans:
-    """Shaded time spans (ruptures or pauses) in time order; an open one ends at now.
+class ClosedSpans(pg.GraphicsObject):
+    """Every closed span of one kind (ruptures or pauses) as ONE item: shaded, with its edges
+    drawn in `pen`, its fill pattern laid in screen pixels like `Region`'s.
 
-    Each span in view is drawn by its own unmovable `Region`; spans out of view give their
-    item back to a small pool. pyqtgraph updates every region's edge lines on each range
-    change, so drawing all of them would make a long session slow on every tick.
+    A long session has thousands of spans; one item per span made opening its review take
+    seconds (each item is built, added to the scene and told of every range change). This
+    one paints only the spans in view, found by bisecting, in one call.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.starts: list[float] = []  # minutes, in time order
+        self.ends: list[float] = []
+        self._brush = QBrush()
+        self._pen = QPen(Qt.PenStyle.NoPen)
+        self._bounds = QRectF()
+
+    def set_spans(self, starts: list[float], ends: list[float]) -> None:
+        self.prepareGeometryChange()
+        self.starts, self.ends = starts, ends
+        self.update()
+
+    def add(self, start: float, end: float) -> None:
+        self.prepareGeometryChange()
+        self.starts.append(start)
+        self.ends.append(end)
+        self.update()
+
+    def restyle(self, brush: QBrush, pen: QPen) -> None:
+        self._brush, self._pen = brush, pen
+        self.update()
+
+    def in_range(self, left: float, right: float) -> tuple[int, int]:
+        """Indices [first, last) of the spans that reach into left…right (minutes)."""
+        first = bisect.bisect_left(self.ends, left)
+        return first, max(first, bisect.bisect_right(self.starts, right))
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt's name)
+        view = self.viewRect()
+        if view is None or not self.starts:
+            return QRectF()
+        bounds = QRectF(view)
+        bounds.setLeft(self.starts[0])
+        bounds.setRight(self.ends[-1])
+        bounds = bounds.normalized()
+        if bounds != self._bounds:  # as pyqtgraph's LinearRegionItem does
+            self._bounds = bounds
+            self.prepareGeometryChange()
+        return bounds
+
+    def paint(self, p: QPainter, *args: object) -> None:
+        view = self.viewRect()
+        if view is None or not self.starts:
+            return
+        first, last = self.in_range(view.left(), view.right())
+        if first == last:
+            return
+        to_device = p.transform()
+        top, bottom = sorted((to_device.map(QPointF(0, view.top())).y(),
+                              to_device.map(QPointF(0, view.bottom())).y()))
+        scale, shift = to_device.m11(), to_device.dx()
+        lefts, rights, edges = [], [], []
+        for start, end in zip(self.starts[first:last], self.ends[first:last]):
+            a, b = start * scale + shift, max(end * scale + shift, start * scale + shift + 1)
+            edges += [QLineF(a, top, a, bottom), QLineF(b, top, b, bottom)]
+            if lefts and a <= rights[-1]:  # touches the one before on screen: one rect
+                rights[-1] = max(rights[-1], b)
+            else:
+                lefts.append(a)
+                rights.append(b)
+        rects = [QRectF(a, top, b - a, bottom - top) for a, b in zip(lefts, rights)]
+        p.save()
+        p.resetTransform()
+        p.setBrushOrigin(0, 0)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(self._brush)
+        p.drawRects(rects)
+        if self._pen.style() != Qt.PenStyle.NoPen:
+            p.setPen(self._pen)
+            p.drawLines(edges)
+        p.restore()
+
+
+class Spans:
+    """Shaded time spans (ruptures or pauses) in time order; only the last can be open, and
+    it ends at now.
+
+    The closed spans are one `ClosedSpans` item, however many; the open one is a `Region`
+    whose right edge follows now (the live window moves it on every tick).
     """
 
     def __init__(self, plot: pg.PlotItem, z: float) -> None:
         self._plot = plot
-        self._z = z
         self._brush = QBrush()
         self._pen = QPen(Qt.PenStyle.NoPen)
         self.ms: list[tuple[int, int | None]] = []
-        self._ends: list[float] = []  # end of each span in ms (inf while open), for bisect
         self._now_ms = 0
-        self._view_ms = (0.0, 0.0)
-        self._shown: dict[int, Region] = {}
-        self._spare: list[Region] = []
+        self._view = (0.0, 0.0)
+        self._closed = ClosedSpans()
+        self._open = Region((0.0, 0.0))
+        for item in (self._closed, self._open):
+            item.setZValue(z)
+            plot.addItem(item, ignoreBounds=True)
+        self._open.hide()
 
     @property
     def is_open(self) -> bool:
@@ -96,40 +181,45 @@ class Spans:
 
     def restyle(self, brush: QBrush, pen: QPen) -> None:
         self._brush, self._pen = brush, pen
-        for item in [*self._shown.values(), *self._spare]:
-            self._paint(item)
+        self._closed.restyle(brush, pen)
+        item = self._open
+        item.setBrush(brush)
+        item.setHoverBrush(brush)
+        for line in item.lines:
+            line.setPen(pen)
+            line.setHoverPen(pen)
+        item.update()
 
     def load(self, spans: list[tuple[int, int | None]], now_ms: int) -> None:
         """Show exactly `spans`: (start, end or None) in ms."""
         self.ms = [(s, None if e is None else max(s, e)) for s, e in spans]
-        self._ends = [math.inf if e is None else float(e) for _, e in self.ms]
         self._now_ms = now_ms
-        for index in list(self._shown):
-            self._release(index)  # indices may now name other spans
-        self._refresh()
+        closed = [(s, e) for s, e in self.ms if e is not None]
+        self._closed.set_spans([s / MS_PER_MIN for s, _ in closed],
+                               [e / MS_PER_MIN for _, e in closed])
+        self._show_open()
 
     def open(self, start_ms: int, now_ms: int) -> None:
         self.ms.append((start_ms, None))
-        self._ends.append(math.inf)
         self._now_ms = now_ms
-        self._refresh()
+        self._show_open()
 
     def close(self, end_ms: int) -> None:
         start = self.ms[-1][0]
-        self.ms[-1] = (start, max(end_ms, start))
-        self._ends[-1] = float(self.ms[-1][1])
-        self._refresh()
+        end = max(end_ms, start)
+        self.ms[-1] = (start, end)
+        self._closed.add(start / MS_PER_MIN, end / MS_PER_MIN)
+        self._show_open()
 
     def follow(self, now_ms: int) -> None:
         """Move the open span's right edge to `now_ms`."""
         self._now_ms = now_ms
         if self.is_open:
-            self._refresh()
+            self._show_open()
 
     def show_range(self, left_min: float, right_min: float) -> None:
         """The plot now shows this time range (minutes)."""
-        self._view_ms = (left_min * MS_PER_MIN, right_min * MS_PER_MIN)
-        self._refresh()
+        self._view = (left_min, right_min)
 
     def minutes(self) -> list[tuple[float, float]]:
         """Every span as (start, end) minutes; an open one ends where its edge was last moved."""
@@ -138,46 +228,22 @@ class Spans:
 
     def drawn(self) -> list[tuple[float, float]]:
         """The spans in view as their items show them, in time order (minutes)."""
-        return [tuple(self._shown[i].getRegion()) for i in sorted(self._shown)]
+        left, right = self._view
+        first, last = self._closed.in_range(left, right)
+        out = list(zip(self._closed.starts[first:last], self._closed.ends[first:last]))
+        if self._open.isVisible():
+            start, end = self._open.getRegion()
+            if end >= left and start <= right:
+                out.append((start, end))
+        return out
 
-    def _refresh(self) -> None:
-        left, right = self._view_ms
-        first = bisect.bisect_left(self._ends, left)
-        last = first
-        while last < len(self.ms) and self.ms[last][0] <= right:
-            last += 1
-        for index in [i for i in self._shown if not first <= i < last]:
-            self._release(index)
-        for index in range(first, last):
-            start, end = self.ms[index]
-            end = max(start, self._now_ms) if end is None else end
-            item = self._shown.get(index) or self._take(index)
-            item.setRegion((start / MS_PER_MIN, end / MS_PER_MIN))
-
-    def _take(self, index: int) -> Region:
-        if self._spare:
-            item = self._spare.pop()
-            item.show()
-        else:
-            item = Region((0.0, 0.0))
-            item.setZValue(self._z)
-            self._paint(item)
-            self._plot.addItem(item, ignoreBounds=True)
-        self._shown[index] = item
-        return item
-
-    def _release(self, index: int) -> None:
-        item = self._shown.pop(index)
-        item.hide()
-        self._spare.append(item)
-
-    def _paint(self, item: Region) -> None:
-        item.setBrush(self._brush)
-        item.setHoverBrush(self._brush)
-        for line in item.lines:
-            line.setPen(self._pen)
-            line.setHoverPen(self._pen)
-        item.update()
+    def _show_open(self) -> None:
+        if not self.is_open:
+            self._open.hide()
+            return
+        start = self.ms[-1][0]
+        self._open.setRegion((start / MS_PER_MIN, max(start, self._now_ms) / MS_PER_MIN))
+        self._open.show()
 
 
 class Swatch:

@@ -38,7 +38,8 @@ from attune_companion_ui.review import review_figures as fig
 from attune_companion_ui.review.correction_editor import CorrectionEditor
 from attune_companion_ui.review.reflection_panel import ReflectionPanel
 from attune_companion_ui.review.review_controller import ReviewController, Reviewed
-from attune_companion_ui.review.review_widgets import EventList, LaneShares, RuptureTable
+from attune_companion_ui.review.review_widgets import LaneShares, RuptureTable
+from attune_companion_ui.review.tap_list import EventList
 
 WIDE_PX = 920
 """From this width the figures and the reflection sit side by side."""

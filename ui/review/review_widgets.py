@@ -1,4 +1,4 @@
-"""The review's read-outs: a share bar per lane, the rupture table and the event list.
+"""The review's read-outs: a share bar per lane and the rupture table (the tap list is tap_list).
 
 They lay out what they are given (the core's `Summary`, the effective taps) and hold nothing
 of the session; the review page fills them again after every correction.
@@ -6,7 +6,7 @@ of the session; the review page fills them again after every correction.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,23 +15,16 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from attune_companion.describe import describe_tap
-from attune_companion.events import Event, Kind
-from attune_companion.export import session_time
-from attune_companion.fold import SessionState
 from attune_companion.scheme import Scheme
 from attune_companion.summary import Summary
 from attune_companion_ui.review import review_figures as fig
 
 BAR_LABEL_MIN = 0.12
 """A segment shows its label inside the bar when it is at least this share of the bar."""
-EDITED_MARK = "✎ "
 SLACK_PX = 2
 """Kept free right of the rupture table's last column, so rounding never adds a scroll."""
 
@@ -214,70 +207,3 @@ class RuptureTable(QTableWidget):
         super().resizeEvent(event)
         self._fit_columns()
         self.fit_height()
-
-
-class EventList(QTreeWidget):
-    """The session's taps (undos and corrections applied), in timeline order; corrected taps
-    are marked. `tapSelected(event_id)` when the clinician picks one to correct."""
-
-    tapSelected = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAccessibleName("Taps in this session")
-        self.setColumnCount(2)
-        self.setHeaderLabels(["Time", "Tap"])
-        self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        header = self.header()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.itemSelectionChanged.connect(self._selected)
-
-    def show_taps(self, taps: list[Event], edited: set[int], scheme: Scheme,
-                  state: SessionState) -> None:
-        """Fill the list; the selection is kept on the same tap when it is still there."""
-        keep = self.selected_id()
-        self.blockSignals(True)
-        self.clear()
-        for tap in taps:
-            if not tap.is_tap:
-                continue
-            mark = EDITED_MARK if tap.id in edited else ""
-            tags = fig.tag_labels(scheme, tap.tags)
-            text = mark + describe_tap(tap, scheme, state) + (f" · {tags}" if tags else "")
-            item = QTreeWidgetItem([session_time(tap.offset_ms), text])
-            item.setData(0, Qt.ItemDataRole.UserRole, tap.id)
-            tip = [text if tap.kind is not Kind.NOTE or not tap.text else tap.text]
-            if tap.id in edited:
-                tip.append("Corrected after the session; the original tap is kept in the log.")
-            item.setToolTip(1, "\n".join(tip))
-            self.addTopLevelItem(item)
-            if tap.id == keep:
-                item.setSelected(True)
-                self.setCurrentItem(item)
-        self.blockSignals(False)
-
-    def selected_id(self) -> int | None:
-        items = self.selectedItems()
-        return int(items[0].data(0, Qt.ItemDataRole.UserRole)) if items else None
-
-    def select(self, event_id: int) -> None:
-        for i in range(self.topLevelItemCount()):
-            item = self.topLevelItem(i)
-            if item.data(0, Qt.ItemDataRole.UserRole) == event_id:
-                self.setCurrentItem(item)
-                self.scrollToItem(item)
-                return
-
-    def row_texts(self) -> list[tuple[str, str]]:
-        """What the list shows, row by row: (time, tap)."""
-        return [(self.topLevelItem(i).text(0), self.topLevelItem(i).text(1))
-                for i in range(self.topLevelItemCount())]
-
-    def _selected(self) -> None:
-        event_id = self.selected_id()
-        if event_id is not None:
-            self.tapSelected.emit(event_id)

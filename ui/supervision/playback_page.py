@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QFrame, QHBoxLayout, QLabel, QListView, QPushButton,
+    QAbstractItemView, QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton,
     QScrollArea, QSizePolicy, QSlider, QSplitter, QVBoxLayout, QWidget,
 )
 
@@ -29,6 +29,7 @@ from attune_companion_ui.supervision.coding_panel import CodingPanel, LayerLanes
 from attune_companion_ui.plot.plot_items import MS_PER_MIN
 from attune_companion_ui.plot.plot_style import PlotStyle
 from attune_companion_ui.plot.session_plot import SessionPlot
+from attune_companion_ui.review.tap_list import RowList
 from attune_companion_ui.supervision.comments_panel import CommentLayer, CommentsPanel
 from attune_companion_ui.supervision.flow_layout import flow_of
 from attune_companion_ui.supervision.media_sync import MediaSync
@@ -162,12 +163,9 @@ class PlaybackPage(QWidget):
         self.set_plot_style(style)
 
         self.event_model = EventListModel(self.replay, self.scheme, self)
-        self.events = QListView(self)
+        self.events = RowList(self, headings=False)  # reads only the rows on screen
         self.events.setModel(self.event_model)
-        self.events.setUniformItemSizes(True)  # 10,000 rows lay out instantly
         self.events.setAccessibleName("Events of the session")
-        self.events.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.events.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.events.clicked.connect(self._go_to_row)
         self.events.activated.connect(self._go_to_row)
         self.comments = CommentsPanel(lambda: self.controller.cursor_ms, self)

@@ -1,0 +1,117 @@
+"""A long session opens in review and playback without working through every tap first,
+and leaving a page lets its session go.
+
+Timing lives in benchmarks/session_pages.py; these tests check what the cost came from: how
+many taps a page describes, how many questions a list asks its model, what stays in memory.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
+
+from attune_companion.events import Kind
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store, now_utc
+from attune_companion_ui.plot.plot_style import DARK
+from attune_companion.describe import describe_tap
+from attune_companion_ui.review.review_controller import ReviewController
+from attune_companion_ui.review.review_page import ReviewPage
+from attune_companion_ui.supervision import playback_page
+from attune_companion_ui.supervision.playback_page import PlaybackPage
+
+TAPS = 3000
+ON_SCREEN = 100
+"""More rows than any list here shows at once."""
+
+
+def long_session(store: Store, taps: int = TAPS) -> int:
+    """An ended session of `taps` taps, 3 s apart: lane states, and a rupture with an attempt
+    and a repair every 20 taps."""
+    scheme = default_scheme()
+    row = store.create_session("LONG-1", number=1, modality=None, started_utc=now_utc(),
+                               time_zone="UTC", scheme_json=scheme.to_json())
+    states = ("ventral", "sympathetic", "dorsal")
+    with store.db.atomic():
+        for i in range(taps):
+            step, t = i % 20, 3000 * (i + 1)
+            if step == 5:
+                store.append(row.id, Kind.RUPTURE, t, "", value="withdrawal", tags=["denial"])
+            elif step == 9:
+                store.append(row.id, Kind.REPAIR_ATTEMPT, t, "", tags=["clarify"])
+            elif step == 13:
+                store.append(row.id, Kind.REPAIR, t, "", tags=["acknowledge"])
+            else:
+                kind = Kind.CLIENT if i % 2 else Kind.SELF
+                store.append(row.id, kind, t, "", value=states[i % 3])
+        store.append(row.id, Kind.END, 3000 * (taps + 1), "")
+    store.set_status(row.id, "ended", now_utc())
+    return row.id
+
+
+def settle() -> None:
+    """Let the event loop run what a closed page left behind: deferred deletes, then a sweep."""
+    app = QApplication.instance()
+    app.processEvents()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How many taps the review's list described."""
+    calls = {"n": 0}
+
+    def counting(*args, **kwargs):
+        calls["n"] += 1
+        return describe_tap(*args, **kwargs)
+
+    for module in ("attune_companion_ui.review.tap_list", "attune_companion_ui.review.review_widgets"):
+        monkeypatch.setattr(f"{module}.describe_tap", counting, raising=False)
+    return calls
+
+
+def test_the_review_describes_only_the_taps_on_screen(qtbot, mem_store, counted):
+    page = ReviewPage(ReviewController(mem_store), DARK)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    page.show_session(long_session(mem_store))
+    page.tabs.setCurrentIndex(page.tabs.indexOf(page.events_tab))
+    qtbot.waitExposed(page)
+    QApplication.processEvents()
+    assert page.events.model().rowCount() == TAPS
+    assert 0 < counted["n"] <= ON_SCREEN, "taps described before they were shown"
+
+
+class CountingEvents(playback_page.EventListModel):
+    """Playback's event list model, counting the questions the view asks it."""
+
+    asked = 0
+
+    def rowCount(self, *args, **kwargs):  # noqa: N802 (Qt's name)
+        CountingEvents.asked += 1
+        return super().rowCount(*args, **kwargs)
+
+    def data(self, *args, **kwargs):
+        CountingEvents.asked += 1
+        return super().data(*args, **kwargs)
+
+
+def test_playback_asks_its_event_list_only_about_the_rows_on_screen(qtbot, mem_store,
+                                                                     monkeypatch):
+    monkeypatch.setattr(playback_page, "EventListModel", CountingEvents)
+    CountingEvents.asked = 0
+    page = PlaybackPage(mem_store, long_session(mem_store), DARK)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    QApplication.processEvents()
+    asked = CountingEvents.asked
+    assert page.event_model.rowCount() == TAPS + 1  # the taps and the end
+    assert asked < TAPS, "the list went through every event before it was shown"
+    page.stop()
