@@ -231,8 +231,13 @@ def _cmd_verify(args: argparse.Namespace, db: Path) -> int:
         print(err, file=sys.stderr)
         return 1
     with store:
-        _note_newer_backup(store)
-        problems = store.verify()
+        try:
+            _note_newer_backup(store)
+            problems = store.verify()
+        except sqlite3.DatabaseError as exc:  # damage the check itself cannot read past
+            print(f"{db} is damaged ({exc}); restore it from a backup and keep the damaged "
+                  "file for inspection.", file=sys.stderr)
+            return 1
         app_id = store.conn.execute("PRAGMA application_id").fetchone()[0]
         version = store.conn.execute("PRAGMA user_version").fetchone()[0]
     if app_id != APPLICATION_ID:

@@ -124,23 +124,60 @@ def test_random_bytes_are_refused_untouched(db_path: Path) -> None:
     assert digest(db_path) == before
 
 
-def test_attune_database_with_a_damaged_page_is_refused_untouched(db_path: Path) -> None:
-    make_db(db_path, taps=400)
-    conn = sqlite3.connect(db_path)
+def _damage_page(path: Path, which: str) -> None:
+    """Overwrite the schema page ("first", after the file header) or the last page, of the
+    event table written last ("last"), with random bytes."""
+    conn = sqlite3.connect(path)
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.close()
     assert pages > 4
-    data = bytearray(db_path.read_bytes())
-    start = (pages - 1) * page_size  # the last page: the event table, written last
-    data[start:start + page_size] = random.Random(2).randbytes(page_size)
-    db_path.write_bytes(bytes(data))
+    data = bytearray(path.read_bytes())
+    start, end = (100, page_size) if which == "first" else (
+        (pages - 1) * page_size, pages * page_size)
+    data[start:end] = random.Random(2).randbytes(end - start)
+    path.write_bytes(bytes(data))
+
+
+def test_attune_database_with_a_damaged_schema_page_is_refused_untouched(db_path: Path) -> None:
+    make_db(db_path, taps=400)
+    _damage_page(db_path, "first")
     before = digest(db_path)
-    with pytest.raises(CorruptDatabase, match="restore it from a backup"):
-        Store.open(db_path)
+    for readonly in (False, True):
+        with pytest.raises(CorruptDatabase, match="not a readable Attune database.*untouched"):
+            Store.open(db_path, readonly=readonly)
     assert digest(db_path) == before
     wal = db_path.with_name(db_path.name + "-wal")
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_an_attune_database_without_its_event_table_is_refused_untouched(db_path: Path) -> None:
+    make_db(db_path)
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TABLE events")
+    conn.commit()
+    conn.close()
+    before = digest(db_path)
+    with pytest.raises(CorruptDatabase, match="no events table.*restore it from a backup"):
+        Store.open(db_path)
+    assert digest(db_path) == before
+
+
+def test_damage_deep_in_the_file_is_left_to_verify_not_read_at_every_start(
+    db_path: Path,
+) -> None:
+    """Opening reads the header and the schema, a few pages whatever the size of years of
+    sessions; every page is read by `verify` (and by the check of each backup)."""
+    make_db(db_path, taps=400)
+    _damage_page(db_path, "last")
+    before = digest(db_path)
+    with Store.open(db_path, readonly=True) as store:
+        try:
+            problems = store.verify()
+        except sqlite3.DatabaseError as exc:
+            problems = [str(exc)]
+    assert problems
+    assert digest(db_path) == before
 
 
 def test_foreign_sqlite_database_is_refused_untouched(db_path: Path) -> None:
