@@ -96,6 +96,16 @@ class SessionState:
             return self.episodes[-1]
         return None
 
+    def rupture_counts(self) -> tuple[int, int, int, int]:
+        """(ruptures, repaired, open, unrepaired) so far, in O(1) however long the session:
+        an episode ends only at its repair or at the session's end, so every episode but the
+        newest is a repaired one."""
+        if not self.episodes:
+            return 0, 0, 0, 0
+        newest, n = self.episodes[-1], len(self.episodes)
+        return (n, n - 1 + (newest.repair_ms is not None), int(newest.is_open),
+                int(newest.unrepaired))
+
     def current(self, lane: str) -> str | None:
         """The state lit on a lane now (None: not yet noted)."""
         intervals = self.lanes[lane]

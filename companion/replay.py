@@ -52,15 +52,13 @@ def rupture_timer(state: SessionState, now_ms: int) -> RuptureTimer:
     ep = state.open_episode
     newest = episodes[-1] if episodes else None
     repaired_last = ep is None and newest is not None and newest.repair_ms is not None
+    ruptures, repaired, still_open, unrepaired = state.rupture_counts()  # O(1) per tap
     return RuptureTimer(
         open_ms=state.episode_active_ms(ep, now_ms) if ep is not None else None,
         last_repair_ms=(
             state.episode_active_ms(newest, now_ms) if newest and repaired_last else None
         ),
-        ruptures=len(episodes),
-        repaired=sum(1 for e in episodes if e.repair_ms is not None),
-        open=sum(1 for e in episodes if e.is_open),
-        unrepaired=sum(1 for e in episodes if e.unrepaired),
+        ruptures=ruptures, repaired=repaired, open=still_open, unrepaired=unrepaired,
     )
 
 

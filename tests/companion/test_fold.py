@@ -1,6 +1,8 @@
 """The one fold: session state from the event log (undo and edit applied, pauses, episodes)."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from attune_companion.events import Event, Kind, effective_taps, last_undoable
 from attune_companion.fold import Interval, InconsistentLog, NoteMark, Pause, SessionState, fold
@@ -161,3 +163,33 @@ def test_episode_active_time_leaves_out_pauses():
 
     assert state.episode_active_ms(state.episodes[0], now_ms=10_000) == 100
     assert state.resume_boundary_ms() == 250
+
+
+class _NewestOnly(list):
+    """Episodes that may be counted and indexed, never walked: reading them all would make a
+    tap cost more the longer the session."""
+
+    def __iter__(self):
+        raise AssertionError("every episode was walked")
+
+
+@given(st.lists(st.sampled_from([Kind.RUPTURE, Kind.REPAIR_ATTEMPT, Kind.REPAIR, Kind.PAUSE,
+                                 Kind.RESUME, Kind.CLIENT]), max_size=40), st.booleans())
+def test_rupture_counts_agree_with_counting_every_episode(kinds, end):
+    state = SessionState()
+    for t, kind in enumerate([*kinds, *([Kind.END] if end else [])]):
+        try:
+            state.apply(Event(t + 1, kind, t, value="ventral" if kind is Kind.CLIENT else None))
+        except InconsistentLog:
+            continue
+    episodes = state.episodes
+    assert state.rupture_counts() == (
+        len(episodes), sum(e.repair_ms is not None for e in episodes),
+        sum(e.is_open for e in episodes), sum(e.unrepaired for e in episodes))
+
+
+def test_rupture_counts_read_only_the_newest_episode():
+    state = fold(log(*[(kind, t) for t in range(0, 4000, 2)
+                       for kind in (Kind.RUPTURE, Kind.REPAIR)], (Kind.RUPTURE, 5000)))
+    state.episodes = _NewestOnly(state.episodes)
+    assert state.rupture_counts() == (2001, 2000, 1, 0)

@@ -181,3 +181,19 @@ def test_the_timer_draws_its_figures_from_the_cores_one_rule(timer, monkeypatch)
     timer.show_state(fold(events((Kind.RUPTURE, 0, None), (Kind.REPAIR, S, None))), 2 * S)
     assert timer.digits.text() == "0:42"
     assert timer.counts.text() == "Ruptures 7 · repaired 6 · open 0 · unrepaired 1"
+
+
+def test_a_tap_in_a_long_session_does_not_walk_every_rupture(timer):
+    """The counts come from the newest episode alone (`SessionState.rupture_counts`), so a
+    tap costs the same at the 5,000th rupture as at the first."""
+    taps = [(kind, t * S, None) for t in range(0, 2000, 2) for kind in (Kind.RUPTURE, Kind.REPAIR)]
+    state = fold(events(*taps, (Kind.RUPTURE, 3000 * S, None)))
+
+    class NewestOnly(list):
+        def __iter__(self):
+            raise AssertionError("every episode was walked")
+
+    state.episodes = NewestOnly(state.episodes)
+    timer.show_state(state, 3010 * S)
+    assert timer.counts.text() == "Ruptures 1001 · repaired 1000 · open 1"
+    assert timer.digits.text() == "0:10"
