@@ -139,8 +139,7 @@ def machine() -> list[tuple[str, str]]:
 def run(script: str, args: list[str]) -> tuple[dict[str, float], str, float]:
     """Run one script; returns its RESULT figures, its output (without that line) and the
     seconds it took."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
-               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     began = time.perf_counter()
     done = subprocess.run([sys.executable, str(HERE / script), *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=False)
@@ -172,6 +171,7 @@ def main() -> None:
     args = parser.parse_args()
     out = args.out or (QUICK_OUT if args.quick else HERE / "RESULTS.md")
     started = time.monotonic()
+    load_before = load_average()
 
     rows, sections = [], []
     for script, full, quick, figures in SCRIPTS:
@@ -188,18 +188,20 @@ def main() -> None:
     lines = ["# Benchmark results", ""]
     if args.quick:
         lines += ["**Quick run (smaller sizes): not the figures of record.**", ""]
-    lines += ["Written by `.venv/bin/python benchmarks/run_all.py`.", "",
-              "| machine | |", "|---|---|"]
+    took = time.monotonic() - started
+    lines += [f"Written by `.venv/bin/python benchmarks/run_all.py{' --quick' if args.quick else ''}`"
+              f" in {took / 60:.1f} minutes; load average {load_before} before the run and"
+              f" {load_average()} after it.", "", "| machine | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in machine()]
-    lines += ["", "| figure | target | measured | met? |", "|---|---:|---:|:---:|"]
+    table = ["| figure | target | measured | met? |", "|---|---:|---:|:---:|"]
     for label, limit, unit, value, problem in rows:
         target = f"≤ {number(limit, unit)}" if limit is not None else "–"
         if value is None:
-            lines.append(f"| {label} | {target} | {problem or 'not collected'} | ✗ |")
+            table.append(f"| {label} | {target} | {problem or 'not collected'} | ✗ |")
             continue
         met = "–" if limit is None else ("yes" if value <= limit else "**no**")
-        lines.append(f"| {label} | {target} | {number(value, unit)} | {met} |")
-    lines += ["", "## Each script's own output", ""] + sections
+        table.append(f"| {label} | {target} | {number(value, unit)} | {met} |")
+    lines += ["", *table, "", "## Each script's own output", ""] + sections
     text = "\n".join(lines) + "\n"
     sys.path.insert(0, str(ROOT))
     from attune_companion.paths import atomic_write
@@ -207,7 +209,42 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, text.encode("utf-8"), mode=0o644)
     print(text)
-    print(f"Wrote {out} (the whole run took {time.monotonic() - started:.0f} s).")
+    print(f"Wrote {out} (the whole run took {took:.0f} s).")
+    if not args.quick and args.out is None:
+        readme = ROOT / "README.md"
+        atomic_write(readme, with_table(readme.read_text(encoding="utf-8"), table,
+                                        f"{machine_line()}, {took / 60:.0f} minutes").encode(),
+                     mode=0o644)
+        print(f"Updated the table in {readme}.")
+
+
+README_START = "<!-- benchmarks: written by benchmarks/run_all.py -->"
+README_END = "<!-- /benchmarks -->"
+
+
+def with_table(readme: str, table: list[str], run: str) -> str:
+    """The README with the figures between its benchmark markers replaced by this run's."""
+    head, found, rest = readme.partition(README_START)
+    if not found or README_END not in rest:
+        raise SystemExit(f"README.md has no {README_START} … {README_END} markers")
+    tail = rest.split(README_END, 1)[1]
+    block = [README_START, "", f"Latest full run ({run}):", "", *table, "", README_END]
+    return head + "\n".join(block) + tail
+
+
+def machine_line() -> str:
+    """The machine in one line, for the README."""
+    facts = dict(machine())
+    return (f"{facts['CPU']}, Python {facts['Python']}, PySide6 {facts['PySide6']}, "
+            f"pyqtgraph {facts['pyqtgraph']}, SQLite {facts['SQLite']}, {facts['Date']}")
+
+
+def load_average() -> str:
+    """The 1-minute load average, as a figure beside the times (other work slows them)."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "unknown"
 
 
 if __name__ == "__main__":
