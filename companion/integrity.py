@@ -1,9 +1,10 @@
 """Whether the database still holds what Attune wrote: row checksums and the full check.
 
-Every row of the event log, the sessions and the clients carries a checksum of its columns,
-made by `row_checksum` and nothing else: when Attune writes the row (`Store.append`,
-`create_session`, `set_status`, so also a bundle import, which goes through them) and by
-the migration that brought checksums to rows written before. `verify` recomputes them from
+Every row of the event log, the sessions, the clients and the coder layers carries a checksum
+of its columns, made by `row_checksum` and nothing else: when Attune writes the row
+(`Store.append`, `create_session`, `set_status`, `layers.create_layer`,
+`layers.append_layer_event`, so also a bundle import, which goes through them) and by the
+migrations that brought checksums to rows written before. `verify` recomputes them from
 the bytes on disk, so damage inside a record, or a row changed outside Attune, is reported
 with the rows it touches, where SQLite's own check sees only a well-formed file.
 
@@ -33,11 +34,17 @@ CHECKED_COLUMNS: dict[str, tuple[str, ...]] = {
     "sessions": ("client_key", "number", "modality", "started_utc", "time_zone", "ended_utc",
                  "status", "scheme_json"),
     "clients": ("key", "code", "created_utc"),
+    "coder_layers": ("session_id", "coder", "uid", "imported", "created_utc"),
+    "layer_events": ("layer_id", "kind", "offset_ms", "wall_utc", "value", "tags", "text",
+                     "target", "changes"),
 }
 """The columns each table's checksum covers, in order. The row id is not among them: it is
 the key SQLite's own integrity check keeps in order."""
 
-_SESSION_OF = {"events": "session_id", "sessions": "id", "clients": "NULL"}
+_SESSION_OF = {"events": "session_id", "sessions": "id", "clients": "NULL",
+               "coder_layers": "session_id",
+               "layer_events": "(SELECT l.session_id FROM coder_layers l"
+                               " WHERE l.id = layer_events.layer_id)"}
 _LISTED = 10
 
 
@@ -119,7 +126,7 @@ def _readable(table: str, values: dict[str, object]) -> bool:
     an event as `records.event_from_row` reads one."""
     try:
         text = {k: v.decode() if isinstance(v, bytes) else v for k, v in values.items()}
-        if table == "events":
+        if table in ("events", "layer_events"):
             event_from_row([0, *list(text.values())[1:]])
         elif table == "sessions":
             json.loads(text["scheme_json"])  # type: ignore[arg-type]
@@ -148,19 +155,22 @@ def damaged_record(conn: sqlite3.Connection, path: object, table: str,
         tables, where, params = ("sessions", "clients"), "", []
     elif table == "events" and session_id is not None:
         tables, where, params = ("events",), "WHERE session_id = ?", [session_id]
+    elif table in ("coder_layers", "layer_events"):  # rare: the whole table is looked at
+        tables, where, params = (table,), "", []
     else:
         tables, where, params = (), "", []
-    checked = has_checksums(conn)
-    found = [bad for t in tables for bad in bad_rows(conn, t, where, params, checked)]
+    found = [bad for t in tables
+             for bad in bad_rows(conn, t, where, params, has_checksums(conn, t))]
     sessions = {bad.session for bad in found if bad.session is not None}
     if session_id is not None:
         sessions.add(session_id)
     return DamagedRecord(path, table, tuple(bad.row for bad in found), tuple(sorted(sessions)))
 
 
-def has_checksums(conn: sqlite3.Connection) -> bool:
-    """Whether this database's schema has the checksum columns (schema 3 and later)."""
-    columns = conn.execute("SELECT name FROM pragma_table_info('events')").fetchall()
+def has_checksums(conn: sqlite3.Connection, table: str = "events") -> bool:
+    """Whether this database's `table` has its checksum column (events, sessions and clients
+    from schema 3, coder layers from schema 6)."""
+    columns = conn.execute("SELECT name FROM pragma_table_info(?)", [table]).fetchall()
     return ("checksum",) in columns
 
 
@@ -179,9 +189,9 @@ def verify(conn: sqlite3.Connection) -> list[str]:
     if version == 0:
         return problems
     try:
-        checked = has_checksums(conn)
-        for table in CHECKED_COLUMNS:
-            problems += describe(bad_rows(conn, table, checked=checked))
+        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        for table in (t for t in CHECKED_COLUMNS if t in present):
+            problems += describe(bad_rows(conn, table, checked=has_checksums(conn, table)))
         problems += _missing_newest(conn)
         problems += schema_problems(conn, version)
     except sqlite3.DatabaseError as exc:  # raw reads: SQLite's words, never a row's text
@@ -206,7 +216,9 @@ def describe(rows: Sequence[BadRow]) -> list[str]:
 
 
 _WHAT = {"events": ("event", "events"), "sessions": ("session record", "session records"),
-         "clients": ("client record", "client records")}
+         "clients": ("client record", "client records"),
+         "coder_layers": ("coder layer record", "coder layer records"),
+         "layer_events": ("coder-layer event", "coder-layer events")}
 _WHY = {
     "checksum": ("does not match its checksum (damaged, or changed outside Attune)",
                  "do not match their checksums (damaged, or changed outside Attune)"),

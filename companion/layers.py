@@ -27,6 +27,7 @@ from attune_companion.clock import Clock, format_duration
 from attune_companion.errors import AttuneError, NotFound, TapRefused
 from attune_companion.events import EPISODE_KINDS, Event, Kind
 from attune_companion.fold import SessionState, fold
+from attune_companion.integrity import damaged_record, row_checksum
 from attune_companion.recorder import Change, Recorder, _iso, _reason
 from attune_companion.scheme import session_scheme
 from attune_companion.records import EVENT_COLUMNS, event_from_row
@@ -93,9 +94,10 @@ def _layer(row: tuple[Any, ...]) -> Layer:
 
 def layers(store: Store, session_id: int) -> list[Layer]:
     """A session's coder layers, oldest first (the clinician's own log is not among them)."""
-    rows = store.conn.execute(
-        f"SELECT {_LAYER_COLS} FROM coder_layers WHERE session_id = ? ORDER BY id", [session_id]
-    ).fetchall()
+    rows = store.read_rows(
+        f"SELECT {_LAYER_COLS} FROM coder_layers WHERE session_id = ? ORDER BY id", [session_id],
+        "coder_layers",
+    )
     return [_layer(r) for r in rows]
 
 
@@ -120,10 +122,11 @@ def create_layer(
     label = clean_coder(coder)
     if find_layer(store, session_id, label) is not None:
         raise LayerError(f"This session already has a layer called '{label}'.")
+    row = [session_id, label, uid or uuid.uuid4().hex, int(imported), now_utc()]
     cur = store.conn.execute(
-        "INSERT INTO coder_layers (session_id, coder, uid, imported, created_utc) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [session_id, label, uid or uuid.uuid4().hex, int(imported), now_utc()],
+        "INSERT INTO coder_layers (session_id, coder, uid, imported, created_utc, checksum) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [*row, row_checksum("coder_layers", row)],
     )
     return _layer(store.conn.execute(
         f"SELECT {_LAYER_COLS} FROM coder_layers WHERE id = ?", [cur.lastrowid]
@@ -131,11 +134,16 @@ def create_layer(
 
 
 def layer_events(store: Store, layer_id: int) -> list[Event]:
-    """A layer's whole log in recording order (undo rows included)."""
-    rows = store.conn.execute(
-        f"SELECT {EVENT_COLUMNS} FROM layer_events WHERE layer_id = ? ORDER BY id", [layer_id]
-    ).fetchall()
-    return [event_from_row(r) for r in rows]
+    """A layer's whole log in recording order (undo rows included). A row that does not read
+    as Attune wrote it raises DamagedRecord naming it, never quoting its text."""
+    rows = store.read_rows(
+        f"SELECT {EVENT_COLUMNS} FROM layer_events WHERE layer_id = ? ORDER BY id", [layer_id],
+        "layer_events",
+    )
+    try:
+        return [event_from_row(r) for r in rows]
+    except (KeyError, ValueError, TypeError):
+        raise damaged_record(store.conn, store.path, "layer_events") from None
 
 
 def append_layer_event(
@@ -143,14 +151,16 @@ def append_layer_event(
     value: str | None = None, tags: Iterable[str] = (), text: str | None = None,
     target: int | None = None, changes: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one row to a layer and commit it; returns only once it is durable."""
+    """Append one row to a layer, with its checksum, and commit it; returns only once it is
+    durable."""
     tag_tuple = tuple(tags)
+    row = [layer_id, kind.value, offset_ms, wall_utc, value,
+           json.dumps(tag_tuple) if tag_tuple else None, text, target,
+           json.dumps(changes) if changes else None]
     cur = store.conn.execute(
         "INSERT INTO layer_events (layer_id, kind, offset_ms, wall_utc, value, tags, text,"
-        " target, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [layer_id, kind.value, offset_ms, wall_utc, value,
-         json.dumps(tag_tuple) if tag_tuple else None, text, target,
-         json.dumps(changes) if changes else None],
+        " target, changes, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [*row, row_checksum("layer_events", row)],
     )
     return Event(int(cur.lastrowid or 0), kind, offset_ms, wall_utc, value, tag_tuple, text,
                  target, dict(changes or {}))

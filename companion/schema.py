@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from attune_companion.research_views import m005_research_views
 
 if TYPE_CHECKING:
+    import sqlite3
     from collections.abc import Callable
 
     from sqlite_utils import Database
@@ -129,23 +130,27 @@ def m003_checksums(db: Database) -> None:
     """A checksum on every event, session and client row (see attune_companion.integrity), computed
     here for the rows written before. The events' append-only trigger is lifted for this one
     update and put back as it was."""
-    from attune_companion.integrity import CHECKED_COLUMNS, raw_rows, row_checksum
-
     conn = db.conn
-    for table in CHECKED_COLUMNS:
-        conn.execute(f"ALTER TABLE {table} ADD COLUMN checksum TEXT")
     conn.execute("DROP TRIGGER events_append_only_update")
-    for table, columns in CHECKED_COLUMNS.items():
-        rows = raw_rows(conn, f"SELECT rowid, {', '.join(columns)} FROM {table}")
-        conn.executemany(
-            f"UPDATE {table} SET checksum = ? WHERE rowid = ?",
-            [(row_checksum(table, values), rowid) for rowid, *values in rows],
-        )
+    _add_checksums(conn, ("events", "sessions", "clients"))
     conn.execute(
         "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events\n"
         "        BEGIN SELECT RAISE(ABORT, 'events are append-only: record a correction "
         "instead'); END"
     )
+
+
+def _add_checksums(conn: sqlite3.Connection, tables: tuple[str, ...]) -> None:
+    """A checksum column on each of `tables`, filled in for the rows they hold."""
+    from attune_companion.integrity import CHECKED_COLUMNS, raw_rows, row_checksum
+
+    for table in tables:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN checksum TEXT")
+        rows = raw_rows(conn, f"SELECT rowid, {', '.join(CHECKED_COLUMNS[table])} FROM {table}")
+        conn.executemany(
+            f"UPDATE {table} SET checksum = ? WHERE rowid = ?",
+            [(row_checksum(table, values), rowid) for rowid, *values in rows],
+        )
 
 
 
@@ -197,8 +202,24 @@ def m004_coder_layers(db: Database) -> None:
     )
 
 
+def m006_layer_checksums(db: Database) -> None:
+    """A checksum on every coder layer and coder-layer row, as events carry since m003, so
+    `verify` finds a supervisor's coding damaged or changed outside Attune as it finds the
+    clinician's. The layers' append-only trigger is lifted for this one update and put back
+    as m004 made it."""
+    conn = db.conn
+    conn.execute("DROP TRIGGER layer_events_append_only_update")
+    _add_checksums(conn, ("coder_layers", "layer_events"))
+    conn.execute(
+        "CREATE TRIGGER layer_events_append_only_update BEFORE UPDATE ON layer_events\n"
+        "        BEGIN SELECT RAISE(ABORT, 'coder layers are append-only: record an undo "
+        "instead'); END"
+    )
+
+
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_initial, m002_supervision, m003_checksums, m004_coder_layers, m005_research_views,
+    m006_layer_checksums,
 )
 SCHEMA_VERSION = len(STEPS)
 

@@ -19,6 +19,7 @@ from attune_companion.errors import DamagedRecord
 from attune_companion.events import Kind
 from attune_companion.history import history
 from attune_companion.integrity import CHECKED_COLUMNS, row_checksum
+from attune_companion.layers import CursorClock, LayerRecorder, coder_log
 from attune_companion.recorder import Recorder
 from attune_companion.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 from attune_companion.scheme import default_scheme
@@ -231,3 +232,98 @@ def test_a_damaged_history_digest_is_recomputed_not_a_crash(db: Path) -> None:
     with Store.open(db) as store:
         [row] = history(store)
         assert row.session_id == session_id and row.ruptures == 1
+
+
+# -- coder layers: a supervisor's coding is checked as the clinician's is --------------------
+
+LAYER_APPEND_ONLY = (
+    "CREATE TRIGGER layer_events_append_only_update BEFORE UPDATE ON layer_events\n"
+    "        BEGIN SELECT RAISE(ABORT, 'coder layers are append-only: record an undo "
+    "instead'); END")
+
+
+def coded(path: Path, note: str = NOTE) -> int:
+    """A recorded session coded again by a supervisor (a state, a note); returns the layer id."""
+    session_id = record(path)
+    with Store.open(path) as store:
+        cursor = CursorClock(lambda: 5_000, FakeClock())
+        rec = LayerRecorder.open(store, session_id, "supervisor", cursor)
+        rec.client("sympathetic")
+        rec.note("note", note)
+        return rec.layer.id
+
+
+def test_every_coder_layer_row_carries_a_checksum_verify_accepts(db: Path) -> None:
+    coded(db)
+    with Store.open(db) as store:
+        assert store.verify() == []
+        assert store.conn.execute(
+            "SELECT (SELECT count(*) FROM layer_events WHERE checksum IS NULL)"
+            " + (SELECT count(*) FROM coder_layers WHERE checksum IS NULL)").fetchone()[0] == 0
+
+
+def test_a_coder_layer_changed_outside_attune_fails_its_checksum(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    layer_id = coded(db)
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER layer_events_append_only_update")
+    conn.execute("UPDATE layer_events SET value = 'dorsal' WHERE kind = 'client_state'")
+    conn.execute(LAYER_APPEND_ONLY)
+    conn.execute("UPDATE coder_layers SET coder = 'someone else'")
+    conn.commit()
+    conn.close()
+    code, _, err = run(capsys, db, "verify")
+    assert code == 1
+    assert err.splitlines() == [
+        "session 1: coder layer record 1 does not match its checksum "
+        "(damaged, or changed outside Attune)",
+        "session 1: coder-layer event 1 does not match its checksum "
+        "(damaged, or changed outside Attune)",
+    ] and layer_id == 1
+
+
+def test_a_damaged_coder_layer_note_is_a_typed_error_that_never_quotes_it(db: Path) -> None:
+    coded(db, note="supervisor saw her sister's name")
+    flip(db, b"supervisor saw", length=4)
+    with Store.open(db, readonly=True) as store:
+        with pytest.raises(DamagedRecord) as damaged:
+            coder_log(store, 1, "supervisor")
+    assert damaged.value.table == "layer_events" and damaged.value.rows == (2,)
+    assert "sister" not in str(damaged.value)
+
+
+def test_a_version_5_database_gets_checksums_for_its_coder_layers(tmp_path: Path) -> None:
+    path = tmp_path / "v5.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrations().apply(Database(conn), stop_before="m006_layer_checksums")
+    conn.execute("PRAGMA user_version = 5")
+    conn.commit()
+    conn.close()
+    session_id = record(path)  # the store brings the file to the newest schema first...
+    conn = sqlite3.connect(path)  # ...so the layer is written as an older Attune wrote it
+    conn.executescript(
+        "DROP TRIGGER layer_events_append_only_update;"
+        "ALTER TABLE layer_events DROP COLUMN checksum;"
+        "ALTER TABLE coder_layers DROP COLUMN checksum;"
+        f"INSERT INTO coder_layers (session_id, coder, uid, imported, created_utc) VALUES"
+        f" ({session_id}, 'supervisor', 'u1', 0, '2026-01-01T00:00:00+00:00');"
+        "INSERT INTO layer_events (layer_id, kind, offset_ms, wall_utc, value)"
+        " VALUES (1, 'client_state', 5, '2026-01-01T00:00:05+00:00', 'ventral');"
+        f"{LAYER_APPEND_ONLY};"
+        "PRAGMA user_version = 5;"
+    )
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_layer_checksums'")
+    conn.commit()
+    conn.close()
+
+    with Store.open(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.verify() == []
+        stored = store.conn.execute("SELECT checksum FROM layer_events").fetchone()[0]
+        values = store.conn.execute(
+            f"SELECT {', '.join(CHECKED_COLUMNS['layer_events'])} FROM layer_events").fetchone()
+        assert stored == row_checksum("layer_events", values)
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            store.conn.execute("UPDATE layer_events SET value = 'x'")
