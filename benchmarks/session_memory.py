@@ -35,7 +35,8 @@ from attune_companion.clock import FakeClock  # noqa: E402
 from attune_companion.fold import fold  # noqa: E402
 from attune_companion.scheme import default_scheme  # noqa: E402
 from attune_companion.store import Store  # noqa: E402
-from attune_companion.summary import format_text, summarise  # noqa: E402
+from attune_companion.summary import summarise  # noqa: E402
+from attune_companion.summary_text import format_text  # noqa: E402
 from tap_latency import tap_plan  # noqa: E402
 from attune_companion_ui.shell.main_window import MainWindow  # noqa: E402
 from attune_companion_ui.shell.settings import Settings  # noqa: E402

@@ -32,7 +32,8 @@ from attune_companion.paths import lock_path, resolve_db_path, user_path
 from attune_companion.schema import APPLICATION_ID, SCHEMA_VERSION
 from attune_companion.scheme import default_scheme, session_scheme
 from attune_companion.store import SessionRow, Store
-from attune_companion.summary import format_text, summarise
+from attune_companion.summary import summarise
+from attune_companion.summary_text import format_text
 
 PROG = "attune-cli"
 Extra = Callable[[argparse._SubParsersAction], None]

@@ -31,7 +31,8 @@ from attune_companion.fold import fold
 from attune_companion.layers import CLINICIAN, layer_events, layers
 from attune_companion.scheme import Scheme
 from attune_companion.store import Store, now_utc
-from attune_companion.summary import UNTYPED, scheme_label
+from attune_companion.summary import UNTYPED
+from attune_companion.summary_text import scheme_label
 
 MARK_MS = 1000
 LINGUISTIC_TYPE = "attune"

@@ -11,7 +11,8 @@ import pytest
 from attune_companion.clock import FakeClock, format_duration
 from attune_companion.recorder import Recorder
 from attune_companion.scheme import parse_scheme
-from attune_companion.summary import format_text, summarise, ventral_state
+from attune_companion.summary import summarise, ventral_state
+from attune_companion.summary_text import format_text
 
 NO_TYPES = {"withdrawal": 0, "confrontation": 0, "untyped": 0}
 NO_NOTES = {"glimmer": 0, "trigger": 0, "note": 0}

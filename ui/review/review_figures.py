@@ -14,7 +14,8 @@ from typing import Any
 from attune_companion.ratings import ALLIANCE
 from attune_companion.scheme import Scheme
 from attune_companion.clock import format_duration
-from attune_companion.summary import UNTYPED, Summary, scheme_label
+from attune_companion.summary import UNTYPED, Summary
+from attune_companion.summary_text import scheme_label
 
 LANE_TITLES = {"client": "Client (perceived)", "self": "Self (you)"}
 RATING_LABELS = {
