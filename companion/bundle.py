@@ -35,6 +35,7 @@ from typing import Any
 
 from attune_companion import bundle_check as check
 from attune_companion import layer_bundle
+from attune_companion.comments import add_missing_comments
 from attune_companion.errors import BundleError, UnusableInput
 from attune_companion.events import Event
 from attune_companion.fold import fold
@@ -205,8 +206,8 @@ def import_bundle(store: Store, path: Path | str) -> int:
 
     Everything is checked first; then the session, its log (ids renumbered), comments,
     ratings, reflections and coder layers are written in one transaction, with an audit note.
-    A bundle of a session already here (a copy coded elsewhere, sent back) adds only the
-    coder layers this database lacks, and returns that session's id.
+    A bundle of a session already here (a copy coded or commented elsewhere, sent back) adds
+    only the coder layers and comments this database lacks, and returns that session's id.
     """
     bundle = read_bundle(path)
     _refuse_reimport(store, bundle, Path(path).name)
@@ -215,7 +216,7 @@ def import_bundle(store: Store, path: Path | str) -> int:
         store, bundle.session_uid, s["client_code"], s["started_utc"]
     )
     if existing is not None:
-        return _add_layers(store, bundle, existing, Path(path).name)
+        return _add_returned(store, bundle, existing, Path(path).name)
     with store.db.atomic():
         row = store.create_session(
             s["client_code"], number=s["number"], modality=s["modality"],
@@ -231,12 +232,7 @@ def import_bundle(store: Store, path: Path | str) -> int:
                 changes=e.changes or None,
             )
             new_ids[e.id] = written.id
-        store.db.conn.executemany(
-            "INSERT INTO comments (session_id, start_ms, end_ms, author, text, created_utc)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [(row.id, c["start_ms"], c["end_ms"], c["author"], c["text"], c["created_utc"])
-             for c in bundle.comments],
-        )
+        add_missing_comments(store, row.id, bundle.comments)
         for name, value in bundle.ratings.items():
             store.set_rating(row.id, name, value)
         for prompt, text in bundle.reflections.items():
@@ -268,18 +264,19 @@ def _refuse_reimport(store: Store, bundle: Bundle, name: str) -> None:
         )
 
 
-def _add_layers(store: Store, bundle: Bundle, session_id: int, name: str) -> int:
+def _add_returned(store: Store, bundle: Bundle, session_id: int, name: str) -> int:
     """A bundle of a session this database already holds (found by its uid, or by client and
-    start): only the coder layers (or rows of them) not here yet are added; a bundle bringing
-    nothing new is refused. Returns the session's id."""
+    start): only the coder layers (or rows of them) and the comments not here yet are added;
+    a bundle bringing nothing new is refused. Returns the session's id."""
     s = bundle.session
     with store.db.atomic():
         added = layer_bundle.merge_layers(store, session_id, bundle.layers)
-        if not added:
+        new_comments = add_missing_comments(store, session_id, bundle.comments)
+        if not added and not new_comments:
             raise BundleError(
                 f"{name} was not imported: the session of {s['client_code']} started "
                 f"{s['started_utc']} is already in this database ({record_name(session_id)}), "
-                "with every coder layer the bundle holds."
+                "with every coder layer and comment the bundle holds."
             )
         store.db.execute(
             "INSERT INTO imports (bundle_id, session_id, imported_utc) VALUES (?, ?, ?)",
@@ -287,6 +284,7 @@ def _add_layers(store: Store, bundle: Bundle, session_id: int, name: str) -> int
         )
         store.audit("import_layers", session_id, {
             "bundle_id": bundle.bundle_id, "layers": len(added), "rows": sum(added.values()),
+            "comments": new_comments,
         })
     return session_id
 

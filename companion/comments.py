@@ -172,6 +172,26 @@ def comments(store: Store, session_id: int) -> list[Comment]:
     return [Comment(*r) for r in rows]
 
 
+def add_missing_comments(store: Store, session_id: int, incoming: list[dict[str, object]]) -> int:
+    """Add the comments of a bundle that this session does not hold yet; returns how many.
+
+    A comment is known by where it is pinned and when it was made (not by its text or
+    author, which a redacted copy leaves out), so a comment that went out and comes back is
+    not added twice. Call inside the import's transaction; `incoming` is checked already.
+    """
+    here = {(c.start_ms, c.end_ms, c.created_utc) for c in comments(store, session_id)}
+    new = []
+    for c in incoming:
+        key = (c["start_ms"], c["end_ms"], c["created_utc"])
+        if key not in here:
+            here.add(key)
+            new.append((session_id, *key[:2], c["author"], c["text"], key[2]))
+    store.db.conn.executemany(
+        "INSERT INTO comments (session_id, start_ms, end_ms, author, text, created_utc)"
+        " VALUES (?, ?, ?, ?, ?, ?)", new)
+    return len(new)
+
+
 # -- the recording link -------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from attune_companion.bundle import BundleError, import_bundle, write_bundle
 from attune_companion.clock import FakeClock
+from attune_companion.comments import add_comment, comments
 from attune_companion.demo import make_demo_session
 from attune_companion.layers import CursorClock, LayerRecorder, coder_log, layers
 from attune_companion.scheme import default_scheme
@@ -146,6 +147,29 @@ def test_a_new_database_gets_the_session_with_its_layers(round_trip, tmp_path):
     third = Store.memory()
     new = import_bundle(third, tmp_path / "one.attune")
     assert rows(third, new) == rows(supervisor, copy)
+
+
+def test_a_supervisors_comments_come_back_once_and_the_clinicians_are_not_doubled(
+    round_trip, tmp_path
+):
+    clinician, sid, _, _ = round_trip
+    add_comment(clinician, sid, 30_000, "my own question for supervision", author="clinician")
+    write_bundle(clinician, sid, tmp_path / "out.attune", include_free_text=True)
+    supervisor = Store.memory()
+    copy = import_bundle(supervisor, tmp_path / "out.attune")
+    add_comment(supervisor, copy, 60_000, "notice the pause before the repair")
+    write_bundle(supervisor, copy, tmp_path / "back.attune", include_free_text=True)
+    assert import_bundle(clinician, tmp_path / "back.attune") == sid  # comments only: taken
+    assert [(c.start_ms, c.author, c.text) for c in comments(clinician, sid)] == [
+        (30_000, "clinician", "my own question for supervision"),
+        (60_000, "supervisor", "notice the pause before the repair"),
+    ]
+    write_bundle(supervisor, copy, tmp_path / "again.attune")  # redacted, nothing new
+    before = dump(clinician)
+    with pytest.raises(BundleError, match="every coder layer and comment"):
+        import_bundle(clinician, tmp_path / "again.attune")
+    assert dump(clinician) == before
+    supervisor.close()
 
 
 def _members(path: Path) -> dict[str, bytes]:
