@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,6 +62,9 @@ class SessionRow:
 
 EVENT_COLUMNS = "id, kind, offset_ms, wall_utc, value, tags, text, target, changes"
 _KINDS = {k.value: k for k in Kind}
+_NO_CHANGES: dict[str, Any] = {}
+"""The changes of every event that is not an edit: one empty dict, never written to (an empty
+dict per event was 6 MB of a 100,000-event session)."""
 
 
 def event_from_row(row: Sequence[Any]) -> Event:
@@ -68,8 +72,9 @@ def event_from_row(row: Sequence[Any]) -> Event:
     a row that is not what Attune writes (the store turns that into DamagedRecord)."""
     eid, kind, offset, wall, value, tags, text, target, changes = row
     return Event(
-        eid, _KINDS[kind], offset, wall, value,
+        eid, _KINDS[kind], offset, wall,
+        sys.intern(value) if isinstance(value, str) else value,  # a handful of state ids
         tuple(json.loads(tags)) if tags else (),
         text, target,
-        json.loads(changes) if changes else {},
+        json.loads(changes) if changes else _NO_CHANGES,
     )
