@@ -8,9 +8,10 @@ many taps a page describes, how many questions a list asks its model, what stays
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 
 from attune_companion.events import Kind
@@ -115,3 +116,60 @@ def test_playback_asks_its_event_list_only_about_the_rows_on_screen(qtbot, mem_s
     assert page.event_model.rowCount() == TAPS + 1  # the taps and the end
     assert asked < TAPS, "the list went through every event before it was shown"
     page.stop()
+
+
+def test_leaving_playback_or_review_lets_the_session_go(store, make_window, qtbot):
+    """Reopening a long session must not hold it twice: what a page held of the session is
+    freed once the clinician is back at the history (PySide may keep a dropped page's Python
+    side a while; its session must not stay with it)."""
+    session_id = long_session(store, 300)
+    window = make_window(store)
+    flow = window.supervision
+    flow.show_history()
+    for open_page, parts in ((flow.play, ("replay", "replay.final")),
+                             (flow.review, ("shown", "shown.state"))):
+        open_page(session_id)
+        qtbot.wait(10)  # shown and painted
+        held = []
+        for part in parts:
+            found = flow.page
+            for name in part.split("."):
+                found = getattr(found, name)
+            held.append(weakref.ref(found))
+        del found
+        flow.show_history()
+        qtbot.wait(10)  # the event loop runs: deferred deletes
+        settle()
+        assert [ref() is None for ref in held] == [True, True], f"{open_page.__name__} held on"
+
+
+def test_a_stopped_playback_page_holds_nothing_of_its_session(qtbot, mem_store):
+    """The flow stops a playback page as it drops it; PySide can keep the page's Python side
+    alive a while after that (seen outside the tests: a reopened 100,000-event session was
+    held twice), so stopping lets go of the session itself."""
+    page = PlaybackPage(mem_store, long_session(mem_store, 300), DARK)
+    qtbot.addWidget(page)
+    held = [weakref.ref(page.replay), weakref.ref(page.replay.final)]
+    page.stop()
+    qtbot.wait(1)  # the event loop turns: what the page let go of is deleted
+    settle()
+    assert [ref() is None for ref in held] == [True, True]
+    assert page.event_model.rowCount() == 0 and page.plot.rupture_spans() == []
+
+
+def test_leaving_the_windows_review_lets_its_session_go(store, make_window, qtbot):
+    """The review shown after a session (or from the start page) held its whole session until
+    the next review replaced it, beside any playback opened meanwhile."""
+    session_id = long_session(store, 300)
+    window = make_window(store)
+    window.show_review(session_id)
+    shown = window.review_page.shown
+    held = [weakref.ref(shown), weakref.ref(shown.state)]
+    del shown
+    qtbot.mouseClick(window.review_page.back_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.start_page
+    qtbot.wait(1)  # the event loop turns: the page left is deleted
+    settle()
+    assert [ref() is None for ref in held] == [True, True]
+    window.show_review(session_id)  # and a review opens again as before
+    assert window.stack.currentWidget() is window.review_page

@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.stack = PageStack(self)
         self.setCentralWidget(self.stack)
         self.start_page = StartPage()
-        self.review_page: ReviewPage | None = None  # built when first needed (pyqtgraph)
+        self.review_page: ReviewPage | None = None  # built when needed (pyqtgraph), dropped when left
         self.stack.addWidget(self.start_page)
 
         self.start_page.set_notices(list(notices))
@@ -122,6 +122,17 @@ class MainWindow(QMainWindow):
         self.start_page.reset()
         self.stack.setCurrentWidget(self.start_page)
         self.start_page.code.setFocus()
+        self._drop_review_page()
+
+    def _drop_review_page(self) -> None:
+        """Let the review go once it is left, as the history's pages go: it held the whole
+        session (a long one's events, states and drawing) until the next review replaced it,
+        beside any playback opened meanwhile."""
+        page, self.review_page = self.review_page, None
+        if page is not None:
+            page.flush()  # an answer typed a moment ago is saved, not dropped
+            self.stack.removeWidget(page)
+            page.deleteLater()
 
     def _start(self, code: str, number: int | None, modality: str | None) -> None:
         if self.controller is None:
@@ -187,7 +198,9 @@ class MainWindow(QMainWindow):
             from attune_companion_ui.review.review_controller import ReviewController
             from attune_companion_ui.review.review_page import ReviewPage
 
-            self.review_page = ReviewPage(ReviewController(self.store, self), self._plot_style)
+            # the page holds its controller (not the window: a controller left behind held
+            # the session it last read)
+            self.review_page = ReviewPage(ReviewController(self.store), self._plot_style)
             self.review_page.back.connect(self.show_start)
             self.stack.addWidget(self.review_page)
         try:
