@@ -12,7 +12,7 @@ import weakref
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTableWidget
 
 from attune_companion.events import Kind
 from attune_companion.scheme import default_scheme
@@ -20,7 +20,9 @@ from attune_companion.store import Store, now_utc
 from attune_companion_ui.plot.plot_style import DARK
 from attune_companion.describe import describe_tap
 from attune_companion_ui.review.review_controller import ReviewController
+from attune_companion_ui.review.review_figures import RuptureRow
 from attune_companion_ui.review.review_page import ReviewPage
+from attune_companion_ui.review.review_widgets import RuptureTable
 from attune_companion_ui.supervision import playback_page
 from attune_companion_ui.supervision.playback_page import PlaybackPage
 
@@ -173,3 +175,39 @@ def test_leaving_the_windows_review_lets_its_session_go(store, make_window, qtbo
     assert [ref() is None for ref in held] == [True, True]
     window.show_review(session_id)  # and a review opens again as before
     assert window.stack.currentWidget() is window.review_page
+
+
+class CountingMetrics:
+    """A widget's font metrics, counting the words measured."""
+
+    measured = 0
+
+    def __init__(self, metrics) -> None:
+        self._metrics = metrics
+
+    def horizontalAdvance(self, text: str) -> int:  # noqa: N802 (Qt's name)
+        CountingMetrics.measured += 1
+        return self._metrics.horizontalAdvance(text)
+
+
+def test_the_rupture_table_measures_each_word_once_not_at_every_width(qtbot, monkeypatch):
+    """A long session has hundreds of ruptures: the table measured every word of every row
+    again at each width the page passed through (and at each height it gave itself)."""
+    monkeypatch.setattr(RuptureTable, "fontMetrics",
+                        lambda self: CountingMetrics(QTableWidget.fontMetrics(self)))
+    rows = [RuptureRow(number=i + 1, start=f"{i // 60}:{i % 60:02d}", kind="Withdrawal",
+                       markers="Denial", repair="1:05 · 2 attempts", strategies="Clarify",
+                       before_after="Dorsal → Ventral", repaired=True) for i in range(400)]
+    words = (400 + 400 + len({"Withdrawal", "Denial"}) + len({"1:05", "·", "2", "attempts"})
+             + 1 + len({"Dorsal", "→", "Ventral"}))
+    table = RuptureTable()
+    qtbot.addWidget(table)
+    table.resize(900, 300)
+    table.show()
+    CountingMetrics.measured = 0
+    table.show_rows(rows)
+    for width in (1000, 1100, 1200, 1100):
+        table.resize(width, table.height())
+        QApplication.processEvents()
+    assert table.rowCount() == 400
+    assert CountingMetrics.measured <= words, f"{CountingMetrics.measured} words measured"
