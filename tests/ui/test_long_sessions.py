@@ -211,3 +211,21 @@ def test_the_rupture_table_measures_each_word_once_not_at_every_width(qtbot, mon
         QApplication.processEvents()
     assert table.rowCount() == 400
     assert CountingMetrics.measured <= words, f"{CountingMetrics.measured} words measured"
+
+
+def test_opening_a_review_works_out_the_effective_taps_once(mem_store, monkeypatch):
+    """Undos and corrections are applied to a session's log once per review opened: the fold
+    and the tap list share them (working them out twice was a tenth of a long open)."""
+    from attune_companion import events as events_module
+
+    calls = {"n": 0}
+
+    def counting(log):
+        calls["n"] += 1
+        return events_module.effective_taps(log)
+
+    for module in ("attune_companion.fold", "attune_companion_ui.review.review_controller"):
+        monkeypatch.setattr(f"{module}.effective_taps", counting)
+    session = ReviewController(mem_store).open(long_session(mem_store, 300))
+    assert calls["n"] == 1
+    assert len(session.taps) == 301 and session.state.ended  # the taps and the end

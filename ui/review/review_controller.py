@@ -21,7 +21,7 @@ from attune_companion import corrections
 from attune_companion.agreement import Agreement, agreement_or_note
 from attune_companion.errors import AttuneError, UnsafeOutput
 from attune_companion.events import Event, effective_taps
-from attune_companion.fold import SessionState, fold
+from attune_companion.fold import SessionState, fold_taps
 from attune_companion.scheme import Scheme, session_scheme
 from attune_companion.store import SessionRow, Store
 from attune_companion.summary import Summary, summarise
@@ -155,9 +155,10 @@ class ReviewController(QObject):
     def _read(self, row: SessionRow, scheme: Scheme, reflections: dict[str, str],
               ratings: dict[str, int]) -> Reviewed:
         events = self._store.events(row.id)
-        state = fold(events)
+        taps = effective_taps(events)
+        state = fold_taps(taps)
         agreement, note = agreement_or_note(self._store, row.id)
-        return Reviewed(row=row, scheme=scheme, taps=effective_taps(events),
+        return Reviewed(row=row, scheme=scheme, taps=taps,
                         edited=corrections.edited_ids(events), state=state,
                         summary=summarise(state, scheme), reflections=reflections,
                         ratings=ratings, agreement=agreement, agreement_note=note)
