@@ -173,8 +173,10 @@ def test_leaving_the_windows_review_lets_its_session_go(store, make_window, qtbo
     qtbot.wait(1)  # the event loop turns: the page left is deleted
     settle()
     assert [ref() is None for ref in held] == [True, True]
-    window.show_review(session_id)  # and a review opens again as before
-    assert window.stack.currentWidget() is window.review_page
+    page, plot = window.review_page, window.review_page.plot
+    window.show_review(session_id)  # and a review opens again, on the page already built
+    assert window.stack.currentWidget() is page and page.plot is plot
+    assert page.events.model().rowCount() == 300 and page.shown.state.ended
 
 
 class CountingMetrics:

@@ -89,6 +89,10 @@ class ReviewController(QObject):
         self.opened.emit(self.session)
         return self.session
 
+    def close(self) -> None:
+        """Let go of the session (the review was left)."""
+        self.session = None
+
     # -- corrections -----------------------------------------------------------------------
 
     def correct(self, event_id: int, changes: dict[str, Any]) -> str:

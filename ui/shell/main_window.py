@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.stack = PageStack(self)
         self.setCentralWidget(self.stack)
         self.start_page = StartPage()
-        self.review_page: ReviewPage | None = None  # built when needed (pyqtgraph), dropped when left
+        self.review_page: ReviewPage | None = None  # built when first needed (pyqtgraph)
         self.stack.addWidget(self.start_page)
 
         self.start_page.set_notices(list(notices))
@@ -122,17 +122,10 @@ class MainWindow(QMainWindow):
         self.start_page.reset()
         self.stack.setCurrentWidget(self.start_page)
         self.start_page.code.setFocus()
-        self._drop_review_page()
-
-    def _drop_review_page(self) -> None:
-        """Let the review go once it is left, as the history's pages go: it held the whole
-        session (a long one's events, states and drawing) until the next review replaced it,
-        beside any playback opened meanwhile."""
-        page, self.review_page = self.review_page, None
-        if page is not None:
-            page.flush()  # an answer typed a moment ago is saved, not dropped
-            self.stack.removeWidget(page)
-            page.deleteLater()
+        if self.review_page is not None:
+            # The review left lets its session go (it held a long one's events, states and
+            # drawing beside any playback opened next); the page stays for the next review.
+            self.review_page.let_go()
 
     def _start(self, code: str, number: int | None, modality: str | None) -> None:
         if self.controller is None:
