@@ -29,6 +29,7 @@ BAR_LABEL_MIN = 0.12
 """A segment shows its label inside the bar when it is at least this share of the bar."""
 SLACK_PX = 2
 """Kept free right of the rupture table's last column, so rounding never adds a scroll."""
+_TOP_LEFT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
 
 
 class ShareBar(QWidget):
@@ -209,7 +210,7 @@ class RuptureTable(QTableWidget):
                          f"Strategies: {strategies}\nClient: {client}",)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+                item.setTextAlignment(_TOP_LEFT)
                 self.setItem(r, c, item)
 
     def fit_height(self) -> None:
