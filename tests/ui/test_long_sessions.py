@@ -250,3 +250,23 @@ def test_a_reviewed_session_keeps_no_index_of_its_taps(mem_store):
     assert held / taps < 24, f"{held / taps:.0f} bytes a tap"
     tap = again.taps[12_345]
     assert again.tap(tap.id) is tap and again.nearest_tap(tap.offset_ms + 1) is tap
+
+
+def test_opening_a_review_sets_off_no_sweeps_of_the_heap(mem_store):
+    """A long session's events, fold and summary make objects by the hundred thousand, none
+    in a cycle: read with the collector running, they set off collection after collection
+    (a third of a 100,000-event open in a running window), for nothing to collect."""
+    session_id = long_session(mem_store, 20_000)
+    collections: list[int] = []
+
+    def counted(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(counted)
+    try:
+        ReviewController(mem_store).open(session_id)
+    finally:
+        gc.callbacks.remove(counted)
+    assert len(collections) <= 2, f"{len(collections)} collections"

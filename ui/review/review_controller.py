@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from attune_companion import corrections
+from attune_companion.collector import collector_paused
 from attune_companion.agreement import Agreement, agreement_or_note
 from attune_companion.errors import AttuneError, UnsafeOutput
 from attune_companion.events import Event, effective_taps
@@ -161,13 +162,15 @@ class ReviewController(QObject):
 
     def _read(self, row: SessionRow, scheme: Scheme, reflections: dict[str, str],
               ratings: dict[str, int]) -> Reviewed:
-        events = self._store.events(row.id)
-        taps = effective_taps(events)
-        state = fold_taps(taps)
+        with collector_paused():  # a long session's objects, none in a cycle
+            events = self._store.events(row.id)
+            taps = effective_taps(events)
+            state = fold_taps(taps)
+            summary = summarise(state, scheme)
         agreement, note = agreement_or_note(self._store, row.id)
         return Reviewed(row=row, scheme=scheme, taps=taps,
                         edited=corrections.edited_ids(events), state=state,
-                        summary=summarise(state, scheme), reflections=reflections,
+                        summary=summary, reflections=reflections,
                         ratings=ratings, agreement=agreement, agreement_note=note)
 
     def _id(self) -> int:

@@ -389,7 +389,7 @@ class ReviewPage(QWidget):
         self.editor.hide()
         self.reflection.set_session((), {}, {})
         self.agreement.show(None)
-        self.rupture_table.show_rows([])
+        self.rupture_table.clear_rows()
         if self._scheme is not None and self.plot is not None:
             empty = SessionState()
             self.events.show_taps([], set(), self._scheme, empty)

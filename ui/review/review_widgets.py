@@ -193,6 +193,12 @@ class RuptureTable(QTableWidget):
         self.setVisible(bool(rows))
         self.fit_height()
 
+    def clear_rows(self) -> None:
+        """Hold no rows (the review was left), staying as shown: hiding it would have the next
+        session's rows fitted twice, before and after it is shown again."""
+        self._rows, self._minimums = [], None
+        self.setRowCount(0)
+
     @staticmethod
     def _cells(row: fig.RuptureRow) -> tuple[str, ...]:
         kind = row.kind + (f"\n{row.markers}" if row.markers else "")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from attune_companion.clock import Clock, format_duration
+from attune_companion.collector import collector_paused
 from attune_companion.replay import Replay
 from attune_companion.scheme import session_scheme
 from attune_companion.store import Store
@@ -79,7 +80,8 @@ class PlaybackPage(QWidget):
         row = store.session(session_id)
         self.session = row
         self.scheme = session_scheme(row.scheme_json, session_id)
-        self.replay = Replay(store.events(session_id), self.scheme)
+        with collector_paused():  # a long session's objects, none in a cycle
+            self.replay = Replay(store.events(session_id), self.scheme)
         self.controller = PlaybackController(self.replay, clock, self)
         self._row: int | None = -1
 
