@@ -106,7 +106,8 @@ SCRIPTS: list[tuple[str, list[str], list[str], list[Figure]]] = [
         Figure("RSS with a 100,000-event session's review, then playback, open: the most over "
                "10 cycles, a fresh process (quick run: not run)", "rss_open_100000_mb", "MB",
                300),
-        *(Figure(f"RSS growth over 10 review + playback cycles (last − 2nd; quick run: 3), "
+        *(Figure(f"RSS growth over 10 review + playback cycles (mean of the last 3 − mean "
+                 f"of the 2nd to 4th; quick run: 3 cycles), "
                  f"{n:,} events{' (quick run: not run)' if n == 100_000 else ''}",
                  f"rss_growth_{n}_mb", "MB", 2) for n in (100, 1_000, 10_000, 100_000)),
     ]),

@@ -13,7 +13,8 @@ Each open is timed from the request until the page's plot has been painted (wall
 the GUI thread's CPU time beside it): median with its range over the cycles (the first
 cycle is the first open in that process). Memory is the process's resident memory (RSS)
 with the review open and with the playback open, the larger of the two, each cycle; "flat"
-compares the last cycle with the second (the first loads what any first page loads).
+compares the mean of the last three cycles with the mean of the 2nd to 4th (the first loads
+what any first page loads, and the allocator makes a plateau wobble by a few MB).
 The load average is printed beside the figures: other work on the machine slows the wall
 clock, hardly the CPU time. Targets (issue 14): open ≤ 0.2 s at 10,000 events and ≤ 1.5 s
 at 100,000; RSS ≤ 300 MB at 100,000 events and flat over reopens at every size.
@@ -149,14 +150,16 @@ def main() -> None:
                   f"{statistics.median(c for _, c in values):.3f} s | {m['load']} |")
     last = args.cycles
     print(f"\n| RSS with the review, then the playback, open (the larger) | events "
-          f"| window shown | 1st | 2nd | {last}th | most | {last}th − 2nd |")
+          f"| window shown | 1st | 2nd | last ({last}) | most "
+          "| growth: last 3 − 2nd to 4th (means) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for n, m in measured.items():
-        rss = [max(r, p) for r, p in zip(m["rss"]["review"], m["rss"]["playback"])]
-        second = rss[1] if len(rss) > 1 else rss[0]
+        rss = cycle_rss(m)
         print(f"| {len(rss)} cycles, a fresh process | {n:,} | {m['start']:.0f} MB "
-              f"| {rss[0]:.0f} MB | {second:.0f} MB | {rss[-1]:.0f} MB | {max(rss):.0f} MB "
-              f"| {rss[-1] - second:+.1f} MB |")
+              f"| {rss[0]:.0f} MB | {rss[min(1, len(rss) - 1)]:.0f} MB | {rss[-1]:.0f} MB "
+              f"| {max(rss):.0f} MB | {growth(rss):+.1f} MB |")
+    print("\nRSS each cycle (MB): " + "; ".join(
+        f"{n:,}: " + " ".join(f"{x:.0f}" for x in cycle_rss(m)) for n, m in measured.items()))
 
     result: dict[str, float] = {}
     for n, m in measured.items():
@@ -164,10 +167,22 @@ def main() -> None:
             values = m["took"][page]
             result[f"{page}_open_{n}_s"] = round(statistics.median(w for w, _ in values), 3)
             result[f"{page}_open_{n}_cpu_s"] = round(statistics.median(c for _, c in values), 3)
-        rss = [max(r, p) for r, p in zip(m["rss"]["review"], m["rss"]["playback"])]
+        rss = cycle_rss(m)
         result[f"rss_open_{n}_mb"] = round(max(rss), 1)
-        result[f"rss_growth_{n}_mb"] = round(rss[-1] - (rss[1] if len(rss) > 1 else rss[0]), 1)
+        result[f"rss_growth_{n}_mb"] = round(growth(rss), 1)
     print("RESULT " + json.dumps(result))
+
+
+def cycle_rss(m: dict[str, Any]) -> list[float]:
+    """RSS each cycle: the larger of the review's and the playback's."""
+    return [max(r, p) for r, p in zip(m["rss"]["review"], m["rss"]["playback"])]
+
+
+def growth(rss: list[float]) -> float:
+    """How much a plateau rose over the cycles: the mean of the last three less the mean of
+    the 2nd to 4th (with fewer cycles, of what there is after the first)."""
+    after_first = rss[1:] or rss
+    return statistics.mean(after_first[-3:]) - statistics.mean(after_first[:3])
 
 
 def seconds(values: list[float]) -> str:

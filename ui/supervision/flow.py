@@ -7,10 +7,11 @@ session and client starts fresh.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from attune_companion.errors import AttuneError
@@ -102,3 +103,7 @@ class SupervisionFlow(QObject):
                 page.flush()  # review: keep a half-typed answer
             self._stack.removeWidget(page)
             page.deleteLater()
+            # A page's widgets and drawing sit in reference cycles: swept once it is deleted,
+            # not whenever a full collection comes (rare once start-up is frozen), so memory
+            # stays flat however many sessions a supervisor opens.
+            QTimer.singleShot(0, gc.collect)
