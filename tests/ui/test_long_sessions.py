@@ -283,8 +283,8 @@ def test_a_page_left_is_swept_at_once_not_at_some_later_collection(store, make_w
     gc.collect()
     gc.disable()  # only the flow's own sweep may free what is left
     try:
-        for open_page in (flow.play, flow.review, flow.play):
-            open_page(session_id)
+        for open_page in (flow.play, flow.trends, flow.play):
+            open_page(session_id if open_page == flow.play else "LONG-1")
             qtbot.wait(10)
             page = weakref.ref(flow.page)
             flow.show_history()
@@ -292,3 +292,21 @@ def test_a_page_left_is_swept_at_once_not_at_some_later_collection(store, make_w
             assert page() is None, f"{open_page.__name__}: the page left is still held"
     finally:
         gc.enable()
+
+
+def test_the_historys_review_opens_on_the_page_already_built(store, make_window, qtbot):
+    """Building the review page and its plot was most of a short session's open: a second
+    review from the history shows on the same page, with nothing of the first held."""
+    first, second = long_session(store, 300), long_session(store, 200)
+    window = make_window(store)
+    flow = window.supervision
+    flow.show_history()
+    flow.review(first)
+    page, plot = flow.page, flow.page.plot
+    held = weakref.ref(page.shown)
+    flow.show_history()
+    settle()
+    assert held() is None and page.events.model().rowCount() == 0
+    flow.review(second)
+    assert flow.page is page and page.plot is plot
+    assert window.stack.currentWidget() is page and page.events.model().rowCount() == 200
