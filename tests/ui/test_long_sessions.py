@@ -157,6 +157,7 @@ def test_a_stopped_playback_page_holds_nothing_of_its_session(qtbot, mem_store):
     settle()
     assert [ref() is None for ref in held] == [True, True]
     assert page.event_model.rowCount() == 0 and page.plot.rupture_spans() == []
+    assert page.controller.next_event() is False  # nor the times of its events
 
 
 def test_leaving_the_windows_review_lets_its_session_go(store, make_window, qtbot):
