@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -67,6 +68,13 @@ _NO_CHANGES: dict[str, Any] = {}
 dict per event was 6 MB of a 100,000-event session)."""
 
 
+@lru_cache(maxsize=1024)
+def _tags(text: str) -> tuple[str, ...]:
+    """A stored tag list as a tuple, one per different list: a session has a few dozen, so
+    its events share them (reading each afresh was a tuple and strings per tagged event)."""
+    return tuple(json.loads(text))
+
+
 def event_from_row(row: Sequence[Any]) -> Event:
     """An event from its EVENT_COLUMNS values. Raises KeyError, ValueError or TypeError for
     a row that is not what Attune writes (the store turns that into DamagedRecord)."""
@@ -74,7 +82,7 @@ def event_from_row(row: Sequence[Any]) -> Event:
     return Event(
         eid, _KINDS[kind], offset, wall,
         sys.intern(value) if isinstance(value, str) else value,  # a handful of state ids
-        tuple(json.loads(tags)) if tags else (),
+        _tags(tags) if tags else (),
         text, target,
         json.loads(changes) if changes else _NO_CHANGES,
     )

@@ -320,3 +320,20 @@ def test_reading_a_long_session_costs_little_memory_per_event() -> None:
             tracemalloc.stop()
     assert len(events) == 20_000
     assert peak / len(events) < 320, f"{peak / len(events):.0f} bytes an event at the peak"
+
+
+def test_events_with_the_same_tags_share_them() -> None:
+    """A long session repeats a few dozen tag lists thousands of times: read back, each list
+    is held once, not once per event."""
+    with Store.memory() as store:
+        session = store.create_session("K-07", number=None, modality=None,
+                                       started_utc="2026-01-01T09:00:00.000+00:00",
+                                       time_zone="UTC", scheme_json=default_scheme().to_json())
+        for i in range(3):
+            store.append(session.id, Kind.RUPTURE, 10 * i, "", value="withdrawal",
+                         tags=["denial", "minimal_response"])
+            store.append(session.id, Kind.REPAIR, 10 * i + 5, "", tags=["clarify"])
+        events = store.events(session.id)
+    ruptures = [e for e in events if e.kind is Kind.RUPTURE]
+    assert ruptures[0].tags == ("denial", "minimal_response")
+    assert all(e.tags is ruptures[0].tags for e in ruptures)
