@@ -76,9 +76,11 @@ SCRIPTS: list[tuple[str, list[str], list[str], list[Figure]]] = [
         Figure("Plot tick, 100,000 / 100 events (medians)", "plot_tick_ratio", "×", 2),
     ]),
     ("session_memory.py", [], ["--taps", "1000"], [
-        Figure("Summary of a 3-hour, 10,000-event session (read, fold, summarise, format)",
+        Figure("Summary of a session recorded through the window (read, fold, summarise, "
+               "format): 10,000 taps over 2 h 47 min; quick run: 1,000 taps",
                "summary_db_ms", "ms", 50),
-        Figure("Memory (RSS) after a simulated 3-hour session", "session_rss_mb", "MB", 200),
+        Figure("Memory (RSS) after recording that session through the window (10,000 taps; "
+               "quick run: 1,000)", "session_rss_mb", "MB", 200),
     ]),
     ("history_scale.py", [], [], [
         Figure("History list + trends, 1,000 sessions / 200,000 events (first after start)",
@@ -87,7 +89,27 @@ SCRIPTS: list[tuple[str, list[str], list[str], list[Figure]]] = [
                "ms"),
     ]),
     ("playback_frames.py", [], [], [
-        Figure("Playback at 16×, per-frame update p99", "playback_frame_p99_ms", "ms", 8),
+        Figure("Playback at 16×, 10,000 events: a frame updated and painted, p99",
+               "playback_frame_painted_p99_ms", "ms", 8),
+        Figure("Playback at 16×, 10,000 events: a frame's update alone, no paint, p99 "
+               "(informational)", "playback_frame_p99_ms", "ms"),
+    ]),
+    ("session_pages.py", [], ["--sizes", "100,1000,10000", "--cycles", "3"], [
+        Figure("Review open (request → plot painted), 10,000 events, median of 10 "
+               "(quick run: 3)", "review_open_10000_s", "s", 0.2),
+        Figure("Review open, 100,000 events, median of 10 (quick run: not run)",
+               "review_open_100000_s", "s", 1.5),
+        Figure("Playback open (request → plot painted), 10,000 events, median of 10 "
+               "(quick run: 3)", "playback_open_10000_s", "s", 0.2),
+        Figure("Playback open, 100,000 events, median of 10 (quick run: not run)",
+               "playback_open_100000_s", "s", 1.5),
+        Figure("RSS with a 100,000-event session's review, then playback, open: the most over "
+               "10 cycles, a fresh process (quick run: not run)", "rss_open_100000_mb", "MB",
+               300),
+        *(Figure(f"RSS growth over 10 review + playback cycles (mean of the last 3 − mean "
+                 f"of the 2nd to 4th; quick run: 3 cycles), "
+                 f"{n:,} events{' (quick run: not run)' if n == 100_000 else ''}",
+                 f"rss_growth_{n}_mb", "MB", 2) for n in (100, 1_000, 10_000, 100_000)),
     ]),
     ("research_views.py", [], ["--quick"], [
         Figure("Research view session_summary, 900 sessions × 60 events (informational)",

@@ -206,7 +206,13 @@ class SessionState:
 
 def fold(events: list[Event]) -> SessionState:
     """Session state from a session's raw log (undos and edits applied)."""
+    return fold_taps(effective_taps(events))
+
+
+def fold_taps(taps: list[Event]) -> SessionState:
+    """Session state from events already made effective (`effective_taps`), for a caller that
+    needs both (working them out twice was a tenth of a long session's review open)."""
     state = SessionState()
-    for e in effective_taps(events):
+    for e in taps:
         state.apply(e)
     return state

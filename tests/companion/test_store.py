@@ -9,6 +9,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -296,3 +297,43 @@ def test_an_opened_store_runs_wal_with_full_sync_and_checked_links(db_path: Path
         pragmas = {name: store.conn.execute(f"PRAGMA {name}").fetchone()[0]
                    for name in ("journal_mode", "synchronous", "foreign_keys")}
     assert pragmas == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}
+
+
+def test_reading_a_long_session_costs_little_memory_per_event() -> None:
+    """A supervisor opens long sessions again and again: reading one must not hold its rows
+    twice (rows, then events) nor give each event its own copy of a state id or an empty
+    dict of changes."""
+    with Store.memory() as store:
+        session = store.create_session("K-07", number=None, modality=None,
+                                       started_utc="2026-01-01T09:00:00.000+00:00",
+                                       time_zone="UTC", scheme_json=default_scheme().to_json())
+        with store.db.atomic():
+            for i in range(20_000):
+                store.append(session.id, Kind.CLIENT, 1000 * i,
+                             f"2026-01-01T09:00:{i % 60:02d}.{i % 1000:03d}+00:00",
+                             value=("ventral", "sympathetic", "dorsal")[i % 3])
+        tracemalloc.start()
+        try:
+            events = store.events(session.id)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert len(events) == 20_000
+    assert peak / len(events) < 320, f"{peak / len(events):.0f} bytes an event at the peak"
+
+
+def test_events_with_the_same_tags_share_them() -> None:
+    """A long session repeats a few dozen tag lists thousands of times: read back, each list
+    is held once, not once per event."""
+    with Store.memory() as store:
+        session = store.create_session("K-07", number=None, modality=None,
+                                       started_utc="2026-01-01T09:00:00.000+00:00",
+                                       time_zone="UTC", scheme_json=default_scheme().to_json())
+        for i in range(3):
+            store.append(session.id, Kind.RUPTURE, 10 * i, "", value="withdrawal",
+                         tags=["denial", "minimal_response"])
+            store.append(session.id, Kind.REPAIR, 10 * i + 5, "", tags=["clarify"])
+        events = store.events(session.id)
+    ruptures = [e for e in events if e.kind is Kind.RUPTURE]
+    assert ruptures[0].tags == ("denial", "minimal_response")
+    assert all(e.tags is ruptures[0].tags for e in ruptures)

@@ -8,10 +8,11 @@ many taps a page describes, how many questions a list asks its model, what stays
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication, QTableWidget
 
 from attune_companion.events import Kind
 from attune_companion.scheme import default_scheme
@@ -19,7 +20,9 @@ from attune_companion.store import Store, now_utc
 from attune_companion_ui.plot.plot_style import DARK
 from attune_companion.describe import describe_tap
 from attune_companion_ui.review.review_controller import ReviewController
+from attune_companion_ui.review.review_figures import RuptureRow
 from attune_companion_ui.review.review_page import ReviewPage
+from attune_companion_ui.review.review_widgets import RuptureTable
 from attune_companion_ui.supervision import playback_page
 from attune_companion_ui.supervision.playback_page import PlaybackPage
 
@@ -115,3 +118,196 @@ def test_playback_asks_its_event_list_only_about_the_rows_on_screen(qtbot, mem_s
     assert page.event_model.rowCount() == TAPS + 1  # the taps and the end
     assert asked < TAPS, "the list went through every event before it was shown"
     page.stop()
+
+
+def test_leaving_playback_or_review_lets_the_session_go(store, make_window, qtbot):
+    """Reopening a long session must not hold it twice: what a page held of the session is
+    freed once the clinician is back at the history (PySide may keep a dropped page's Python
+    side a while; its session must not stay with it)."""
+    session_id = long_session(store, 300)
+    window = make_window(store)
+    flow = window.supervision
+    flow.show_history()
+    for open_page, parts in ((flow.play, ("replay", "replay.final")),
+                             (flow.review, ("shown", "shown.state"))):
+        open_page(session_id)
+        qtbot.wait(10)  # shown and painted
+        held = []
+        for part in parts:
+            found = flow.page
+            for name in part.split("."):
+                found = getattr(found, name)
+            held.append(weakref.ref(found))
+        del found
+        flow.show_history()
+        qtbot.wait(10)  # the event loop runs: deferred deletes
+        settle()
+        assert [ref() is None for ref in held] == [True, True], f"{open_page.__name__} held on"
+
+
+def test_a_stopped_playback_page_holds_nothing_of_its_session(qtbot, mem_store):
+    """The flow stops a playback page as it drops it; PySide can keep the page's Python side
+    alive a while after that (seen outside the tests: a reopened 100,000-event session was
+    held twice), so stopping lets go of the session itself."""
+    page = PlaybackPage(mem_store, long_session(mem_store, 300), DARK)
+    qtbot.addWidget(page)
+    held = [weakref.ref(page.replay), weakref.ref(page.replay.final)]
+    page.stop()
+    qtbot.wait(1)  # the event loop turns: what the page let go of is deleted
+    settle()
+    assert [ref() is None for ref in held] == [True, True]
+    assert page.event_model.rowCount() == 0 and page.plot.rupture_spans() == []
+    assert page.controller.next_event() is False  # nor the times of its events
+
+
+def test_leaving_the_windows_review_lets_its_session_go(store, make_window, qtbot):
+    """The review shown after a session (or from the start page) held its whole session until
+    the next review replaced it, beside any playback opened meanwhile."""
+    session_id = long_session(store, 300)
+    window = make_window(store)
+    window.show_review(session_id)
+    shown = window.review_page.shown
+    held = [weakref.ref(shown), weakref.ref(shown.state)]
+    del shown
+    qtbot.mouseClick(window.review_page.back_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.start_page
+    qtbot.wait(1)  # the event loop turns: the page left is deleted
+    settle()
+    assert [ref() is None for ref in held] == [True, True]
+    page, plot = window.review_page, window.review_page.plot
+    window.show_review(session_id)  # and a review opens again, on the page already built
+    assert window.stack.currentWidget() is page and page.plot is plot
+    assert page.events.model().rowCount() == 300 and page.shown.state.ended
+
+
+class CountingMetrics:
+    """A widget's font metrics, counting the words measured."""
+
+    measured = 0
+
+    def __init__(self, metrics) -> None:
+        self._metrics = metrics
+
+    def horizontalAdvance(self, text: str) -> int:  # noqa: N802 (Qt's name)
+        CountingMetrics.measured += 1
+        return self._metrics.horizontalAdvance(text)
+
+
+def test_the_rupture_table_measures_each_word_once_not_at_every_width(qtbot, monkeypatch):
+    """A long session has hundreds of ruptures: the table measured every word of every row
+    again at each width the page passed through (and at each height it gave itself)."""
+    monkeypatch.setattr(RuptureTable, "fontMetrics",
+                        lambda self: CountingMetrics(QTableWidget.fontMetrics(self)))
+    rows = [RuptureRow(number=i + 1, start=f"{i // 60}:{i % 60:02d}", kind="Withdrawal",
+                       markers="Denial", repair="1:05 · 2 attempts", strategies="Clarify",
+                       before_after="Dorsal → Ventral", repaired=True) for i in range(400)]
+    words = (400 + 400 + len({"Withdrawal", "Denial"}) + len({"1:05", "·", "2", "attempts"})
+             + 1 + len({"Dorsal", "→", "Ventral"}))
+    table = RuptureTable()
+    qtbot.addWidget(table)
+    table.resize(900, 300)
+    table.show()
+    CountingMetrics.measured = 0
+    table.show_rows(rows)
+    for width in (1000, 1100, 1200, 1100):
+        table.resize(width, table.height())
+        QApplication.processEvents()
+    assert table.rowCount() == 400
+    assert CountingMetrics.measured <= words, f"{CountingMetrics.measured} words measured"
+
+
+def test_opening_a_review_works_out_the_effective_taps_once(mem_store, monkeypatch):
+    """Undos and corrections are applied to a session's log once per review opened: the fold
+    and the tap list share them (working them out twice was a tenth of a long open)."""
+    from attune_companion import events as events_module
+
+    calls = {"n": 0}
+
+    def counting(log):
+        calls["n"] += 1
+        return events_module.effective_taps(log)
+
+    for module in ("attune_companion.fold", "attune_companion_ui.review.review_controller"):
+        monkeypatch.setattr(f"{module}.effective_taps", counting)
+    session = ReviewController(mem_store).open(long_session(mem_store, 300))
+    assert calls["n"] == 1
+    assert len(session.taps) == 301 and session.state.ended  # the taps and the end
+
+
+def test_a_reviewed_session_keeps_no_index_of_its_taps(mem_store):
+    """What the review holds of a session grows with it: beside the taps themselves, picking
+    a tap needs no index of them all (one cost 10 MB of a 100,000-event review)."""
+    import dataclasses
+    import tracemalloc
+
+    session = ReviewController(mem_store).open(long_session(mem_store, 20_000))
+    tracemalloc.start()
+    try:
+        again = dataclasses.replace(session)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    taps = len(session.taps)
+    assert held / taps < 24, f"{held / taps:.0f} bytes a tap"
+    tap = again.taps[12_345]
+    assert again.tap(tap.id) is tap and again.nearest_tap(tap.offset_ms + 1) is tap
+
+
+def test_opening_a_review_sets_off_no_sweeps_of_the_heap(mem_store):
+    """A long session's events, fold and summary make objects by the hundred thousand, none
+    in a cycle: read with the collector running, they set off collection after collection
+    (a third of a 100,000-event open in a running window), for nothing to collect."""
+    session_id = long_session(mem_store, 20_000)
+    collections: list[int] = []
+
+    def counted(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(counted)
+    try:
+        ReviewController(mem_store).open(session_id)
+    finally:
+        gc.callbacks.remove(counted)
+    assert len(collections) <= 2, f"{len(collections)} collections"
+
+
+def test_a_page_left_is_swept_at_once_not_at_some_later_collection(store, make_window, qtbot):
+    """A page's widgets and drawing sit in reference cycles; once start-up is frozen a full
+    collection is rare, so each page a supervisor left stayed in memory a while (RSS rose by
+    a few MB over ten reopens). The flow sweeps a page as soon as it is deleted."""
+    session_id = long_session(store, 300)
+    window = make_window(store)
+    flow = window.supervision
+    flow.show_history()
+    gc.collect()
+    gc.disable()  # only the flow's own sweep may free what is left
+    try:
+        for open_page in (flow.play, flow.trends, flow.play):
+            open_page(session_id if open_page == flow.play else "LONG-1")
+            qtbot.wait(10)
+            page = weakref.ref(flow.page)
+            flow.show_history()
+            qtbot.wait(20)
+            assert page() is None, f"{open_page.__name__}: the page left is still held"
+    finally:
+        gc.enable()
+
+
+def test_the_historys_review_opens_on_the_page_already_built(store, make_window, qtbot):
+    """Building the review page and its plot was most of a short session's open: a second
+    review from the history shows on the same page, with nothing of the first held."""
+    first, second = long_session(store, 300), long_session(store, 200)
+    window = make_window(store)
+    flow = window.supervision
+    flow.show_history()
+    flow.review(first)
+    page, plot = flow.page, flow.page.plot
+    held = weakref.ref(page.shown)
+    flow.show_history()
+    settle()
+    assert held() is None and page.events.model().rowCount() == 0
+    flow.review(second)
+    assert flow.page is page and page.plot is plot
+    assert window.stack.currentWidget() is page and page.events.model().rowCount() == 200

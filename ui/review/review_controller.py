@@ -12,16 +12,18 @@ import sqlite3
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from attune_companion import corrections
+from attune_companion.collector import collector_paused
 from attune_companion.agreement import Agreement, agreement_or_note
 from attune_companion.errors import AttuneError, UnsafeOutput
 from attune_companion.events import Event, effective_taps
-from attune_companion.fold import SessionState, fold
+from attune_companion.fold import SessionState, fold_taps
 from attune_companion.scheme import Scheme, session_scheme
 from attune_companion.store import SessionRow, Store
 from attune_companion.summary import Summary, summarise
@@ -51,21 +53,23 @@ class Reviewed:
         return self.state.ended_ms if self.state.ended_ms is not None else self.state.last_ms
 
     def tap(self, event_id: int) -> Event | None:
-        """The effective tap with this id (None: not a tap of this session now)."""
-        return self._by_id.get(event_id)
+        """The effective tap with this id (None: not a tap of this session now). Looked for
+        when a tap is picked, not indexed up front (an index of a long session's taps and
+        their times held 10 MB at 100,000 for every review open)."""
+        return next((t for t in self._only_taps if t.id == event_id), None)
 
     def nearest_tap(self, ms: int) -> Event | None:
         """The tap nearest session time `ms` (None: the session has no taps), in O(log n)."""
-        times = self._times
-        i = bisect_left(times, ms)
-        near = [j for j in (i - 1, i) if 0 <= j < len(times)]
-        return self._only_taps[min(near, key=lambda j: abs(times[j] - ms))] if near else None
+        only = self._only_taps
+        i = bisect_left(only, ms, key=_OFFSET)
+        near = [j for j in (i - 1, i) if 0 <= j < len(only)]
+        return only[min(near, key=lambda j: abs(only[j].offset_ms - ms))] if near else None
 
     def __post_init__(self) -> None:
-        only = [t for t in self.taps if t.is_tap]
-        object.__setattr__(self, "_only_taps", only)
-        object.__setattr__(self, "_times", [t.offset_ms for t in only])
-        object.__setattr__(self, "_by_id", {t.id: t for t in only})
+        object.__setattr__(self, "_only_taps", [t for t in self.taps if t.is_tap])
+
+
+_OFFSET = attrgetter("offset_ms")
 
 
 class ReviewController(QObject):
@@ -88,6 +92,10 @@ class ReviewController(QObject):
         self.session = self._read(row, scheme, store.reflections(row.id), store.ratings(row.id))
         self.opened.emit(self.session)
         return self.session
+
+    def close(self) -> None:
+        """Let go of the session (the review was left)."""
+        self.session = None
 
     # -- corrections -----------------------------------------------------------------------
 
@@ -154,12 +162,15 @@ class ReviewController(QObject):
 
     def _read(self, row: SessionRow, scheme: Scheme, reflections: dict[str, str],
               ratings: dict[str, int]) -> Reviewed:
-        events = self._store.events(row.id)
-        state = fold(events)
+        with collector_paused():  # a long session's objects, none in a cycle
+            events = self._store.events(row.id)
+            taps = effective_taps(events)
+            state = fold_taps(taps)
+            summary = summarise(state, scheme)
         agreement, note = agreement_or_note(self._store, row.id)
-        return Reviewed(row=row, scheme=scheme, taps=effective_taps(events),
+        return Reviewed(row=row, scheme=scheme, taps=taps,
                         edited=corrections.edited_ids(events), state=state,
-                        summary=summarise(state, scheme), reflections=reflections,
+                        summary=summary, reflections=reflections,
                         ratings=ratings, agreement=agreement, agreement_note=note)
 
     def _id(self) -> int:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from attune_companion.fold import SessionState
 from attune_companion.scheme import Scheme
 from attune_companion_ui.plot.plot_style import DARK, PlotStyle
 from attune_companion_ui.plot.session_plot import SessionPlot
@@ -377,6 +378,22 @@ class ReviewPage(QWidget):
     def flush(self) -> None:
         """Save a reflection answer still being typed (before the page goes away)."""
         self.reflection.flush()
+
+    def let_go(self) -> None:
+        """Save what is being typed, then let go of the session shown: the page stays built
+        for the next review (building it and its plot was most of a short session's open)
+        but holds nothing of this one (a long session's events, states and drawing)."""
+        self.flush()
+        self.controller.close()
+        self.shown = None
+        self.editor.hide()
+        self.reflection.set_session((), {}, {})
+        self.agreement.show(None)
+        self.rupture_table.clear_rows()
+        if self._scheme is not None and self.plot is not None:
+            empty = SessionState()
+            self.events.show_taps([], set(), self._scheme, empty)
+            self.plot.show_state(empty, 0)
 
     def _back(self) -> None:
         self.flush()

@@ -6,8 +6,10 @@ of the session; the review page fills them again after every correction.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor, QFont, QPainter, QPaintEvent, QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -27,6 +29,7 @@ BAR_LABEL_MIN = 0.12
 """A segment shows its label inside the bar when it is at least this share of the bar."""
 SLACK_PX = 2
 """Kept free right of the rupture table's last column, so rounding never adds a scroll."""
+_TOP_LEFT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
 
 
 class ShareBar(QWidget):
@@ -120,6 +123,7 @@ class RuptureTable(QTableWidget):
         super().__init__(0, len(self.HEADERS), parent)
         self.setAccessibleName("Ruptures")
         self._rows: list[fig.RuptureRow] = []
+        self._minimums: list[int] | None = None
         self._compact = False
         self.verticalHeader().hide()
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -138,15 +142,27 @@ class RuptureTable(QTableWidget):
 
     def column_minimums(self) -> list[int]:
         """Each column's least width: its heading, and its longest word (or, for # and Start,
-        its longest cell), whole."""
-        metrics, bold = self.fontMetrics(), self.horizontalHeader().fontMetrics()
-        out = []
-        for c, heading in enumerate(self.HEADERS):
-            texts = [self._cells(row)[c] for row in self._rows]
-            words = [w for t in texts for w in (t.split() if self.WEIGHTS[c] else [t])]
-            widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
-            out.append(max(bold.horizontalAdvance(heading), widest) + self.CELL_PAD)
-        return out
+        its longest cell), whole. Worked out once per rows shown (and font): each different
+        word measured once, never again on a resize (a long session's table measured
+        30,000 words at every width it passed through)."""
+        if self._minimums is None:
+            metrics, bold = self.fontMetrics(), self.horizontalHeader().fontMetrics()
+            cells = [self._cells(row) for row in self._rows]
+            out = []
+            for c, heading in enumerate(self.HEADERS):
+                words = ({w for row in cells for w in row[c].split()} if self.WEIGHTS[c]
+                         else {row[c] for row in cells})
+                widest = max((metrics.horizontalAdvance(w) for w in words), default=0)
+                out.append(max(bold.horizontalAdvance(heading), widest) + self.CELL_PAD)
+            self._minimums = out
+        return self._minimums
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._minimums = None  # words measure anew in the new font
+            self._fit_columns()
+            self.fit_height()
 
     def _set_columns(self) -> None:
         headers = ("Ruptures",) if self._compact else self.HEADERS
@@ -171,11 +187,17 @@ class RuptureTable(QTableWidget):
             self.horizontalHeader().resizeSection(c, least + spare * self.WEIGHTS[c] // total)
 
     def show_rows(self, rows: list[fig.RuptureRow]) -> None:
-        self._rows = rows
+        self._rows, self._minimums = rows, None
         self._fill()
         self._fit_columns()
         self.setVisible(bool(rows))
         self.fit_height()
+
+    def clear_rows(self) -> None:
+        """Hold no rows (the review was left), staying as shown: hiding it would have the next
+        session's rows fitted twice, before and after it is shown again."""
+        self._rows, self._minimums = [], None
+        self.setRowCount(0)
 
     @staticmethod
     def _cells(row: fig.RuptureRow) -> tuple[str, ...]:
@@ -194,7 +216,7 @@ class RuptureTable(QTableWidget):
                          f"Strategies: {strategies}\nClient: {client}",)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+                item.setTextAlignment(_TOP_LEFT)
                 self.setItem(r, c, item)
 
     def fit_height(self) -> None:
@@ -205,5 +227,6 @@ class RuptureTable(QTableWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_columns()
-        self.fit_height()
+        if event.size().width() != event.oldSize().width():  # not its own new height
+            self._fit_columns()
+            self.fit_height()

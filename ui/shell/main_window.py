@@ -122,6 +122,10 @@ class MainWindow(QMainWindow):
         self.start_page.reset()
         self.stack.setCurrentWidget(self.start_page)
         self.start_page.code.setFocus()
+        if self.review_page is not None:
+            # The review left lets its session go (it held a long one's events, states and
+            # drawing beside any playback opened next); the page stays for the next review.
+            self.review_page.let_go()
 
     def _start(self, code: str, number: int | None, modality: str | None) -> None:
         if self.controller is None:
@@ -187,7 +191,9 @@ class MainWindow(QMainWindow):
             from attune_companion_ui.review.review_controller import ReviewController
             from attune_companion_ui.review.review_page import ReviewPage
 
-            self.review_page = ReviewPage(ReviewController(self.store, self), self._plot_style)
+            # the page holds its controller (not the window: a controller left behind held
+            # the session it last read)
+            self.review_page = ReviewPage(ReviewController(self.store), self._plot_style)
             self.review_page.back.connect(self.show_start)
             self.stack.addWidget(self.review_page)
         try:

@@ -1,16 +1,18 @@
 """The way through history and supervision: history, playback, trends and review in the window.
 
 The window hands this its page stack; this builds each page with its controller when it is
-first asked for (pyqtgraph loads then), and throws a plot page away when it is left, so each
-session and client starts fresh.
+first asked for (pyqtgraph loads then), and throws a playback or trends page away when it is
+left, so each session and client starts fresh. The review page is kept (building it was most
+of a short session's open) and lets go of its session when left.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from attune_companion.errors import AttuneError
@@ -35,6 +37,7 @@ class SupervisionFlow(QObject):
         self.history.reviewRequested.connect(self.review)
         stack.addWidget(self.history)
         self.page: QWidget | None = None
+        self._review_page: Any = None  # built when first needed (pyqtgraph), then kept
 
     def show_history(self) -> None:
         self._drop_page()
@@ -64,12 +67,22 @@ class SupervisionFlow(QObject):
         self._open(page)
 
     def review(self, session_id: int) -> None:
+        """A past session's review, on the review page kept for the history: building the
+        page and its plot was most of a short session's open; it lets go of the session when
+        left (see `_drop_page`)."""
         from attune_companion_ui.review.review_controller import ReviewController
         from attune_companion_ui.review.review_page import ReviewPage
 
         assert self._store is not None
-        page = ReviewPage(ReviewController(self._store), self._plot_style())
-        self._open(page)
+        page = self._review_page
+        if page is None:
+            page = self._review_page = ReviewPage(ReviewController(self._store),
+                                                  self._plot_style())
+            page.back.connect(self.show_history)
+            self._stack.addWidget(page)
+        self._drop_page()
+        self.page = page
+        self._stack.setCurrentWidget(page)
         try:
             page.show_session(session_id, back_text="Back to history")
         except AttuneError as exc:
@@ -77,8 +90,9 @@ class SupervisionFlow(QObject):
             self.history.say(str(exc), error=True)
 
     def set_plot_style(self, style: Any) -> None:
-        if self.page is not None and hasattr(self.page, "set_plot_style"):
-            self.page.set_plot_style(style)
+        for page in {self.page, self._review_page} - {None}:
+            if hasattr(page, "set_plot_style"):
+                page.set_plot_style(style)
 
     def close(self) -> None:
         """Stop playing and drop the open page (the window is closing)."""
@@ -95,10 +109,14 @@ class SupervisionFlow(QObject):
 
     def _drop_page(self) -> None:
         page, self.page = self.page, None
-        if page is not None:
+        if page is not None and page is self._review_page:
+            page.let_go()  # kept for the next review; holds nothing of this session
+        elif page is not None:
             if hasattr(page, "stop"):
                 page.stop()  # playback: the frame timer and any recording
-            if hasattr(page, "flush"):
-                page.flush()  # review: keep a half-typed answer
             self._stack.removeWidget(page)
             page.deleteLater()
+            # A page's widgets and drawing sit in reference cycles: swept once it is deleted,
+            # not whenever a full collection comes (rare once start-up is frozen), so memory
+            # stays flat however many sessions a supervisor opens.
+            QTimer.singleShot(0, gc.collect)

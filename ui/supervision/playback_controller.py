@@ -146,6 +146,8 @@ class PlaybackController(QObject):
         return True
 
     def stop(self) -> None:
-        """Stop the frame timer for good (before the page is thrown away)."""
+        """Stop the frame timer for good (before the page is thrown away), and let go of the
+        session's event times (the page lets go of its replay)."""
         self._frames.stop()
         self._playing = False
+        self._offsets = []

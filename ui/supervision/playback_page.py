@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from attune_companion.clock import Clock, format_duration
+from attune_companion.collector import collector_paused
 from attune_companion.replay import Replay
 from attune_companion.scheme import session_scheme
 from attune_companion.store import Store
@@ -79,7 +80,8 @@ class PlaybackPage(QWidget):
         row = store.session(session_id)
         self.session = row
         self.scheme = session_scheme(row.scheme_json, session_id)
-        self.replay = Replay(store.events(session_id), self.scheme)
+        with collector_paused():  # a long session's objects, none in a cycle
+            self.replay = Replay(store.events(session_id), self.scheme)
         self.controller = PlaybackController(self.replay, clock, self)
         self._row: int | None = -1
 
@@ -338,10 +340,22 @@ class PlaybackPage(QWidget):
         self.back.emit()
 
     def stop(self) -> None:
-        """Stop playing for good (before the page is thrown away)."""
+        """Stop playing for good and let go of the session (the page is being thrown away).
+
+        PySide keeps a dropped page's Python side alive after Qt has deleted it, until a later
+        page takes its place; so the page lets go of the session's events, states and drawing
+        itself. (Holding them, a reopened 100,000-event session was held twice.)"""
         self.controller.stop()
         if self.media.available:
             self.media.follow(self.controller.cursor_ms, False, 1)
+        empty = Replay([], self.scheme)
+        self.replay = self.controller.replay = empty
+        held, self.event_model = self.event_model, EventListModel(empty, self.scheme, self)
+        self.events.setModel(self.event_model)
+        held.deleteLater()
+        self.plot.show_state(empty.final, 0)
+        self.pad.show_state(empty.final)
+        self.timer.show_state(empty.final, 0)
 
     def set_plot_style(self, style: PlotStyle) -> None:
         self.plot.set_style(style)
