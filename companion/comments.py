@@ -11,6 +11,7 @@ with session time; the recording itself never enters the database.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,15 +178,18 @@ def add_missing_comments(store: Store, session_id: int, incoming: list[dict[str,
 
     A comment is known by where it is pinned and when it was made (not by its text or
     author, which a redacted copy leaves out), so a comment that went out and comes back is
-    not added twice. Call inside the import's transaction; `incoming` is checked already.
+    not added twice; two made alike are matched one for one, never merged into one. Call
+    inside the import's transaction; `incoming` is checked already.
     """
-    here = {(c.start_ms, c.end_ms, c.created_utc) for c in comments(store, session_id)}
+    here = Counter((c.start_ms, c.end_ms, c.created_utc) for c in comments(store, session_id))
     new = []
     for c in incoming:
         key = (c["start_ms"], c["end_ms"], c["created_utc"])
-        if key not in here:
-            here.add(key)
-            new.append((session_id, *key[:2], c["author"], c["text"], key[2]))
+        if here[key]:
+            here[key] -= 1
+        else:
+            new.append((session_id, c["start_ms"], c["end_ms"], c["author"], c["text"],
+                        c["created_utc"]))
     store.db.conn.executemany(
         "INSERT INTO comments (session_id, start_ms, end_ms, author, text, created_utc)"
         " VALUES (?, ?, ?, ?, ?, ?)", new)

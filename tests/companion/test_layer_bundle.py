@@ -154,6 +154,7 @@ def test_a_supervisors_comments_come_back_once_and_the_clinicians_are_not_double
 ):
     clinician, sid, _, _ = round_trip
     add_comment(clinician, sid, 30_000, "my own question for supervision", author="clinician")
+    add_comment(clinician, sid, 30_000, "and a second at the same moment", author="clinician")
     write_bundle(clinician, sid, tmp_path / "out.attune", include_free_text=True)
     supervisor = Store.memory()
     copy = import_bundle(supervisor, tmp_path / "out.attune")
@@ -162,6 +163,7 @@ def test_a_supervisors_comments_come_back_once_and_the_clinicians_are_not_double
     assert import_bundle(clinician, tmp_path / "back.attune") == sid  # comments only: taken
     assert [(c.start_ms, c.author, c.text) for c in comments(clinician, sid)] == [
         (30_000, "clinician", "my own question for supervision"),
+        (30_000, "clinician", "and a second at the same moment"),
         (60_000, "supervisor", "notice the pause before the repair"),
     ]
     write_bundle(supervisor, copy, tmp_path / "again.attune")  # redacted, nothing new
