@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
                 return
         if self.controller is not None:
             self.controller.pause_before_closing()
+            self.controller.finish_backup()  # a backup under way is finished, not cut off
         if self.review_page is not None:
             self.review_page.flush()  # an answer typed a moment ago is saved, not dropped
         self._ticker.stop()
