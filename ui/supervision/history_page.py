@@ -34,6 +34,10 @@ from attune_companion_ui.supervision.history_controller import HistoryController
 ALL_CLIENTS = "All clients"
 COLUMNS = ("Date", "Client", "Session", "Duration", "Ruptures", "Repaired", "Unrepaired", "Status")
 BUNDLE_FILTER = "Attune session bundle (*.attune);;All files (*)"
+_DISPLAY, _TOOLTIP, _ALIGNMENT = (int(role) for role in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole))
+_ANSWERED = frozenset((_DISPLAY, _TOOLTIP, _ALIGNMENT))
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class HistoryModel(QAbstractTableModel):
@@ -91,16 +95,16 @@ class HistoryModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
+        # The view asks about fifty questions per cell it paints, most of roles not answered
+        # here: those are turned away first, before any Qt enum is compared.
+        if role not in _ANSWERED or not index.isValid():
             return None
         row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self.cell(row, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and row.problem:
+        if role == _TOOLTIP:
             return row.problem
-        if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= index.column() <= 6:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return _RIGHT if 2 <= index.column() <= 6 else None
 
     @staticmethod
     def sort_key(row: HistoryRow, column: int) -> Any:
