@@ -140,3 +140,38 @@ def test_closing_the_window_stops_the_background_figures(store, make_window, qtb
     assert rebuild is not None and started.wait(10)
     window.close()
     assert rebuild.isFinished() and window.supervision.history.rebuild is None
+
+
+def test_a_live_session_has_the_processor_to_itself_figures_wait_for_the_history(
+    store, make_window, qtbot, monkeypatch
+):
+    """Figures still being worked out stop when a session starts (between batches, saved
+    so far kept); the next opening of the history carries on from there."""
+    for day in range(1, 7):
+        record(store, "K-07", day)
+    store.db.execute("DELETE FROM session_digests")
+    monkeypatch.setattr(digest_rebuild, "BATCH", 2)
+    gate, batches = threading.Event(), []
+    real = digest_rebuild.recompute_digests
+
+    def held(*args, **kwargs):
+        batches.append(1)
+        assert gate.wait(10), "the test never let the background work go on"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(digest_rebuild, "recompute_digests", held)
+    window = make_window(store)
+    qtbot.mouseClick(window.start_page.history_button, LEFT)
+    page = window.supervision.history
+    worker = page.rebuild
+    assert worker is not None
+    window.show_start()
+    window.start_page.code.setEditText("M-12")
+    qtbot.waitUntil(lambda: len(batches) == 1, timeout=10_000)
+    threading.Timer(0.1, gate.set).start()  # the batch under way ends while the session opens
+    qtbot.mouseClick(window.start_page.start_button, LEFT)
+    assert window.controller.live and page.rebuild is None and worker.isFinished()
+    assert len(batches) == 1, "no batch after the session started"
+    assert len(history(store, recompute=False)) == 7
+    pending = sum(r.pending for r in history(store, recompute=False))
+    assert pending == 7 - 2, "the batch under way was saved (the new session is pending too)"
