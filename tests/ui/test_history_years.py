@@ -168,9 +168,10 @@ def test_a_live_session_has_the_processor_to_itself_figures_wait_for_the_history
     window.show_start()
     window.start_page.code.setEditText("M-12")
     qtbot.waitUntil(lambda: len(batches) == 1, timeout=10_000)
-    threading.Timer(0.1, gate.set).start()  # the batch under way ends while the session opens
-    qtbot.mouseClick(window.start_page.start_button, LEFT)
-    assert window.controller.live and page.rebuild is None and worker.isFinished()
+    qtbot.mouseClick(window.start_page.start_button, LEFT)  # while a batch is under way
+    assert window.controller.live and page.rebuild is None, "the start did not wait for it"
+    gate.set()
+    qtbot.waitUntil(worker.isFinished, timeout=10_000)
     assert len(batches) == 1, "no batch after the session started"
     assert len(history(store, recompute=False)) == 7
     pending = sum(r.pending for r in history(store, recompute=False))

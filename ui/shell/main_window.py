@@ -161,7 +161,7 @@ class MainWindow(QMainWindow):
         if self._supervision is not None:
             # Figures still being worked out for the history wait for its next opening: the
             # live session has the processor to itself.
-            self._supervision.history.stop_rebuild()
+            self._supervision.history.stop_rebuild(wait=False)
         self._drop_live_page()
         self.start_page.set_restore_offer(None)  # restoring now would set this session aside
         self.live_page = LivePage(self.controller, recorder.scheme, self.settings,

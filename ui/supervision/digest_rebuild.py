@@ -68,7 +68,9 @@ class DigestRebuild(QThread):
             sys.setswitchinterval(switching)
             store.close()
 
-    def stop(self) -> None:
-        """Stop after the batch under way, and wait for it (before the window closes)."""
+    def stop(self, wait: bool = True) -> None:
+        """Stop after the batch under way; with `wait`, return only once it has (before the
+        window closes: a thread still running then would end the process)."""
         self.requestInterruption()
-        self.wait()
+        if wait:
+            self.wait()

@@ -313,12 +313,13 @@ class HistoryPage(QWidget):
             self.count.setText(self._count)
         worker.deleteLater()
 
-    def stop_rebuild(self) -> None:
-        """Stop working figures out, after the batch under way (the window is closing); what
-        is saved stays saved, and the next listing carries on from there."""
+    def stop_rebuild(self, wait: bool = True) -> None:
+        """Stop working figures out after the batch under way, waiting for it when `wait`
+        (the window is closing); what is saved stays saved, and the next listing carries on
+        from there."""
         worker, self.rebuild = self.rebuild, None
         if worker is not None:
-            worker.stop()
+            worker.stop(wait)
             self.count.setText(self._count)
 
     def clear_dates(self) -> None:
