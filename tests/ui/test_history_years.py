@@ -137,7 +137,8 @@ def test_closing_the_window_stops_the_background_figures(store, make_window, qtb
     window = make_window(store)
     qtbot.mouseClick(window.start_page.history_button, LEFT)
     rebuild = window.supervision.history.rebuild
-    assert rebuild is not None and started.wait(10)
+    assert rebuild is not None
+    qtbot.waitUntil(started.is_set, timeout=10_000)
     window.close()
     assert rebuild.isFinished() and window.supervision.history.rebuild is None
 

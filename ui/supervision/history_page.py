@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
     QLabel, QPushButton, QTableView, QVBoxLayout, QWidget,
@@ -180,8 +180,9 @@ class HistoryPage(QWidget):
             self._work_out_figures()
 
     def _work_out_figures(self) -> None:
-        """Work out the figures still to come behind the list (one thread at a time); the
-        list stays usable and fills in as they come."""
+        """Work out the figures still to come behind the list (one thread at a time), from
+        once the list is shown (the thread competes for the interpreter); the list stays
+        usable and fills in as they come."""
         if self.rebuild is not None or self.controller is None:
             return
         worker = self.rebuild = self.controller.figures_behind()
@@ -192,7 +193,8 @@ class HistoryPage(QWidget):
         worker.failed.connect(lambda text: self.say(text, error=True))
         worker.finished.connect(lambda: self._figures_done(worker))
         self.count.setText(f"{self._count} · working out the figures of older sessions…")
-        worker.start()
+        # A zero timer fires after the events already posted, the list's paint among them.
+        QTimer.singleShot(0, lambda: worker.start() if self.rebuild is worker else None)
 
     def _figures_came(self, figures: dict[int, Any], done: int, total: int) -> None:
         self.model.update_figures(figures)
