@@ -91,6 +91,8 @@ SCRIPTS: list[tuple[str, list[str], list[str], list[Figure]]] = [
         Figure("Store open (Store.open of the file), 5,000 sessions", "store_open_ms", "ms", 50),
         Figure("History page open, 5,000 sessions (request → table painted)",
                "history_open_ms", "ms", 200),
+        Figure("History page open, 5,000 sessions: GUI thread CPU time (informational)",
+               "history_open_cpu_ms", "ms"),
         Figure("Backup after a session's end, 5,000 sessions: longest the window could not "
                "run a 5 ms timer while it was made and checked", "backup_gap_ms", "ms", 50),
         Figure("History rebuild after an upgrade, 5,000 sessions: page open with every figure "
