@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 from attune_companion import clients
-from attune_companion.bundle import import_bundle, write_bundle
 from attune_companion.history import HistoryRow, TrendPoint, history, trends
 from attune_companion.store import Store
 from attune_companion_ui.supervision.digest_rebuild import DigestRebuild
@@ -46,12 +45,16 @@ class HistoryController:
 
     def share(self, row: HistoryRow, path: str, include_free_text: bool) -> str:
         """Write `row`'s session as a bundle at `path`; what was written, in a sentence."""
+        from attune_companion.bundle import write_bundle  # bundles load when first shared
+
         write_bundle(self._store, row.session_id, path, include_free_text=include_free_text)
         kept = "with its free text" if include_free_text else "free text left out"
         return f"Bundle written ({kept}): {path}"
 
     def take_in(self, path: str) -> str:
         """Import the bundle at `path` (whole or not at all); what came in, in a sentence."""
+        from attune_companion.bundle import import_bundle  # (30-45 ms not spent opening)
+
         session_id = import_bundle(self._store, path)
         row = self._store.session(session_id)
         warning = clients.name_warning(row.client_code)
