@@ -2,7 +2,9 @@
 
 Copies are made with SQLite's online backup API (consistent even while the app writes), into
 a temporary file that is checked and then renamed into place. They live in a `backups` folder
-beside the database, readable only by this user.
+beside the database, readable only by this user. The window makes the backup after a session
+on a thread of its own (`back_up_file`, through a connection of its own, in steps): at years
+of sessions the copy and its check take over a second.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import os
 import re
 import shutil
 import sqlite3
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -47,22 +51,47 @@ def _stamp(db_path: Path, backup: Path) -> str:
     return backup.stem[len(db_path.stem) + 1:][:15]
 
 
+STEP_PAGES = 256
+"""Pages a backup made beside the window copies per step (1 MB at SQLite's page size)."""
+STEP_PAUSE_S = 0.005
+"""The pause after each step, leaving the disk and the processor to the window."""
+
+
 def make_backup(store: Store, now: datetime | None = None) -> Path:
     """Copy the open database to a new checked backup file; then thin old backups."""
     if store.path is None:
         raise NotFound("An in-memory database has no backups.")
+    return _write_backup(store.path, lambda tmp: copy_database(store.conn, tmp), now)
+
+
+def back_up_file(db_path: Path, now: datetime | None = None, *,
+                 step_pages: int = STEP_PAGES, pause_s: float = STEP_PAUSE_S) -> Path:
+    """`make_backup` of the database at `db_path` through a connection of its own, for a
+    thread beside the window's: the copy goes in steps with a pause after each, and stays
+    one consistent moment while taps are committed meanwhile (see `copy_database`)."""
+    source = sqlite3.connect(db_path, isolation_level=None, timeout=5.0)
+    try:
+        return _write_backup(db_path, lambda tmp: copy_database(
+            source, tmp, step_pages=step_pages, between_steps=lambda: time.sleep(pause_s)), now)
+    finally:
+        source.close()
+
+
+def _write_backup(db_path: Path, copy: Callable[[Path], None], now: datetime | None) -> Path:
+    """`copy` the database into a new temporary file, check it, rename it into place under
+    a name no backup has, and thin the old ones."""
     now = now or datetime.now(UTC)
-    folder = backup_dir(store.path)
+    folder = backup_dir(db_path)
     ensure_private_dir(folder)
-    final = folder / f"{store.path.stem}-{now.strftime(_STAMP)}.db"
+    final = folder / f"{db_path.stem}-{now.strftime(_STAMP)}.db"
     count = 1
     while final.exists():  # two ends in one second: a new name, never over a backup
         count += 1
-        final = folder / f"{store.path.stem}-{now.strftime(_STAMP)}-{count}.db"
+        final = folder / f"{db_path.stem}-{now.strftime(_STAMP)}-{count}.db"
     tmp = final.with_suffix(".db.tmp")
     tmp.unlink(missing_ok=True)  # left by a crash mid-backup
     try:
-        copy_database(store.conn, tmp)
+        copy(tmp)
         target = sqlite3.connect(tmp)
         try:
             problems = [r[0] for r in target.execute("PRAGMA integrity_check")]
@@ -74,7 +103,7 @@ def make_backup(store: Store, now: datetime | None = None) -> Path:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    thin(store.path, now)
+    thin(db_path, now)
     return final
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from attune_companion.errors import CorruptDatabase, NewerDatabase, StoreError, StoreGone
@@ -32,19 +33,32 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
-def copy_database(source: sqlite3.Connection, target: Path) -> None:
+def copy_database(source: sqlite3.Connection, target: Path, *, step_pages: int = -1,
+                  between_steps: Callable[[], None] | None = None) -> None:
     """Write the whole database `source` reads (its -wal included) into a new file `target`
     (created exclusively, mode 0600) with SQLite's backup API: consistent even while it is
     written, and one file alone (rollback journal, no -wal). Refused inside a transaction of
-    `source`'s own, which the copy would wait on for ever."""
+    `source`'s own, which the copy would wait on for ever.
+
+    In steps of `step_pages` pages, calling `between_steps` after each (a copy made beside
+    the window, leaving it the disk and the processor), a read transaction is held across
+    the steps: the copy stays one moment while others commit meanwhile (without it, every
+    commit between two steps restarts the copy, which then never ends under tapping)."""
     if source.in_transaction:
         raise StoreError("A copy of the database cannot be made while a change is half-written.")
     os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     copy = sqlite3.connect(target)
+    stepped = step_pages > 0
     try:
-        source.backup(copy)
+        if stepped:
+            source.execute("BEGIN")
+            source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the moment
+        source.backup(copy, pages=step_pages,
+                      progress=(lambda *_: between_steps()) if between_steps else None)
         copy.execute("PRAGMA journal_mode = DELETE")
     finally:
+        if stepped and source.in_transaction:
+            source.execute("ROLLBACK")  # only read: ends the moment
         copy.close()
 
 

@@ -7,7 +7,10 @@ session's newest (events are append-only, so any new tap, undo or correction cha
 Every read checks this and recomputes the stale ones; deleting the whole table loses nothing.
 The operations that change a finished session (ending, closing after a crash, importing,
 correcting) call `refresh_digest`, so in use the listing only reads; a full rebuild happens
-once, after an upgrade that raises `DIGEST_VERSION`.
+once, after an upgrade that raises `DIGEST_VERSION`. That rebuild folds every session (seconds,
+at thousands of sessions), so the window lists first, with such sessions `pending`
+(`recompute=False`), and works their figures out on a connection of its own in the
+background (`digest_connection`, `stale_sessions`, `recompute_digests`).
 A read-only database is served the same way, just without saving what was recomputed.
 """
 
@@ -15,9 +18,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -38,7 +42,7 @@ DIGEST_VERSION = 1
 @dataclass(frozen=True)
 class HistoryRow:
     """One session in the history list. Figures are None when the log could not be read
-    (`problem` then says why)."""
+    (`problem` then says why) or are still being worked out (`pending`)."""
 
     session_id: int
     started: datetime
@@ -53,6 +57,7 @@ class HistoryRow:
     unrepaired: int | None
     edited: bool
     problem: str | None
+    pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,9 +82,12 @@ def history(
     client: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    *,
+    recompute: bool = True,
 ) -> list[HistoryRow]:
     """Sessions, newest first, optionally of one client and started (local date) between
-    `since` and `until`, both included."""
+    `since` and `until`, both included. With `recompute` False, a session whose cached
+    figures are missing or stale comes back `pending` instead of being folded now."""
     where, params = [], []
     if client:
         where.append("s.client_key = ?")
@@ -91,31 +99,31 @@ def history(
     if until is not None:
         where.append("s.started_utc < ?")
         params.append((until + timedelta(days=2)).isoformat())
-    rows = _listing(store, where, params, "DESC")
     out = []
-    for r in rows:
+    for r in _listing(store, where, params, "DESC", recompute):
         day = r["started"].date()
         if (since is not None and day < since) or (until is not None and day > until):
             continue
-        f = r["figures"]
-        out.append(
-            HistoryRow(
-                session_id=r["id"],
-                started=r["started"],
-                client_code=r["code"],
-                number=r["number"],
-                status=r["status"],
-                imported=r["imported"],
-                duration_ms=f.get("total_ms"),
-                active_ms=f.get("active_ms"),
-                ruptures=f.get("ruptures"),
-                repaired=f.get("repaired"),
-                unrepaired=f.get("unrepaired"),
-                edited=bool(f.get("edited")),
-                problem=f.get("problem"),
-            )
-        )
+        # Positional, in HistoryRow's order: thousands of rows at every opening of the page.
+        out.append(HistoryRow(r["id"], r["started"], r["code"], r["number"], r["status"],
+                              r["imported"], *_row_figures(r["figures"])))
     return out
+
+
+def with_figures(row: HistoryRow, figures: dict[str, Any] | None) -> HistoryRow:
+    """`row` with a session's digest (None: not worked out yet, so `pending`)."""
+    return replace(row, **dict(zip(_FIGURE_FIELDS, _row_figures(figures))))
+
+
+_FIGURE_FIELDS = ("duration_ms", "active_ms", "ruptures", "repaired", "unrepaired", "edited",
+                  "problem", "pending")
+
+
+def _row_figures(figures: dict[str, Any] | None) -> tuple[Any, ...]:
+    """A digest's values for HistoryRow's `_FIGURE_FIELDS`, in that order."""
+    f = figures or {}
+    return (f.get("total_ms"), f.get("active_ms"), f.get("ruptures"), f.get("repaired"),
+            f.get("unrepaired"), bool(f.get("edited")), f.get("problem"), figures is None)
 
 
 def trends(store: Store, client: str) -> list[TrendPoint]:
@@ -155,8 +163,10 @@ def trends(store: Store, client: str) -> list[TrendPoint]:
 # -- the cache ----------------------------------------------------------------------------------
 
 
-def _listing(store: Store, where: list[str], params: list[Any], order: str) -> list[dict[str, Any]]:
-    """Session rows with their (fresh) figures, in start order `order`."""
+def _listing(store: Store, where: list[str], params: list[Any], order: str,
+             recompute: bool = True) -> list[dict[str, Any]]:
+    """Session rows with their figures, in start order `order`: fresh ones, recomputed now
+    where stale; or, with `recompute` False, None where stale."""
     sql = (
         "SELECT s.id, c.code, s.number, s.started_utc, s.time_zone, s.status,"
         " i.bundle_id IS NOT NULL,"
@@ -176,17 +186,34 @@ def _listing(store: Store, where: list[str], params: list[Any], order: str) -> l
         cached = _cached(figures) if cached_id == last_id else None
         if cached is None or cached.get("v") != DIGEST_VERSION:
             stale[sid] = last_id
-            cached = {}
+            cached = None
         rows.append({
             "id": sid, "code": code, "number": number, "status": status,
             "imported": bool(imported), "started": _local(started, zone), "figures": cached,
+            "last_id": last_id,
         })
-    if stale:
-        fresh = _refresh(store, stale)
+    if stale and recompute:
+        fresh = recompute_digests(store, stale)
         for r in rows:
             if r["id"] in fresh:
                 r["figures"] = fresh[r["id"]]
     return rows
+
+
+def stale_sessions(store: Store) -> dict[int, int]:
+    """Sessions whose cached figures are missing, stale or of an older DIGEST_VERSION, newest
+    first: session id → its newest event id."""
+    return {r["id"]: r["last_id"] for r in _listing(store, [], [], "DESC", recompute=False)
+            if r["figures"] is None}
+
+
+def digest_connection(path: Path) -> Store:
+    """A connection of its own to the database at `path`, for working out digests beside the
+    window's (another thread): no lock of its own (the app holds it), and writes that are
+    not synced at once, since the digests are a cache that is recomputed if lost."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return Store(conn, path, None)
 
 
 def refresh_digest(store: Store, session_id: int) -> None:
@@ -198,7 +225,7 @@ def refresh_digest(store: Store, session_id: int) -> None:
         last_id = store.db.execute(
             "SELECT COALESCE(MAX(id), 0) FROM events WHERE session_id = ?", [session_id]
         ).fetchone()[0]
-        _refresh(store, {session_id: last_id})
+        recompute_digests(store, {session_id: last_id})
     except Exception:  # noqa: BLE001 - a cache write must never fail the operation it follows
         pass
 
@@ -206,15 +233,21 @@ def refresh_digest(store: Store, session_id: int) -> None:
 def _cached(figures: str | None) -> dict[str, Any] | None:
     """A digest's stored figures; None when there are none or they do not parse (a damaged
     cache is recomputed, like a stale one)."""
-    try:
-        cached = json.loads(figures) if figures else None
+    if not figures:
+        return None
+    try:  # the decoder itself: json.loads's checks cost a third of a listing's parsing
+        cached, end = _DECODER.raw_decode(figures)
     except ValueError:
         return None
-    return cached if isinstance(cached, dict) else None
+    return cached if isinstance(cached, dict) and end == len(figures) else None
 
 
-def _refresh(store: Store, stale: dict[int, int]) -> dict[int, dict[str, Any]]:
-    """Recompute the digests of `stale` (session id → newest event id) and save them."""
+_DECODER = json.JSONDecoder()
+
+
+def recompute_digests(store: Store, stale: dict[int, int]) -> dict[int, dict[str, Any]]:
+    """Recompute the digests of `stale` (session id → newest event id), save them, and
+    return them (saved or not: a read-only or busy database still gets its figures)."""
     fresh = {sid: _digest(store, sid) for sid in stale}
     try:
         with store.db.atomic():

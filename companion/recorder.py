@@ -8,6 +8,7 @@ A refused tap raises `TapRefused` and writes nothing.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Iterable
@@ -25,6 +26,10 @@ MAX_BACKDATE_S = 600
 _HELD_ID_BASE = 10**15
 """Held (not yet saved) events get ids from here, above any real row id, until saved."""
 
+BackUp = Callable[[Store], object]
+"""Who makes the backup after a session's end (see `session_ended`): None, made there and
+then; the window passes one that hands it to a thread of its own."""
+
 
 @dataclass(frozen=True)
 class Change:
@@ -34,7 +39,8 @@ class Change:
     before its end (a back-dated tap or an undo): views redraw from `state` instead of
     appending. `undone` is the tap an undo took back. `clamped` is True when a back-dated
     tap was placed later than asked (not before the session start or the last resume).
-    `backup_problem` says, when the session ended, why its backup could not be made.
+    `backup_problem` says, when the session ended, why its backup could not be made (or
+    handed over: see `session_ended`).
     """
 
     event: Event
@@ -46,13 +52,15 @@ class Change:
 
 
 class Recorder:
-    """The live session: its store row, scheme, clock, log and folded state."""
+    """The live session: its store row, scheme, clock, log and folded state; `back_up`, who
+    makes the backup when it ends (None: `session_ended` does)."""
 
     def __init__(
         self, store: Store, session: SessionRow, scheme: Scheme, clock: SessionClock,
-        events: list[Event],
+        events: list[Event], back_up: BackUp | None = None,
     ) -> None:
         self.store = store
+        self.back_up = back_up
         self.session = session
         self.scheme = scheme
         self.clock = clock
@@ -68,7 +76,7 @@ class Recorder:
     @classmethod
     def start(
         cls, store: Store, scheme: Scheme, clock: Clock, client_code: str,
-        number: int | None = None, modality: str | None = None,
+        number: int | None = None, modality: str | None = None, back_up: BackUp | None = None,
     ) -> Recorder:
         """Begin a new session now."""
         session_clock = SessionClock(clock)
@@ -80,17 +88,18 @@ class Recorder:
             time_zone=local_zone_name(),
             scheme_json=scheme.to_json(),
         )
-        return cls(store, row, scheme, session_clock, [])
+        return cls(store, row, scheme, session_clock, [], back_up)
 
     @classmethod
-    def resume_interrupted(cls, store: Store, session_id: int, clock: Clock) -> Recorder:
+    def resume_interrupted(cls, store: Store, session_id: int, clock: Clock,
+                           back_up: BackUp | None = None) -> Recorder:
         """Carry on a session a crash left open. The gap is recorded as a pause."""
         row = store.session(session_id)
         if row.status != "interrupted":
             raise TapRefused(f"The {record_name(session_id)} is {row.status}, not interrupted.")
         events = store.events(session_id)
         if _already_ended(store, session_id, events) is not None:
-            session_ended(store, session_id)
+            session_ended(store, session_id, back_up)
             raise TapRefused(f"Session {session_id} had ended before Attune stopped; it is "
                              "closed now, with every tap.")
         last_ms, last_wall = _last_moment(row, events)
@@ -105,10 +114,11 @@ class Recorder:
         store.set_status(session_id, "live")
         scheme = session_scheme(row.scheme_json, session_id)
         return cls(store, store.session(session_id), scheme, SessionClock(clock, resumed_ms),
-                   events)
+                   events, back_up)
 
     @staticmethod
-    def close_interrupted(store: Store, session_id: int) -> Change:
+    def close_interrupted(store: Store, session_id: int,
+                          back_up: BackUp | None = None) -> Change:
         """End a session a crash left open, at the last moment it was known to be running.
 
         A rupture still open is closed as unrepaired; every committed tap stays. Like any
@@ -120,12 +130,14 @@ class Recorder:
         events = store.events(session_id)
         end = _already_ended(store, session_id, events)
         if end is not None:
-            return Change(end, fold(events), backup_problem=session_ended(store, session_id))
+            return Change(end, fold(events),
+                          backup_problem=session_ended(store, session_id, back_up))
         last_ms, last_wall = _last_moment(row, events)
         end = store.append(session_id, Kind.END, last_ms, _iso(last_wall))
         events.append(end)
         store.set_status(session_id, "ended", _iso(last_wall))
-        return Change(end, fold(events), backup_problem=session_ended(store, session_id))
+        return Change(end, fold(events),
+                      backup_problem=session_ended(store, session_id, back_up))
 
     # -- taps ------------------------------------------------------------------------------
 
@@ -201,7 +213,8 @@ class Recorder:
         self.store.set_status(self.session.id, "ended", event.wall_utc)
         self.session = self.store.session(self.session.id)
         change = self._append_in_order(event)
-        return replace(change, backup_problem=session_ended(self.store, self.session.id))
+        return replace(change, backup_problem=session_ended(self.store, self.session.id,
+                                                              self.back_up))
 
     # -- internals -------------------------------------------------------------------------
 
@@ -290,7 +303,7 @@ class Recorder:
             if saved.kind is Kind.END:
                 self.store.set_status(self.session.id, "ended", saved.wall_utc)
                 self.session = self.store.session(self.session.id)
-                problem = session_ended(self.store, self.session.id)
+                problem = session_ended(self.store, self.session.id, self.back_up)
         self.state = fold(self.events)
         return Change(saved, self.state, rebuilt=True, backup_problem=problem)
 
@@ -363,12 +376,16 @@ def _already_ended(store: Store, session_id: int, events: list[Event]) -> Event 
     return end
 
 
-def session_ended(store: Store, session_id: int) -> str | None:
+def session_ended(store: Store, session_id: int, back_up: BackUp | None = None) -> str | None:
     """What every end of a session does, however it ended (ended live, its held end saved
     later, or closed after a crash): write its figures for the history list, fold the log
     into the database file (`Store.checkpoint`, so the file alone is complete) and make a
     checked backup (`attune_companion.backup`). Returns why the backup could not be made (the
     session itself is saved), or None.
+
+    `back_up`, when given, makes the backup instead of `make_backup` here: the window's
+    hands it to a thread of its own (at years of sessions a copy and its check take over a
+    second) and says itself how it went. The command line waits for it here.
 
     Imported here, not at the top: history brings in the summary, which recording a
     session does not need until it ends (a few ms of every start).
@@ -386,7 +403,7 @@ def session_ended(store: Store, session_id: int) -> str | None:
     except sqlite3.Error:
         pass  # the log still holds everything; the backup below copies it whole
     try:
-        make_backup(store)
+        (back_up or make_backup)(store)
     except (AttuneError, OSError, sqlite3.Error) as exc:
         return f"The session is saved, but its backup could not be made ({exc})."
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from types import SimpleNamespace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -194,3 +195,59 @@ def test_no_backup_is_offered_where_there_is_none(tmp_path):
     with Store.open(tmp_path / "new.db") as store:
         assert backup.newer_backup_than(store) is None
     assert backup.newer_backup_than(Store.memory()) is None
+
+
+def test_a_backup_beside_the_window_is_one_moment_while_taps_land_between_its_steps(
+    db_path, monkeypatch
+):
+    """The window backs up on a thread of its own, a few pages at a time; taps committed
+    between the steps neither restart the copy (it would never end under tapping) nor get
+    half into it."""
+    with Store.open(db_path) as store:
+        rec = Recorder.start(store, default_scheme(), FakeClock(), "K-08")
+        for _ in range(300):
+            rec.client("ventral")  # enough pages for many steps
+        before = store.events(rec.session.id)
+        landed = []
+
+        def tap_between_steps(_seconds: float) -> None:
+            if len(landed) < 50:
+                landed.append(rec.client("dorsal").event)
+
+        monkeypatch.setattr(backup, "time", SimpleNamespace(sleep=tap_between_steps))
+        made = backup.back_up_file(db_path, step_pages=1)
+        assert len(landed) >= 10, "the copy went on while taps were committed"
+        if POSIX_MODES:
+            assert os.stat(made).st_mode & 0o777 == 0o600
+        with Store.open(made, readonly=True) as copy:
+            assert copy.events(rec.session.id) == before
+            assert copy.verify() == []
+
+
+def test_the_end_of_a_session_hands_its_backup_to_who_asked_or_makes_it_there(tmp_path):
+    """Every end goes through session_ended: the window's recorder hands the backup to its
+    own thread (after the checkpoint, so the file alone is whole); without one (the command
+    line) it is made there and then; a hand-over that fails is said like a failed backup."""
+    path = tmp_path / "attune.db"
+    with Store.open(path) as store:
+        handed: list[tuple[Store, int]] = []
+
+        def later(given: Store) -> None:
+            wal = path.with_name(path.name + "-wal")
+            handed.append((given, wal.stat().st_size if wal.exists() else 0))
+
+        rec = Recorder.start(store, default_scheme(), FakeClock(), "K-07", back_up=later)
+        rec.client("ventral")
+        change = rec.end()
+        assert change.backup_problem is None and handed == [(store, 0)]
+        assert backup.backups(path) == [], "made by who asked, not here"
+
+        Recorder.start(store, default_scheme(), FakeClock(), "K-08").end()
+        assert len(backup.backups(path)) == 1
+
+        def refused(_store: Store) -> None:
+            raise OSError("no room for a thread")
+
+        change = Recorder.start(store, default_scheme(), FakeClock(), "K-09",
+                                back_up=refused).end()
+        assert change.state.ended and "no room for a thread" in change.backup_problem

@@ -103,7 +103,7 @@ def test_a_digest_that_cannot_be_written_never_loses_the_end(fresh_store, scheme
     def broken(*_args, **_kwargs):
         raise RuntimeError("the cache is broken")
 
-    monkeypatch.setattr(history_module, "_refresh", broken)
+    monkeypatch.setattr(history_module, "recompute_digests", broken)
     change = rec.end()
 
     assert change.event.kind is Kind.END and change.state.ended

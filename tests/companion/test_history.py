@@ -12,7 +12,9 @@ from attune_companion import corrections
 from attune_companion.clock import FakeClock
 from attune_companion.events import Kind
 from attune_companion.fold import fold
-from attune_companion.history import history, trends
+from attune_companion.history import (
+    digest_connection, history, recompute_digests, stale_sessions, trends, with_figures,
+)
 from attune_companion.recorder import Recorder
 from attune_companion.scheme import default_scheme
 from attune_companion.store import Store
@@ -160,3 +162,34 @@ def test_the_figures_come_from_the_summary(store):
     row = history(store)[0]
     assert (row.duration_ms, row.active_ms, row.ruptures) == (
         s.duration.total_ms, s.duration.active_ms, s.ruptures.count)
+
+
+def test_uncached_sessions_list_as_pending_and_a_second_connection_fills_them(tmp_path):
+    """After an upgrade every digest is stale: the window lists at once (pending rows) and a
+    connection of its own, in another thread, works the figures out and saves them."""
+    path = tmp_path / "attune.db"
+    with Store.open(path) as store:
+        ids = [record(store, code, datetime(2026, 3, d, 9, tzinfo=UTC))
+               for d, code in ((1, "K-07"), (2, "M-12"), (3, "K-07"))]
+        wanted = history(store)
+        store.db.execute("DELETE FROM session_digests")  # as after raising DIGEST_VERSION
+
+        listed = history(store, recompute=False)
+        assert [r.session_id for r in listed] == ids[::-1]
+        assert all(r.pending and r.ruptures is None for r in listed)
+        assert store.db.execute("SELECT count(*) FROM session_digests").fetchone()[0] == 0
+        assert stale_sessions(store) == {r.session_id: _newest(store, r.session_id)
+                                         for r in listed}
+
+        background = digest_connection(path)
+        try:
+            fresh = recompute_digests(background, stale_sessions(background))
+        finally:
+            background.close()
+        assert [with_figures(r, fresh[r.session_id]) for r in listed] == wanted
+        assert history(store, recompute=False) == wanted and stale_sessions(store) == {}
+
+
+def _newest(store: Store, session_id: int) -> int:
+    return store.db.execute("SELECT MAX(id) FROM events WHERE session_id = ?",
+                            [session_id]).fetchone()[0]

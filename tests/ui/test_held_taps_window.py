@@ -109,7 +109,8 @@ def test_ending_a_session_keeps_a_checked_backup(live, store, db_path, clock, qt
     page = live.live_page
     qtbot.mouseClick(page.pad.buttons["client:ventral"], LEFT)
     clock.advance(60)
-    live.controller.end()
+    with qtbot.waitSignal(live.controller.backupFinished, timeout=10_000):
+        live.controller.end()
     made = backup.backups(db_path)
     assert len(made) == 1 and live.controller.backup_problem is None
     from attune_companion.store import Store

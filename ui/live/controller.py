@@ -22,6 +22,7 @@ from attune_companion.fold import SessionState
 from attune_companion.recorder import Change, Recorder
 from attune_companion.scheme import Scheme
 from attune_companion.store import Store
+from attune_companion_ui.live.backup_worker import SessionBackups
 
 NOT_SAVED = "Something went wrong; that tap was not saved."
 _log = logging.getLogger(__name__)
@@ -35,7 +36,9 @@ class SessionController(QObject):
     (or something went wrong that the clinician should read in the status line),
     `ended(SessionState)` after the end is committed, `backdateChanged(int)` with the seconds
     the next tap will be back-dated by (0: none), `held(str)` while the database cannot take
-    taps (they are held in memory and retried every few seconds; "" once all are saved).
+    taps (they are held in memory and retried every few seconds; "" once all are saved),
+    `backupFinished(str)` when the backup after a session's end, made on a thread of its own
+    (`backups`), is done ("" when it was made, else `backup_problem`).
     """
 
     opened = Signal(object)
@@ -44,6 +47,7 @@ class SessionController(QObject):
     ended = Signal(object)
     backdateChanged = Signal(int)
     held = Signal(str)
+    backupFinished = Signal(str)
 
     RETRY_MS = 2000
     IDLE_CHECKPOINT_MS = 30_000
@@ -66,6 +70,8 @@ class SessionController(QObject):
         self.idle.setInterval(self.IDLE_CHECKPOINT_MS)
         self.idle.timeout.connect(self.checkpoint_when_idle)
         self.backup_problem: str | None = None
+        self.backups = SessionBackups(self)
+        self.backups.finished.connect(self._backed_up)
 
     # -- the session -----------------------------------------------------------------------
 
@@ -89,16 +95,18 @@ class SessionController(QObject):
     def start(self, client_code: str, number: int | None, modality: str | None) -> None:
         """Begin a session with the user's scheme. Raises AttuneError with a message to show."""
         self._open(Recorder.start(self.store, self.scheme, self.clock, client_code,
-                                  number=number, modality=modality))
+                                  number=number, modality=modality, back_up=self._back_up))
 
     def resume_interrupted(self, session_id: int) -> None:
         """Carry on a session a crash left open (with the scheme it was recorded with)."""
-        self._open(Recorder.resume_interrupted(self.store, session_id, self.clock))
+        self._open(Recorder.resume_interrupted(self.store, session_id, self.clock,
+                                               back_up=self._back_up))
 
     def close_interrupted(self, session_id: int) -> SessionState:
         """End a session a crash left open, keeping every tap (and backed up, as every end)."""
-        change = Recorder.close_interrupted(self.store, session_id)
-        self.backup_problem = change.backup_problem
+        change = Recorder.close_interrupted(self.store, session_id, back_up=self._back_up)
+        if change.backup_problem is not None:
+            self.backup_problem = change.backup_problem
         return change.state
 
     def attach(self, recorder: Recorder) -> None:
@@ -172,6 +180,11 @@ class SessionController(QObject):
             self._committed(change)
         return True
 
+    def finish_backup(self) -> None:
+        """Wait for the backup under way, and any asked for after it (the window is closing:
+        the app must not end in the middle of a copy)."""
+        self.backups.finish()
+
     def checkpoint_when_idle(self) -> None:
         """After a quiet spell (`idle`, restarted by every commit), fold the log into the
         database file, so a crash that also loses the `-wal` keeps what came before it."""
@@ -223,8 +236,19 @@ class SessionController(QObject):
         self.changed.emit(change)
         self.idle.start()
         if change.state.ended:
-            self.backup_problem = change.backup_problem  # the core backed the session up
+            if change.backup_problem is not None:  # else said by `backupFinished`
+                self.backup_problem = change.backup_problem
             self.ended.emit(change.state)
+
+    def _back_up(self, store: Store) -> None:
+        """The recorder's way to make the backup after a session's end: on a thread of its
+        own, so the end and its review never wait for it."""
+        self.backup_problem = None
+        self.backups.request(store)
+
+    def _backed_up(self, problem: str) -> None:
+        self.backup_problem = problem or None
+        self.backupFinished.emit(problem)
 
 
 

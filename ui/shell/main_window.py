@@ -162,6 +162,10 @@ class MainWindow(QMainWindow):
         from attune_companion_ui.live.live_page import LivePage  # pyqtgraph loads here, after the first frame
 
         assert self.controller is not None
+        if self._supervision is not None:
+            # Figures still being worked out for the history wait for its next opening: the
+            # live session has the processor to itself.
+            self._supervision.history.stop_rebuild(wait=False)
         self._drop_live_page()
         self.start_page.set_restore_offer(None)  # restoring now would set this session aside
         self.live_page = LivePage(self.controller, recorder.scheme, self.settings,
@@ -293,6 +297,7 @@ class MainWindow(QMainWindow):
                 return
         if self.controller is not None:
             self.controller.pause_before_closing()
+            self.controller.finish_backup()  # a backup under way is finished, not cut off
         if self.review_page is not None:
             self.review_page.flush()  # an answer typed a moment ago is saved, not dropped
         self._ticker.stop()

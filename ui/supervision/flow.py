@@ -95,7 +95,9 @@ class SupervisionFlow(QObject):
                 page.set_plot_style(style)
 
     def close(self) -> None:
-        """Stop playing and drop the open page (the window is closing)."""
+        """Stop playing, stop working out figures, and drop the open page (the window is
+        closing)."""
+        self.history.stop_rebuild()
         self._drop_page()
 
     def _open(self, page: QWidget) -> None:

@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 
 from attune_companion import clients
-from attune_companion.bundle import import_bundle, write_bundle
 from attune_companion.history import HistoryRow, TrendPoint, history, trends
 from attune_companion.store import Store
+from attune_companion_ui.supervision.digest_rebuild import DigestRebuild
 
 
 class HistoryController:
@@ -27,8 +27,17 @@ class HistoryController:
 
     def sessions(self, client: str | None, since: date | None, until: date | None
                  ) -> list[HistoryRow]:
-        """Sessions of `client` (None: everyone) between the dates (None: any), newest first."""
-        return history(self._store, client, since, until)
+        """Sessions of `client` (None: everyone) between the dates (None: any), newest first.
+        A database file lists at once: figures not cached yet come back `pending`, for
+        `figures_behind` to work out (an in-memory one has no file for a second connection,
+        so they are worked out now)."""
+        return history(self._store, client, since, until,
+                       recompute=self._store.path is None)
+
+    def figures_behind(self) -> DigestRebuild | None:
+        """A thread (not started) that works out every pending figure on a connection of its
+        own; None for an in-memory database, whose figures are never pending."""
+        return DigestRebuild(self._store.path) if self._store.path is not None else None
 
     def bundle_name(self, row: HistoryRow) -> str:
         """A bundle's default file name: record number and date, never the client code."""
@@ -36,12 +45,16 @@ class HistoryController:
 
     def share(self, row: HistoryRow, path: str, include_free_text: bool) -> str:
         """Write `row`'s session as a bundle at `path`; what was written, in a sentence."""
+        from attune_companion.bundle import write_bundle  # bundles load when first shared
+
         write_bundle(self._store, row.session_id, path, include_free_text=include_free_text)
         kept = "with its free text" if include_free_text else "free text left out"
         return f"Bundle written ({kept}): {path}"
 
     def take_in(self, path: str) -> str:
         """Import the bundle at `path` (whole or not at all); what came in, in a sentence."""
+        from attune_companion.bundle import import_bundle  # (30-45 ms not spent opening)
+
         session_id = import_bundle(self._store, path)
         row = self._store.session(session_id)
         warning = clients.name_warning(row.client_code)

@@ -16,95 +16,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt,
-    Signal,
-)
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView,
     QLabel, QPushButton, QTableView, QVBoxLayout, QWidget,
 )
 
-from attune_companion.clock import format_duration
 from attune_companion.errors import AttuneError
 from attune_companion.history import HistoryRow
+from attune_companion_ui.supervision.digest_rebuild import DigestRebuild
 from attune_companion_ui.supervision.flow_layout import flow_of, labelled
 from attune_companion_ui.supervision.history_controller import HistoryController
+from attune_companion_ui.supervision.history_model import COLUMNS, HistoryModel
 
 ALL_CLIENTS = "All clients"
-COLUMNS = ("Date", "Client", "Session", "Duration", "Ruptures", "Repaired", "Unrepaired", "Status")
 BUNDLE_FILTER = "Attune session bundle (*.attune);;All files (*)"
-SORT_ROLE = Qt.ItemDataRole.UserRole
-
-
-class HistoryModel(QAbstractTableModel):
-    """Rows of the history table; `rows` is replaced whole on each refresh."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[HistoryRow] = []
-
-    def set_rows(self, rows: list[HistoryRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell(row, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and row.problem:
-            return row.problem
-        if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= index.column() <= 6:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == SORT_ROLE:
-            return self.sort_key(row, index.column())
-        return None
-
-    @staticmethod
-    def sort_key(row: HistoryRow, column: int) -> Any:
-        """What a column sorts by: times and counts as numbers (unknown first), text folded."""
-        if column == 0:
-            return row.started.timestamp()
-        if column == 1:
-            return row.client_code.casefold()
-        numbers = (row.number, row.duration_ms, row.ruptures, row.repaired, row.unrepaired)
-        if column <= 6:
-            value = numbers[column - 2]
-            return -1 if value is None else value
-        return HistoryModel.cell(row, column)
-
-    @staticmethod
-    def cell(row: HistoryRow, column: int) -> str:
-        def n(value: int | None) -> str:
-            return "–" if value is None else str(value)
-
-        if column == 0:
-            return row.started.strftime("%a %d %b %Y, %H:%M")
-        if column == 1:
-            return row.client_code
-        if column == 2:
-            return n(row.number) if row.number else ""
-        if column == 3:
-            return "–" if row.duration_ms is None else format_duration(row.duration_ms)
-        if column in (4, 5, 6):
-            return n((row.ruptures, row.repaired, row.unrepaired)[column - 4])
-        status = [row.status]
-        status += ["imported"] * row.imported + ["corrected"] * row.edited
-        return " · ".join(status) + (" · cannot be read" if row.problem else "")
 
 
 class HistoryPage(QWidget):
@@ -124,6 +50,8 @@ class HistoryPage(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Session history")
         self.controller = controller
+        self.rebuild: DigestRebuild | None = None
+        self._count = ""
         self.ask_save_path: Callable[[str], str] = self._ask_save_path
         self.ask_open_path: Callable[[], str] = self._ask_open_path
 
@@ -158,12 +86,9 @@ class HistoryPage(QWidget):
             ("Client", self.client), ("From", self.since), ("To", self.until))), clear)
 
         self.model = HistoryModel(self)
-        self.sorted = QSortFilterProxyModel(self)  # a click on a heading sorts by it
-        self.sorted.setSourceModel(self.model)
-        self.sorted.setSortRole(SORT_ROLE)
         self.table = QTableView(self)
-        self.table.setModel(self.sorted)
-        self.table.setSortingEnabled(True)
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)  # a click on a heading sorts by it
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.setAccessibleName("Sessions")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -247,9 +172,50 @@ class HistoryPage(QWidget):
             self.say(str(exc), error=True)
             return
         self.model.set_rows(rows)
-        self.count.setText(f"{len(rows)} session{'' if len(rows) == 1 else 's'}")
+        self._count = f"{len(rows):,} session{'' if len(rows) == 1 else 's'}"
+        self.count.setText(self._count)
         if rows:
             self.table.selectRow(0)
+        if any(row.pending for row in rows):
+            self._work_out_figures()
+
+    def _work_out_figures(self) -> None:
+        """Work out the figures still to come behind the list (one thread at a time), from
+        once the list is shown (the thread competes for the interpreter); the list stays
+        usable and fills in as they come."""
+        if self.rebuild is not None or self.controller is None:
+            return
+        worker = self.rebuild = self.controller.figures_behind()
+        if worker is None:
+            return
+        worker.setParent(self)
+        worker.batchDone.connect(self._figures_came)
+        worker.failed.connect(lambda text: self.say(text, error=True))
+        worker.finished.connect(lambda: self._figures_done(worker))
+        self.count.setText(f"{self._count} · working out the figures of older sessions…")
+        # A zero timer fires after the events already posted, the list's paint among them.
+        QTimer.singleShot(0, lambda: worker.start() if self.rebuild is worker else None)
+
+    def _figures_came(self, figures: dict[int, Any], done: int, total: int) -> None:
+        self.model.update_figures(figures)
+        if self.rebuild is not None:
+            self.count.setText(f"{self._count} · working out the figures of older sessions: "
+                               f"{done:,} of {total:,} done")
+
+    def _figures_done(self, worker: DigestRebuild) -> None:
+        if self.rebuild is worker:
+            self.rebuild = None
+            self.count.setText(self._count)
+        worker.deleteLater()
+
+    def stop_rebuild(self, wait: bool = True) -> None:
+        """Stop working figures out after the batch under way, waiting for it when `wait`
+        (the window is closing); what is saved stays saved, and the next listing carries on
+        from there."""
+        worker, self.rebuild = self.rebuild, None
+        if worker is not None:
+            worker.stop(wait)
+            self.count.setText(self._count)
 
     def clear_dates(self) -> None:
         for edit in (self.since, self.until):
@@ -260,7 +226,7 @@ class HistoryPage(QWidget):
 
     def selected(self) -> HistoryRow | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.rows[self.sorted.mapToSource(rows[0]).row()] if rows else None
+        return self.model.rows[rows[0].row()] if rows else None
 
     def say(self, text: str, error: bool = False) -> None:
         """A calm message under the table (never a dialog)."""
