@@ -19,7 +19,6 @@ from attune_companion.demo import make_demo_session
 from attune_companion.scheme import default_scheme
 from attune_companion.store import Store
 
-ROOT = Path(__file__).resolve().parents[2]
 HUGE = "99999999999999999999999999"
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 needs_dev_zero = pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
@@ -49,8 +48,7 @@ def one_line(err: str) -> bool:
 
 def cli(*argv: str, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess[str]:
     """attune-cli in its own process (for what could hang, or needs a real pipe)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "attune_companion.cli", *argv], env=env,
+    return subprocess.run([sys.executable, "-m", "attune_companion.cli", *argv],
                           capture_output=True, text=True, timeout=timeout, **kwargs)
 
 
@@ -171,8 +169,8 @@ def test_a_pipe_as_the_coding_scheme_file_is_refused_without_hanging(tmp_path):
             f"    load_scheme(Path({str(pipe)!r}))\n"
             "except SchemeError as e:\n"
             "    print(e)\n")
-    done = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(ROOT)},
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
     assert "pipe" in done.stdout, done.stderr
 
 
@@ -207,10 +205,9 @@ def test_an_empty_output_name_is_a_usage_mistake(db, capsys):
 
 def test_output_cut_off_by_its_reader_ends_quietly(db):
     """`attune-cli sessions | head`: no 'Broken pipe' message, the status of SIGPIPE."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "attune_companion.cli", "export", "1", "--format", "csv", "-o", "-"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     proc.stdout.close()  # the reader is gone before anything is written
     _, err = proc.communicate(timeout=60)
@@ -219,11 +216,10 @@ def test_output_cut_off_by_its_reader_ends_quietly(db):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="closes stdout with a POSIX shell")
 def test_a_closed_standard_output_is_one_line_not_a_traceback(db):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for argv, code in ((["sessions"], 0), (["export", "1", "--format", "csv", "-o", "-"], 1)):
         done = subprocess.run(
             ["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "attune_companion.cli", *argv],
-            env=env, stderr=subprocess.PIPE, text=True, timeout=60,
+            stderr=subprocess.PIPE, text=True, timeout=60,
         )
         assert done.returncode == code and "Traceback" not in done.stderr, done.stderr
         assert done.stderr.count("\n") == code
