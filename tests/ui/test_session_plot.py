@@ -62,9 +62,13 @@ class Session:
         return change
 
     def compare(self) -> None:
-        """With compare_each_step: the plot fed step by step matches a full redraw now."""
+        """With compare_each_step: the plot fed step by step matches a full redraw at the
+        moment it last drew now, which is within a pixel of now."""
         if self.full is not None:
-            self.full.show_state(self.rec.state, self.rec.now_ms())
+            drawn = self.plot.now_drawn_ms
+            if not self.rec.state.ended:
+                assert 0 <= self.rec.now_ms() - drawn < self.plot.ms_per_pixel()
+            self.full.show_state(self.rec.state, drawn)
             assert_same_drawing(self.plot, self.full)
 
     def redrawn(self) -> SessionPlot:
