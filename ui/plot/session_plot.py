@@ -35,6 +35,8 @@ from attune_companion_ui.plot.plot_items import CACHED, MS_PER_MIN, PathItem, Po
 from attune_companion_ui.plot.plot_style import DARK, PlotStyle
 
 LANE_LABELS = {"client": "Client (perceived)", "self": "Self"}
+MARKER_MARGIN = 0.02
+"""Markers this share of the view beyond either edge are still drawn (half shown)."""
 
 
 class SessionPlot(PlotFrame):
@@ -78,8 +80,6 @@ class SessionPlot(PlotFrame):
             plot.addItem(guide, ignoreBounds=True)
         self._pauses = Spans(plot, z=-25, y_range=self.y_range)
         self._ruptures = Spans(plot, z=-20, y_range=self.y_range)
-        box.sigXRangeChanged.connect(self._on_x_range)
-        self._on_x_range(box, box.viewRange()[0])
 
         # the self lane a little below its level, so it never hides under the client
         self._lanes = {lane: LaneDrawing(plot, z, self._self_offset if lane == "self" else 0.0)
@@ -90,6 +90,9 @@ class SessionPlot(PlotFrame):
             item.setZValue(z)
             plot.addItem(item)
             item.scatter.setCacheMode(CACHED)
+        self._markers_shown: dict[str, tuple[int, int]] = {}  # the slice of each row drawn
+        box.sigXRangeChanged.connect(self._on_x_range)
+        self._on_x_range(box, box.viewRange()[0])
         self._now_line = PathItem()
         self._now_line.setZValue(len(LANES) + len(self._rows))
         plot.addItem(self._now_line, ignoreBounds=True)
@@ -273,11 +276,22 @@ class SessionPlot(PlotFrame):
         for lane in self._lanes.values():
             lane.settle()  # the whole plot is repainted now anyway
 
-    def _flush(self, markers: set[str]) -> None:
+    def _flush(self, markers: set[str], again: bool = True) -> None:
+        """Hand each marker row in `markers` only its markers in view (and a little beyond),
+        found by bisecting: a tap costs the same at the 8,000th glimmer as at the first.
+        Without `again`, a row whose slice has not changed is left as it is."""
+        left, right = self.x_range()
+        margin = MARKER_MARGIN * (right - left)
         for key in markers:
-            self._marker_items[key].setData(*self._markers[key].view())
+            x, y = self._markers[key].view()
+            shown = (int(np.searchsorted(x, left - margin)),
+                     int(np.searchsorted(x, right + margin, side="right")))
+            if again or shown != self._markers_shown.get(key):
+                self._markers_shown[key] = shown
+                self._marker_items[key].setData(x[shown[0]:shown[1]], y[shown[0]:shown[1]])
 
     def _on_x_range(self, _box: object, x_range: tuple[float, float]) -> None:
+        self._flush(set(self._markers), again=False)
         self._ruptures.show_range(*x_range)
         self._pauses.show_range(*x_range)
 
