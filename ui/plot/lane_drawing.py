@@ -17,7 +17,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QPen
 
-from attune_companion_ui.plot.plot_items import CACHED, PathItem, Points
+from attune_companion_ui.plot.moving_items import CACHED, PathItem
+from attune_companion_ui.plot.plot_items import Points
 
 RECENT_MAX = 32
 """At most this many steps are kept in the recent item before they are settled."""

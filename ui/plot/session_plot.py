@@ -28,10 +28,11 @@ from PySide6.QtWidgets import QGraphicsView, QWidget
 from attune_companion.events import Event, Kind
 from attune_companion.fold import LANE_OF, LANES, SessionState
 from attune_companion.scheme import Scheme
-from attune_companion_ui.plot.markers import marker_looks, marker_rows
-from attune_companion_ui.plot.plot_frame import PlotFrame
 from attune_companion_ui.plot.lane_drawing import LaneDrawing
-from attune_companion_ui.plot.plot_items import CACHED, MS_PER_MIN, PathItem, Points, Spans, Swatch
+from attune_companion_ui.plot.markers import marker_looks, marker_rows
+from attune_companion_ui.plot.moving_items import CACHED, PathItem
+from attune_companion_ui.plot.plot_frame import PlotFrame
+from attune_companion_ui.plot.plot_items import MS_PER_MIN, Points, Spans, Swatch
 from attune_companion_ui.plot.plot_style import DARK, PlotStyle
 
 LANE_LABELS = {"client": "Client (perceived)", "self": "Self"}
