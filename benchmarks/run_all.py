@@ -55,13 +55,35 @@ SCRIPTS: list[tuple[str, list[str], list[str], list[Figure]]] = [
                "startup_paused_ratio", "×"),
         Figure("Peak memory (RSS) after start", "startup_rss_mb", "MB", 160),
     ]),
-    ("tap_latency.py", [], ["--taps", "300"], [
-        Figure("Tap → committed → plot painted, p50, session of 100", "tap_p50_ms_first100", "ms"),
-        Figure("Tap → committed → plot painted, p99, session of 100", "tap_p99_ms_first100", "ms"),
-        Figure("Tap → committed → plot painted, p50, session of 10,000", "tap_p50_ms_last100",
+    ("live_on_x.py", [], ["--sizes", "0", "1000", "--taps", "40", "--idle", "10"], [
+        Figure("Idle CPU, session live and nothing tapped, worst of 0 … 100,000 events "
+               "(Xvfb, % of a core)", "max_idle_cpu_pct", "%", 1),
+        Figure("CPU per tap (process time, ticks between taps included), worst size, "
+               "÷ bare floor window's at 0 events", "max_ratio_cpu_per_tap", "×", 2),
+        Figure("Key (XTest) → committed → window repainted (X Damage), p99, worst size, "
+               "÷ bare floor window's at 0 events", "max_ratio_repainted_p99", "×", 1.3),
+        Figure("Bare floor window: CPU per tap", "floor_cpu_per_tap_ms", "ms"),
+        Figure("Bare floor window: key → committed → repainted, p99", "floor_repainted_p99_ms",
                "ms"),
-        Figure("Tap → committed → plot painted, p99, session of 10,000", "tap_p99_ms_last100",
-               "ms", 16),
+        Figure("Attune at 0 events: CPU per tap", "attune_0_cpu_per_tap_ms", "ms"),
+        Figure("Attune at 0 events: key → committed → repainted, p99",
+               "attune_0_repainted_p99_ms", "ms"),
+        Figure("Attune at 100,000 events: key → committed → repainted, p99",
+               "attune_100000_repainted_p99_ms", "ms"),
+        Figure("For information: CPU per tap, worst size, ÷ lean floor window's (fixed range)",
+               "max_lean_ratio_cpu_per_tap", "×"),
+        Figure("For information: key → repainted p99, worst size, ÷ lean floor window's",
+               "max_lean_ratio_repainted_p99", "×"),
+    ]),
+    ("tap_latency.py", [], ["--taps", "300"], [
+        Figure("Click in process (offscreen, no tick meets a tap) → committed → painted, p50, "
+               "session of 100", "tap_p50_ms_first100", "ms"),
+        Figure("Click in process (offscreen, no tick meets a tap) → committed → painted, p99, "
+               "session of 100", "tap_p99_ms_first100", "ms"),
+        Figure("Click in process (offscreen, no tick meets a tap) → committed → painted, p50, "
+               "session of 10,000", "tap_p50_ms_last100", "ms"),
+        Figure("Click in process (offscreen, no tick meets a tap) → committed → painted, p99, "
+               "session of 10,000", "tap_p99_ms_last100", "ms", 16),
     ]),
     ("tap_stress.py", [], ["--taps", "500"], [
         Figure("Stress, 50 taps/s for a minute: behind schedule at the end", "stress_behind_s",

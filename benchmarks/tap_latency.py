@@ -1,11 +1,13 @@
-"""Tap latency through the live window: click → committed → shown → painted.
+"""Tap latency in process: a pad button's click → committed → shown → painted, offscreen.
 
-Records taps the way a click does (a pad button's `click()`, which runs the action, the
-controller, one Recorder call with its SQLite commit, then every view), on a shown window
-(offscreen), with a real database file (WAL, synchronous=FULL). Session time is a FakeClock
-moved 3 s per tap, with a window tick after each tap (not timed), so the plot scrolls as it
-would live. Prints p50/p99 for the first 100 taps, the last 100 and all, as a Markdown table,
-then `RESULT {json}` (painted p50/p99 of the first and last 100) for benchmarks/run_all.py.
+What this measures, and what it leaves out: taps are a pad button's `click()` inside the
+process (no key, no X server, no window system), on a window shown offscreen, with a real
+database file (WAL, synchronous=FULL). Session time is a FakeClock moved 3 s per tap, and the
+window's tick runs before each tap, untimed: so a tick never meets a tap here, and the paint
+is the offscreen one. For what a clinician meets (a key through X, ticks landing on taps,
+beside a floor window) see benchmarks/live_on_x.py. Prints p50/p99 for the first 100 taps,
+the last 100 and all, as a Markdown table, then `RESULT {json}` (painted p50/p99 of the
+first and last 100) for benchmarks/run_all.py.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/tap_latency.py [--taps 10000]
 """
@@ -126,10 +128,10 @@ def main() -> None:
         began = time.perf_counter()
         ms = run(args.taps, Path(folder))
         took = time.perf_counter() - began
-    print(f"{args.taps:,} taps through the live window (offscreen, 1280x800), "
-          f"{took:.1f} s in all.\n"
+    print(f"{args.taps:,} clicks on the pad in process (offscreen, 1280x800; the tick run "
+          f"untimed before each, so never meeting a tap), {took:.1f} s in all.\n"
           "committed: click → the event's SQLite commit returned; shown: → pad, timer, plot "
-          "and status updated; painted: → after processEvents (repaint).\n")
+          "and status updated; painted: → after processEvents (offscreen repaint).\n")
     print(table(ms))
     last = slice(max(0, args.taps - 100), args.taps)
     print("RESULT " + json.dumps({

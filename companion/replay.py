@@ -62,6 +62,18 @@ def rupture_timer(state: SessionState, now_ms: int) -> RuptureTimer:
     )
 
 
+def next_second_ms(state: SessionState, now_ms: int) -> int:
+    """Milliseconds from session time `now_ms` until a live clock next shows another second:
+    the session's next whole second or, while a rupture is open and the session not paused,
+    the rupture's (its time counts from its start, pauses excluded, so its seconds turn
+    between the session's). A window that updates then shows both right to the second."""
+    wait = 1000 - now_ms % 1000
+    episode = state.open_episode
+    if episode is not None and not state.paused and not state.ended:
+        wait = min(wait, 1000 - state.episode_active_ms(episode, now_ms) % 1000)
+    return wait
+
+
 class Replay:
     """A recorded session ready for playback. Build it once per session opened.
 

@@ -16,7 +16,7 @@ from attune_companion.errors import TapRefused
 from attune_companion.events import Event, Kind, effective_taps
 from attune_companion.fold import SessionState, fold
 from attune_companion.recorder import Recorder
-from attune_companion.replay import Replay, RuptureTimer, rupture_timer
+from attune_companion.replay import Replay, RuptureTimer, next_second_ms, rupture_timer
 from attune_companion.scheme import default_scheme
 from attune_companion.store import Store
 
@@ -324,3 +324,27 @@ def test_playback_keeps_memory_in_proportion_to_the_session_not_its_square():
         tracemalloc.stop()
     assert replay.state_after(len(log)) == fold(log)
     assert replayed < 2 * folded, f"playback holds {replayed:,} bytes, the fold {folded:,}"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 4_000), min_size=1, max_size=8), st.integers(0, 3_000))
+def test_nothing_a_live_clock_shows_turns_before_the_next_second_says(gaps, probe):
+    """The live window ticks only at `next_second_ms`: until then neither the session's
+    seconds nor the open rupture's (pauses excluded) may change, and at it one of them does."""
+    clock = FakeClock()
+    rec = Recorder.start(Store.memory(), default_scheme(), clock, "T-01")
+    ops = [rec.rupture, rec.pause, rec.resume, rec.repair, rec.rupture]
+    for gap, op in zip(gaps, ops):
+        clock.advance(gap / 1000)
+        op()
+    clock.advance(probe / 1000)
+    now, state = rec.now_ms(), rec.state
+
+    def shown(at: int) -> tuple[int, int | None]:
+        open_ms = rupture_timer(state, at).open_ms
+        return at // 1000, None if open_ms is None else open_ms // 1000
+
+    wait = next_second_ms(state, now)
+    assert 1 <= wait <= 1000
+    assert shown(now + wait - 1) == shown(now)
+    assert shown(now + wait) != shown(now)

@@ -13,10 +13,12 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
+from attune_companion.clock import format_duration
 from attune_companion.events import Kind
 from attune_companion.recorder import Recorder
+from attune_companion.replay import rupture_timer
 from attune_companion.store import Store
-from attune_companion_ui.shell.main_window import MainWindow
+from attune_companion_ui.shell.main_window import TICK_LATE_MS, MainWindow
 from attune_companion_ui.shell.settings import Settings
 
 LEFT = Qt.MouseButton.LeftButton
@@ -159,6 +161,55 @@ def test_taps_and_ticks_never_reread_the_store_or_refold(live, store, clock, mon
         QTest.keyClick(live, key)
         tick(live)
         assert live.live_page.status.property("tone") == "recorded"
+
+
+def test_the_window_ticks_once_a_second_just_after_each_whole_second(live, clock):
+    """The clock and the rupture timer show seconds and the plot's now moves about a pixel a
+    second: a tick more often than that shows nothing new and wakes the laptop for nothing."""
+    ticker = live._ticker
+    assert ticker.isSingleShot() and ticker.isActive()
+    for seconds, wait_ms in ((0.25, 765), (1.0, 765), (0.74, 25), (0.02, 1_005)):
+        clock.advance(seconds)
+        tick(live)
+        assert ticker.isActive() and ticker.interval() == wait_ms
+    before = live.live_page.clock_label.text()
+    clock.advance(0.99)  # session time 3.0 s: the next whole second
+    tick(live)
+    assert live.live_page.clock_label.text() != before
+
+
+def test_the_clock_and_rupture_timer_are_right_to_the_second_between_ticks(live, clock, qtbot):
+    """Ticking only when a second turns must never leave a figure stale: a rupture opened
+    between whole seconds turns its seconds between the session's, and a pause moves its
+    turns again. Run the window tick by tick as its timer asks, and check that what it shows
+    is still the truth until just before the turn the next tick follows."""
+    page, recorder = live.live_page, live.controller.recorder
+
+    def truth(at_ms: int) -> tuple[str, str]:
+        figures = rupture_timer(recorder.state, at_ms)
+        shown = "Session " + format_duration(at_ms)
+        return shown, format_duration(figures.open_ms) if figures.open_ms is not None else ""
+
+    def run(seconds: float) -> None:
+        end = recorder.now_ms() + seconds * 1000
+        while recorder.now_ms() < end:
+            clock.advance(live._ticker.interval() / 1000)
+            tick(live)
+            just_before = recorder.now_ms() + live._ticker.interval() - TICK_LATE_MS - 1
+            clock_text, rupture_text = truth(just_before)
+            assert page.clock_label.text().endswith(clock_text.split(" ")[-1])
+            if rupture_text:
+                assert page.timer.digits.text() == rupture_text
+
+    clock.advance(2.4)
+    QTest.keyClick(live, Qt.Key.Key_R)  # opened 400 ms past a whole second
+    run(6)
+    clock.advance(0.3)
+    qtbot.mouseClick(page.pause_button, LEFT)
+    run(3.2)
+    clock.advance(0.45)
+    qtbot.mouseClick(page.pause_button, LEFT)  # resumed: the rupture's turns have moved
+    run(6)
 
 
 def test_every_tap_has_its_key_in_the_window(live, store, clock, scheme):

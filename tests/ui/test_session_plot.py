@@ -62,9 +62,13 @@ class Session:
         return change
 
     def compare(self) -> None:
-        """With compare_each_step: the plot fed step by step matches a full redraw now."""
+        """With compare_each_step: the plot fed step by step matches a full redraw at the
+        moment it last drew now, which is within a pixel of now."""
         if self.full is not None:
-            self.full.show_state(self.rec.state, self.rec.now_ms())
+            drawn = self.plot.now_drawn_ms
+            if not self.rec.state.ended:
+                assert 0 <= self.rec.now_ms() - drawn < self.plot.ms_per_pixel()
+            self.full.show_state(self.rec.state, drawn)
             assert_same_drawing(self.plot, self.full)
 
     def redrawn(self) -> SessionPlot:
@@ -345,3 +349,19 @@ def test_a_short_strip_gives_the_legend_room_to_the_data(qtbot):
     assert not plot._legend.isVisible()
     plot.resize(900, 400)
     qtbot.waitUntil(plot._legend.isVisible)
+
+
+def test_a_marker_row_hands_its_item_only_the_markers_in_view(qtbot):
+    """A tap on a note kind costs the same at the 3,000th glimmer as at the first: the row's
+    item is given the markers in view (bisected), not every marker of the session."""
+    s = Session(qtbot)
+    for _ in range(3000):  # five hours, one every 6 s
+        s.clock.advance(6)
+        s.rec.note("glimmer")
+    s.plot.show_state(s.rec.state, s.rec.now_ms())
+    s.clock.advance(6)
+    s.do(s.rec.note("glimmer"))
+    given = s.plot._marker_items["note:glimmer"].xData
+    assert 0 < len(given) <= 110  # ten minutes of them, and a little beyond either edge
+    assert given[-1] == pytest.approx(s.rec.now_ms() / 60_000)
+    assert len(s.plot.marker_xy("note:glimmer")[0]) == 3001

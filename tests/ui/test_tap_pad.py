@@ -157,3 +157,58 @@ def test_a_compact_self_lane_names_its_states_in_short_with_key_and_mark(make_pa
     assert pad.buttons["client:ventral"].label.text() == "Ventral"
     pad.set_compact(False)
     assert button.label.text() == LIT_MARK + "Ventral"
+
+
+def test_a_click_runs_the_action_and_never_lights_or_unlights_by_itself(make_pad, scheme, qtbot):
+    pad, controller = make_pad(scheme)
+    button = pad.buttons["client:dorsal"]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert controller.calls == [("tap_client", "dorsal")]
+    assert not button.lit and not button.isChecked()  # lit only once the tap is recorded
+    button.set_lit(True)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert button.lit and button.isChecked()
+
+
+@pytest.mark.parametrize("theme", [Theme.DARK, Theme.LIGHT])
+def test_lighting_takes_the_style_sheets_look_once_per_theme(make_pad, scheme, theme,
+                                                            monkeypatch):
+    """Every tap lights something, and working the style sheet out again costs 1-1.5 ms a
+    button: the label's lit and unlit looks are taken from it once per theme."""
+    pad, _ = make_pad(scheme)
+    apply_theme(QApplication.instance(), theme)
+    button, fresh = pad.buttons["client:dorsal"], pad.buttons["client:ventral"]
+    button.set_lit(True)
+    button.set_lit(False)
+    reworked: list[QWidget] = []
+    for widget in (button, button.label):
+        monkeypatch.setattr(widget.style(), "unpolish", reworked.append, raising=False)
+        monkeypatch.setattr(widget.style(), "polish", reworked.append, raising=False)
+    button.set_lit(True)
+    monkeypatch.undo()
+    assert reworked == []
+    fresh.set_lit(True)  # lit for the first time: exactly as the style sheet has it
+    assert button.isChecked() and button.label.font().bold()
+    assert button.label.font().toString() == fresh.label.font().toString()
+    assert button.label.palette().windowText().color() == fresh.label.palette().windowText().color()
+
+
+def test_a_buttons_size_is_measured_once_per_form(make_pad, scheme, monkeypatch):
+    """The size a button asks for is kept between layouts (every lit change lays the window
+    out again, asking every button), and measured anew when its form changes."""
+    pad, _ = make_pad(scheme)
+    button = pad.buttons["self:sympathetic"]
+    wide = button.sizeHint()
+    measured = []
+    measure = type(button)._measure
+    monkeypatch.setattr(type(button), "_measure",
+                        lambda b: measured.append(b) or measure(b))
+    for _ in range(3):
+        button.set_lit(not button.lit)
+        assert button.sizeHint() == wide
+    assert measured == []
+    button.set_compact(True)
+    compact = button.sizeHint()
+    assert compact.width() < wide.width() and len(measured) == 1
+    button.set_compact(False)
+    assert button.sizeHint().width() > compact.width() and len(measured) == 2

@@ -2,7 +2,8 @@
 ways to look around in time (a rolling window that follows now, the whole session, zoom).
 
 `SessionPlot` draws the session into it; this knows only time and the view. It follows
-"now" (the `_tail_ms` its subclass gives) until the clinician pans or zooms by mouse, titles
+"now" (the `_tail_ms` its subclass gives) until the clinician pans or zooms by mouse, in steps
+rather than with every tick (`attune_companion_ui.plot.following`), titles
 the time axis with the unit its labels are in, gives the legend's room to the data when the
 plot is short, and offers a "Whole session" button where zooming is allowed.
 """
@@ -15,6 +16,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QVBoxLayout, QWidget
 
+from attune_companion_ui.plot.following import follow_range
 from attune_companion_ui.plot.plot_items import MS_PER_MIN, Legend
 from attune_companion_ui.plot.plot_style import PlotStyle
 from attune_companion_ui.plot.time_axis import TimeAxis
@@ -64,6 +66,8 @@ class PlotFrame(QWidget):
         self._y_range, self._y_labels = y_range, y_labels
         self._window: int | None = DEFAULT_WINDOW_MIN
         self._following = True
+        self._asked: tuple[float, float] | None = None  # the x-range last put while following
+        self._ms_per_px: float | None = None
         self._axis_title = ""
         self._style: PlotStyle | None = None
 
@@ -100,6 +104,8 @@ class PlotFrame(QWidget):
         box.sigRangeChangedManually.connect(self._on_manual_range)
         box.sigResized.connect(self._retitle_axis)
         box.sigXRangeChanged.connect(self._retitle_axis)
+        box.sigResized.connect(self._forget_scale)
+        box.sigXRangeChanged.connect(self._forget_scale)
         self._view.scene().sigMouseClicked.connect(self._on_click)
 
     def _tail_ms(self) -> int:
@@ -176,6 +182,7 @@ class PlotFrame(QWidget):
         """Follow now again (after a pan or zoom by mouse)."""
         changed = not self._following
         self._following = True
+        self._asked = None
         self._apply_x_range()
         if changed:
             self.followingChanged.emit(True)
@@ -186,16 +193,19 @@ class PlotFrame(QWidget):
         return left, right
 
     def _apply_x_range(self) -> None:
+        """While following, keep now in view: the view stands still while now walks across it
+        and steps ahead now and then (`follow_range`), so a tick repaints a sliver at now, not
+        the whole plot."""
         if not self._following:
             return
-        tail = self._tail_ms() / MS_PER_MIN
-        if self._window is None:  # 0 → max(now, 1 min), with a sliver either side
-            right = max(tail, 1.0)
-            left, right = -0.01 * right, 1.015 * right
-        else:
-            right = max(0.98 * self._window, tail + 0.04 * self._window)
-            left = right - self._window
-        self._plot.setXRange(left, right, padding=0)
+        wanted = follow_range(self._window, self._tail_ms() / MS_PER_MIN, self._asked)
+        if wanted is not None:
+            self._asked = wanted
+            self._plot.setXRange(*wanted, padding=0)
+            self._range_stepped()
+
+    def _range_stepped(self) -> None:
+        """The view has just moved while following (the whole plot is repainted anyway)."""
 
     def _on_manual_range(self, *_: object) -> None:
         if self._following:
@@ -236,10 +246,17 @@ class PlotFrame(QWidget):
             self.clickedAt.emit(max(0, round(box.mapSceneToView(pos).x() * MS_PER_MIN)))
 
     def ms_per_pixel(self) -> float:
-        """How much session time one pixel of the plot's width spans now."""
-        box = self._plot.getViewBox()
-        (left, right), _y = box.viewRange()
-        return (right - left) * MS_PER_MIN / max(1.0, box.sceneBoundingRect().width())
+        """How much session time one pixel of the plot's width spans now (kept until the
+        view's range or size changes: every tick asks)."""
+        if self._ms_per_px is None:
+            box = self._plot.getViewBox()
+            (left, right), _y = box.viewRange()
+            width = max(1.0, box.sceneBoundingRect().width())
+            self._ms_per_px = (right - left) * MS_PER_MIN / width
+        return self._ms_per_px
+
+    def _forget_scale(self, *_: object) -> None:
+        self._ms_per_px = None
 
     def add_overlay(self, item: pg.GraphicsObject) -> None:
         """Draw `item` over the session (playback's cursor, supervision comments) without

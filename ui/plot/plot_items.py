@@ -15,7 +15,11 @@ from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
+from attune_companion_ui.plot.moving_items import CACHED, SpanItem
+
 MS_PER_MIN = 60_000.0
+
+
 class Points:
     """x/y float arrays with spare capacity, so appending is O(1) amortised.
 
@@ -52,27 +56,9 @@ class Points:
         return self.x[:end], self.y[:end]
 
 
-class Region(pg.LinearRegionItem):
-    """An unmovable shaded span whose fill pattern (e.g. hatching) is laid in screen pixels.
-
-    pyqtgraph fills in data units, which stretches a hatch pattern into a flat block.
-    """
-
-    def __init__(self, values: tuple[float, float]) -> None:
-        super().__init__(values, movable=False)
-
-    def paint(self, p: QPainter, *args: object) -> None:
-        rect = p.transform().mapRect(self.boundingRect())
-        p.save()
-        p.resetTransform()
-        p.setBrushOrigin(rect.topLeft())
-        p.fillRect(rect, self.currentBrush)
-        p.restore()
-
-
 class ClosedSpans(pg.GraphicsObject):
     """Every closed span of one kind (ruptures or pauses) as ONE item: shaded, with its edges
-    drawn in `pen`, its fill pattern laid in screen pixels like `Region`'s.
+    drawn in `pen`, its fill pattern laid in screen pixels like `SpanItem`'s.
 
     A long session has thousands of spans; one item per span made opening its review take
     seconds (each item is built, added to the scene and told of every range change). This
@@ -81,6 +67,7 @@ class ClosedSpans(pg.GraphicsObject):
 
     def __init__(self) -> None:
         super().__init__()
+        self.setCacheMode(CACHED)  # changes when a span closes or the view moves: copied else
         self.starts: list[float] = []  # minutes, in time order
         self.ends: list[float] = []
         self._brush = QBrush()
@@ -157,11 +144,12 @@ class Spans:
     """Shaded time spans (ruptures or pauses) in time order; only the last can be open, and
     it ends at now.
 
-    The closed spans are one `ClosedSpans` item, however many; the open one is a `Region`
-    whose right edge follows now (the live window moves it on every tick).
+    The closed spans are one `ClosedSpans` item, however many; the open one is a `SpanItem`
+    whose right edge follows now: its bounds reach to the view's right edge, so as time passes
+    only the strip its edge crossed is repainted.
     """
 
-    def __init__(self, plot: pg.PlotItem, z: float) -> None:
+    def __init__(self, plot: pg.PlotItem, z: float, y_range: tuple[float, float]) -> None:
         self._plot = plot
         self._brush = QBrush()
         self._pen = QPen(Qt.PenStyle.NoPen)
@@ -169,7 +157,7 @@ class Spans:
         self._now_ms = 0
         self._view = (0.0, 0.0)
         self._closed = ClosedSpans()
-        self._open = Region((0.0, 0.0))
+        self._open = SpanItem(y_range)
         for item in (self._closed, self._open):
             item.setZValue(z)
             plot.addItem(item, ignoreBounds=True)
@@ -182,13 +170,8 @@ class Spans:
     def restyle(self, brush: QBrush, pen: QPen) -> None:
         self._brush, self._pen = brush, pen
         self._closed.restyle(brush, pen)
-        item = self._open
-        item.setBrush(brush)
-        item.setHoverBrush(brush)
-        for line in item.lines:
-            line.setPen(pen)
-            line.setHoverPen(pen)
-        item.update()
+        self._open.brush, self._open.pen = brush, pen
+        self._open.update()
 
     def load(self, spans: list[tuple[int, int | None]], now_ms: int) -> None:
         """Show exactly `spans`: (start, end or None) in ms."""
@@ -232,7 +215,7 @@ class Spans:
         first, last = self._closed.in_range(left, right)
         out = list(zip(self._closed.starts[first:last], self._closed.ends[first:last]))
         if self._open.isVisible():
-            start, end = self._open.getRegion()
+            start, end = self._open.span()
             if end >= left and start <= right:
                 out.append((start, end))
         return out
@@ -241,8 +224,9 @@ class Spans:
         if not self.is_open:
             self._open.hide()
             return
-        start = self.ms[-1][0]
-        self._open.setRegion((start / MS_PER_MIN, max(start, self._now_ms) / MS_PER_MIN))
+        start = self.ms[-1][0] / MS_PER_MIN
+        end = max(self.ms[-1][0], self._now_ms) / MS_PER_MIN
+        self._open.set_span(start, end, reach=max(end, self._view[1]))
         self._open.show()
 
 

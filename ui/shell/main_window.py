@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
@@ -19,6 +19,7 @@ from attune_companion.clock import Clock
 from attune_companion.errors import AttuneError
 from attune_companion.fold import SessionState
 from attune_companion.recorder import Recorder
+from attune_companion.replay import next_second_ms
 from attune_companion.scheme import Scheme
 from attune_companion.store import Store
 from attune_companion_ui.live.controller import SessionController
@@ -33,7 +34,12 @@ if TYPE_CHECKING:
     from attune_companion_ui.live.live_page import LivePage
     from attune_companion_ui.review.review_page import ReviewPage
 
-TICK_MS = 250
+TICK_LATE_MS = 15
+"""The live window ticks this long after each moment a clock it shows turns a second (the
+session's, an open rupture's): after it, never just before. What a tick changes is shown in
+whole seconds, or moves about a pixel a second (the plot's now at a 10-minute window), so a
+tick more often would show nothing new and wake a laptop that runs the video call for
+nothing."""
 UNEXPECTED_MS = 20_000
 DEFAULT_SIZE = (1100, 760)
 
@@ -84,9 +90,11 @@ class MainWindow(QMainWindow):
         if self.controller is not None:
             self.controller.opened.connect(self._on_opened)
             self.controller.ended.connect(self._on_ended)
+            self.controller.changed.connect(self._schedule_tick)  # a resume moves the turns
 
         self._ticker = QTimer(self)
-        self._ticker.setInterval(TICK_MS)
+        self._ticker.setSingleShot(True)  # set again at each tick, for the next turn
+        self._ticker.setTimerType(Qt.TimerType.PreciseTimer)
         self._ticker.timeout.connect(self._tick)
 
         geometry = self.settings.geometry
@@ -179,7 +187,7 @@ class MainWindow(QMainWindow):
                                  self.settings, self._plot_style, self._ticker)
         self.live_page.show_session(recorder.state, self.controller.now_ms())
         self.live_page.setFocus()  # keys are taps; no button or field holds the focus
-        self._ticker.start()
+        self._schedule_tick()
 
     def _on_ended(self, state: SessionState) -> None:
         assert self.controller is not None and self.controller.recorder is not None
@@ -220,6 +228,15 @@ class MainWindow(QMainWindow):
     def _tick(self) -> None:
         if self.live_page is not None and self.controller is not None and self.controller.live:
             self.live_page.tick(self.controller.now_ms())
+            self._schedule_tick()
+
+    def _schedule_tick(self, *_: object) -> None:
+        """Tick next just after the next turn of a second any clock on show makes."""
+        controller = self.controller
+        if controller is None or controller.recorder is None or not controller.live:
+            return
+        wait = next_second_ms(controller.recorder.state, controller.now_ms())
+        self._ticker.start(wait + TICK_LATE_MS)
 
     def show_unexpected(self, text: str) -> None:
         """Something went wrong that no code foresaw: one calm line where the clinician is
