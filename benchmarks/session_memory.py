@@ -37,18 +37,10 @@ from attune_companion.scheme import default_scheme  # noqa: E402
 from attune_companion.store import Store  # noqa: E402
 from attune_companion.summary import summarise  # noqa: E402
 from attune_companion.summary_text import format_text  # noqa: E402
+from qt_timing import rss_mb  # noqa: E402
 from tap_latency import tap_plan  # noqa: E402
 from attune_companion_ui.shell.main_window import MainWindow  # noqa: E402
 from attune_companion_ui.shell.settings import Settings  # noqa: E402
-
-
-def rss_mb() -> float:
-    """Resident memory of this process now, in MB (Linux)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
 
 
 def median_ms(action: Callable[[], object], repeat: int = 20) -> float:
