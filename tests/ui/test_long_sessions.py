@@ -117,7 +117,7 @@ def test_playback_asks_its_event_list_only_about_the_rows_on_screen(qtbot, mem_s
     asked = CountingEvents.asked
     assert page.event_model.rowCount() == TAPS + 1  # the taps and the end
     assert asked < TAPS, "the list went through every event before it was shown"
-    page.stop()
+    page.let_go()
 
 
 def test_leaving_playback_or_review_lets_the_session_go(store, make_window, qtbot):
@@ -152,7 +152,7 @@ def test_a_stopped_playback_page_holds_nothing_of_its_session(qtbot, mem_store):
     page = PlaybackPage(mem_store, long_session(mem_store, 300), DARK)
     qtbot.addWidget(page)
     held = [weakref.ref(page.replay), weakref.ref(page.replay.final)]
-    page.stop()
+    page.let_go()
     qtbot.wait(1)  # the event loop turns: what the page let go of is deleted
     settle()
     assert [ref() is None for ref in held] == [True, True]
@@ -276,7 +276,8 @@ def test_opening_a_review_sets_off_no_sweeps_of_the_heap(mem_store):
 def test_a_page_left_is_swept_at_once_not_at_some_later_collection(store, make_window, qtbot):
     """A page's widgets and drawing sit in reference cycles; once start-up is frozen a full
     collection is rare, so each page a supervisor left stayed in memory a while (RSS rose by
-    a few MB over ten reopens). The flow sweeps a page as soon as it is deleted."""
+    a few MB over ten reopens). The flow sweeps a page as soon as it is deleted, and what the
+    kept playback page threw away of its session (coder lanes, coding panel)."""
     session_id = long_session(store, 300)
     window = make_window(store)
     flow = window.supervision
@@ -287,10 +288,14 @@ def test_a_page_left_is_swept_at_once_not_at_some_later_collection(store, make_w
         for open_page in (flow.play, flow.trends, flow.play):
             open_page(session_id if open_page == flow.play else "LONG-1")
             qtbot.wait(10)
-            page = weakref.ref(flow.page)
+            parts = ([flow.page.coding, flow.page.lanes] if open_page == flow.play
+                     else [flow.page])
+            held = [weakref.ref(part) for part in parts]
+            del parts
             flow.show_history()
             qtbot.wait(20)
-            assert page() is None, f"{open_page.__name__}: the page left is still held"
+            assert [ref() for ref in held] == [None] * len(held), \
+                f"{open_page.__name__}: what was left is still held"
     finally:
         gc.enable()
 
