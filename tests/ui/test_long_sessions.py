@@ -216,6 +216,29 @@ def test_the_rupture_table_measures_each_word_once_not_at_every_width(qtbot, mon
     assert CountingMetrics.measured <= words, f"{CountingMetrics.measured} words measured"
 
 
+def test_the_rupture_table_builds_a_screenful_of_rows_first_and_the_rest_after(qtbot):
+    """2,000 ruptures were 2,000 rows built and measured before a long review was painted;
+    the table builds what a screen shows, then the rest while the page is already shown."""
+    rows = [RuptureRow(number=i + 1, start=f"{i // 60}:{i % 60:02d}", kind="Withdrawal",
+                       markers="Denial", repair="1:05 · 2 attempts", strategies="Clarify",
+                       before_after="Dorsal → Ventral", repaired=True) for i in range(400)]
+    table = RuptureTable()
+    qtbot.addWidget(table)
+    table.resize(900, 300)
+    table.show()
+    table.show_rows(rows)
+    assert table.rowCount() < ON_SCREEN, "every row built before the page was shown"
+    assert table.rows_built == table.rowCount()
+    qtbot.waitUntil(lambda: table.rows_built == 400)
+    assert table.rowCount() == 400 and table.item(399, 0).text() == "400"
+    header = table.horizontalHeader().height() + 2 * table.frameWidth()
+    assert table.height() == header + sum(table.rowHeight(r) for r in range(400))
+    table.show_rows(rows[:3])  # a correction: the session's rows again, now three
+    table.clear_rows()
+    QApplication.processEvents()
+    assert table.rowCount() == table.rows_built == 0
+
+
 def test_opening_a_review_works_out_the_effective_taps_once(mem_store, monkeypatch):
     """Undos and corrections are applied to a session's log once per review opened: the fold
     and the tap list share them (working them out twice was a tenth of a long open)."""
