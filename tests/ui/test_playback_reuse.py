@@ -9,6 +9,8 @@ import gc
 import json
 import weakref
 
+from PySide6.QtCore import Qt
+
 from attune_companion import comments
 from attune_companion.clock import FakeClock
 from attune_companion.layers import CursorClock, LayerRecorder
@@ -127,3 +129,21 @@ def test_a_session_that_cannot_be_played_leaves_the_kept_page_as_it_was(store, m
     assert "cannot be played back" in flow.history.message.text()
     flow.play(good)
     assert flow.page is page and page.event_model.rowCount() == 8
+
+
+def test_the_kept_page_takes_no_keys_once_left(store, make_window, qtbot):
+    """Space plays and arrows jump while the playback is shown; the page kept behind the
+    history must not answer them there."""
+    session_id = record(store, "K-1", 12)
+    window = make_window(store)
+    flow = window.supervision
+    flow.show_history()
+    flow.play(session_id)
+    page = flow.page
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert page.controller.cursor_ms > 0  # the keys work on the page shown
+    flow.show_history()
+    for key in (Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_BracketRight):
+        qtbot.keyClick(window, key)
+    assert not page.controller.playing and page.controller.cursor_ms == 0
+    assert page.controller.speed == 1
