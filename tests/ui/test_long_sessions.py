@@ -239,6 +239,46 @@ def test_the_rupture_table_builds_a_screenful_of_rows_first_and_the_rest_after(q
     assert table.rowCount() == table.rows_built == 0
 
 
+def test_an_unchanged_review_plot_repaints_from_its_cache(qtbot, mem_store, monkeypatch):
+    """Each open painted the review's plot twice (pyqtgraph settles its view during the first
+    paint and asks for a second), drawing every step of both lanes each time: 50 ms a paint at
+    10,000 events. The lanes are drawn once per change of what is shown; a repaint reuses it."""
+    import pyqtgraph as pg
+
+    drawn = {"n": 0}
+    segments = pg.PlotCurveItem._getLineSegments  # what a lane's paint strokes
+
+    def counting(self, *args, **kwargs):
+        drawn["n"] += 1
+        return segments(self, *args, **kwargs)
+
+    monkeypatch.setattr(pg.PlotCurveItem, "_getLineSegments", counting)
+    session_id = long_session(mem_store, 300)
+    page = ReviewPage(ReviewController(mem_store), DARK)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    page.show_session(session_id)
+    qtbot.waitExposed(page)
+    viewport = page.plot._view.viewport()
+
+    def repaint() -> None:
+        viewport.update()
+        QApplication.processEvents()
+
+    repaint()
+    assert drawn["n"] > 0
+    before = drawn["n"]
+    repaint()
+    repaint()
+    assert drawn["n"] == before, "the lanes were drawn again with nothing changed"
+    tap = next(t for t in page.shown.taps if t.kind is Kind.CLIENT)
+    assert page.controller.correct(tap.id, {"value": "dorsal" if tap.value != "dorsal"
+                                            else "ventral"}) == ""
+    repaint()
+    assert drawn["n"] > before, "a correction was not drawn"
+
+
 def test_opening_a_review_works_out_the_effective_taps_once(mem_store, monkeypatch):
     """Undos and corrections are applied to a session's log once per review opened: the fold
     and the tap list share them (working them out twice was a tenth of a long open)."""
