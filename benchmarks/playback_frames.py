@@ -124,7 +124,7 @@ def main() -> None:
     print("RESULT " + json.dumps({"playback_frame_p99_ms": percentile(update, 99),
                                   "playback_frame_painted_p99_ms": percentile(painted, 99),
                                   "playback_frames_plot_painted": plot_paints}))
-    page.stop()
+    page.let_go()
     page.close()
     store.close()
 

@@ -34,7 +34,7 @@ def page(qtbot, mem_store):
         made.show()
         made.activateWindow()
     yield made
-    made.stop()
+    made.let_go()
 
 
 def shot(widget, name: str) -> None:

@@ -24,7 +24,7 @@ def page(qtbot, mem_store):
     made.resize(1280, 800)
     made.show()
     yield made
-    made.stop()
+    made.let_go()
 
 
 def add(page: PlaybackPage, qtbot, text: str) -> None:
@@ -108,4 +108,4 @@ def test_a_redacted_comment_says_its_text_was_not_shared(qtbot, mem_store):
     page = PlaybackPage(mem_store, session_id, DARK)
     qtbot.addWidget(page)
     assert HIDDEN_TEXT in page.comments.list.item(0).text()
-    page.stop()
+    page.let_go()

@@ -117,7 +117,7 @@ def test_playback_asks_its_event_list_only_about_the_rows_on_screen(qtbot, mem_s
     asked = CountingEvents.asked
     assert page.event_model.rowCount() == TAPS + 1  # the taps and the end
     assert asked < TAPS, "the list went through every event before it was shown"
-    page.stop()
+    page.let_go()
 
 
 def test_leaving_playback_or_review_lets_the_session_go(store, make_window, qtbot):
@@ -152,7 +152,7 @@ def test_a_stopped_playback_page_holds_nothing_of_its_session(qtbot, mem_store):
     page = PlaybackPage(mem_store, long_session(mem_store, 300), DARK)
     qtbot.addWidget(page)
     held = [weakref.ref(page.replay), weakref.ref(page.replay.final)]
-    page.stop()
+    page.let_go()
     qtbot.wait(1)  # the event loop turns: what the page let go of is deleted
     settle()
     assert [ref() is None for ref in held] == [True, True]
@@ -216,6 +216,69 @@ def test_the_rupture_table_measures_each_word_once_not_at_every_width(qtbot, mon
     assert CountingMetrics.measured <= words, f"{CountingMetrics.measured} words measured"
 
 
+def test_the_rupture_table_builds_a_screenful_of_rows_first_and_the_rest_after(qtbot):
+    """2,000 ruptures were 2,000 rows built and measured before a long review was painted;
+    the table builds what a screen shows, then the rest while the page is already shown."""
+    rows = [RuptureRow(number=i + 1, start=f"{i // 60}:{i % 60:02d}", kind="Withdrawal",
+                       markers="Denial", repair="1:05 · 2 attempts", strategies="Clarify",
+                       before_after="Dorsal → Ventral", repaired=True) for i in range(400)]
+    table = RuptureTable()
+    qtbot.addWidget(table)
+    table.resize(900, 300)
+    table.show()
+    table.show_rows(rows)
+    assert table.rowCount() < ON_SCREEN, "every row built before the page was shown"
+    assert table.rows_built == table.rowCount()
+    qtbot.waitUntil(lambda: table.rows_built == 400)
+    assert table.rowCount() == 400 and table.item(399, 0).text() == "400"
+    header = table.horizontalHeader().height() + 2 * table.frameWidth()
+    assert table.height() == header + sum(table.rowHeight(r) for r in range(400))
+    table.show_rows(rows[:3])  # a correction: the session's rows again, now three
+    table.clear_rows()
+    QApplication.processEvents()
+    assert table.rowCount() == table.rows_built == 0
+
+
+def test_an_unchanged_review_plot_repaints_from_its_cache(qtbot, mem_store, monkeypatch):
+    """Each open painted the review's plot twice (pyqtgraph settles its view during the first
+    paint and asks for a second), drawing every step of both lanes each time: 50 ms a paint at
+    10,000 events. The lanes are drawn once per change of what is shown; a repaint reuses it."""
+    import pyqtgraph as pg
+
+    drawn = {"n": 0}
+    segments = pg.PlotCurveItem._getLineSegments  # what a lane's paint strokes
+
+    def counting(self, *args, **kwargs):
+        drawn["n"] += 1
+        return segments(self, *args, **kwargs)
+
+    monkeypatch.setattr(pg.PlotCurveItem, "_getLineSegments", counting)
+    session_id = long_session(mem_store, 300)
+    page = ReviewPage(ReviewController(mem_store), DARK)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    page.show_session(session_id)
+    qtbot.waitExposed(page)
+    viewport = page.plot._view.viewport()
+
+    def repaint() -> None:
+        viewport.update()
+        QApplication.processEvents()
+
+    repaint()
+    assert drawn["n"] > 0
+    before = drawn["n"]
+    repaint()
+    repaint()
+    assert drawn["n"] == before, "the lanes were drawn again with nothing changed"
+    tap = next(t for t in page.shown.taps if t.kind is Kind.CLIENT)
+    assert page.controller.correct(tap.id, {"value": "dorsal" if tap.value != "dorsal"
+                                            else "ventral"}) == ""
+    repaint()
+    assert drawn["n"] > before, "a correction was not drawn"
+
+
 def test_opening_a_review_works_out_the_effective_taps_once(mem_store, monkeypatch):
     """Undos and corrections are applied to a session's log once per review opened: the fold
     and the tap list share them (working them out twice was a tenth of a long open)."""
@@ -276,7 +339,8 @@ def test_opening_a_review_sets_off_no_sweeps_of_the_heap(mem_store):
 def test_a_page_left_is_swept_at_once_not_at_some_later_collection(store, make_window, qtbot):
     """A page's widgets and drawing sit in reference cycles; once start-up is frozen a full
     collection is rare, so each page a supervisor left stayed in memory a while (RSS rose by
-    a few MB over ten reopens). The flow sweeps a page as soon as it is deleted."""
+    a few MB over ten reopens). The flow sweeps a page as soon as it is deleted, and what the
+    kept playback page threw away of its session (coder lanes, coding panel)."""
     session_id = long_session(store, 300)
     window = make_window(store)
     flow = window.supervision
@@ -287,10 +351,14 @@ def test_a_page_left_is_swept_at_once_not_at_some_later_collection(store, make_w
         for open_page in (flow.play, flow.trends, flow.play):
             open_page(session_id if open_page == flow.play else "LONG-1")
             qtbot.wait(10)
-            page = weakref.ref(flow.page)
+            parts = ([flow.page.coding, flow.page.lanes] if open_page == flow.play
+                     else [flow.page])
+            held = [weakref.ref(part) for part in parts]
+            del parts
             flow.show_history()
             qtbot.wait(20)
-            assert page() is None, f"{open_page.__name__}: the page left is still held"
+            assert [ref() for ref in held] == [None] * len(held), \
+                f"{open_page.__name__}: what was left is still held"
     finally:
         gc.enable()
 

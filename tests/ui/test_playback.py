@@ -46,7 +46,7 @@ def page(qtbot, mem_store):
         made.show()
         made.activateWindow()
     yield made
-    made.stop()
+    made.let_go()
 
 
 def expected_lit(state: SessionState) -> list[str]:
@@ -124,7 +124,7 @@ def test_the_frame_timer_moves_the_cursor_by_speed_times_elapsed_clock_time(qtbo
     page.controller.pause()
     assert page.controller.cursor_ms == 32 * S
     assert_shows_the_moment(page)
-    page.stop()
+    page.let_go()
 
 
 def test_keys_play_pause_jump_and_change_speed(page):
@@ -269,4 +269,4 @@ def test_the_title_gives_the_start_on_the_clock_where_it_was_recorded(qtbot, mem
     page = PlaybackPage(mem_store, session_id, DARK, clock=FakeClock())
     qtbot.addWidget(page)
     assert page.session_line.text().endswith("29 Mar 2026, 09:30")
-    page.stop()
+    page.let_go()

@@ -28,7 +28,7 @@ def playback(qtbot, mem_store):
     page = PlaybackPage(mem_store, session, DARK, clock=FakeClock())
     qtbot.addWidget(page)
     yield page
-    page.stop()
+    page.let_go()
 
 
 def shown_at(qtbot, page, size: tuple[int, int]) -> None:

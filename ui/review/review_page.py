@@ -275,6 +275,7 @@ class ReviewPage(QWidget):
         self.plot.setMinimumHeight(PLOT_HEIGHT)
         self.plot.set_window(None)
         self.plot.set_zoom(wheel=False)  # the page scrolls: the wheel is the page's
+        self.plot.hold_still()  # redrawn only by show_state: a repaint blits the cache
         self.plot.clickedAt.connect(self._pick_near)
         self.plot_holder.addWidget(self.plot)
 

@@ -6,7 +6,7 @@ of the session; the review page fills them again after every correction.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor, QFont, QPainter, QPaintEvent, QResizeEvent,
 )
@@ -30,6 +30,10 @@ BAR_LABEL_MIN = 0.12
 SLACK_PX = 2
 """Kept free right of the rupture table's last column, so rounding never adds a scroll."""
 _TOP_LEFT = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+FIRST_ROWS = 40
+"""Rupture rows built as the review opens: more than a screen of them."""
+MORE_ROWS = 100
+"""Rows built at each turn of the event loop after that, until every rupture has its row."""
 
 
 class ShareBar(QWidget):
@@ -111,7 +115,9 @@ class RuptureTable(QTableWidget):
     """One row per rupture: start, type and markers, time to repair, strategies, the client's
     state before and after. Sized to its rows, so the page (not the table) scrolls. Each
     column is at least as wide as its heading and its longest word; where six such columns do
-    not fit, each rupture is one cell of lines instead (a narrow strip)."""
+    not fit, each rupture is one cell of lines instead (a narrow strip). The first FIRST_ROWS
+    rows are built at once, the rest MORE_ROWS at a turn of the event loop after the page is
+    shown (a long session's 2,000 rows, built and measured, were a sixth of its open)."""
 
     HEADERS = ("#", "Start", "Type and markers", "Time to repair", "Strategies",
                "Client before → after")
@@ -125,6 +131,11 @@ class RuptureTable(QTableWidget):
         self._rows: list[fig.RuptureRow] = []
         self._minimums: list[int] | None = None
         self._compact = False
+        self._built = 0  # rows built so far, the first ones of self._rows
+        self._more = QTimer(self)
+        self._more.setSingleShot(True)
+        self._more.setInterval(0)
+        self._more.timeout.connect(self._build_more)
         self.verticalHeader().hide()
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -177,7 +188,7 @@ class RuptureTable(QTableWidget):
         if compact != self._compact:
             self._compact = compact
             self._set_columns()
-            self._fill()
+            self._fill(0, self._built)
         if compact:
             self.horizontalHeader().resizeSection(0, width)
             return
@@ -187,8 +198,10 @@ class RuptureTable(QTableWidget):
             self.horizontalHeader().resizeSection(c, least + spare * self.WEIGHTS[c] // total)
 
     def show_rows(self, rows: list[fig.RuptureRow]) -> None:
-        self._rows, self._minimums = rows, None
-        self._fill()
+        """Show one row per rupture: the first ones now, the rest in the turns that follow."""
+        self._rows, self._minimums, self._built = rows, None, 0
+        self.setRowCount(0)
+        self._build(FIRST_ROWS)
         self._fit_columns()
         self.setVisible(bool(rows))
         self.fit_height()
@@ -196,8 +209,28 @@ class RuptureTable(QTableWidget):
     def clear_rows(self) -> None:
         """Hold no rows (the review was left), staying as shown: hiding it would have the next
         session's rows fitted twice, before and after it is shown again."""
-        self._rows, self._minimums = [], None
+        self._rows, self._minimums, self._built = [], None, 0
+        self._more.stop()
         self.setRowCount(0)
+
+    @property
+    def rows_built(self) -> int:
+        """How many of the rows shown are built yet (all of them once the loop has turned)."""
+        return self._built
+
+    def _build(self, count: int) -> None:
+        """Build the next `count` rows, measured; ask for the rest at the next turn."""
+        first, self._built = self._built, min(len(self._rows), self._built + count)
+        self.setRowCount(self._built)
+        self._fill(first, self._built)
+        for r in range(first, self._built):
+            self.resizeRowToContents(r)
+        if self._built < len(self._rows):
+            self._more.start()
+
+    def _build_more(self) -> None:
+        self._build(MORE_ROWS)
+        self._fit_height_to_rows()
 
     @staticmethod
     def _cells(row: fig.RuptureRow) -> tuple[str, ...]:
@@ -205,9 +238,9 @@ class RuptureTable(QTableWidget):
         return (str(row.number), row.start, kind, row.repair, row.strategies or "—",
                 row.before_after)
 
-    def _fill(self) -> None:
-        self.setRowCount(len(self._rows))
-        for r, row in enumerate(self._rows):
+    def _fill(self, first: int, last: int) -> None:
+        for r in range(first, last):
+            row = self._rows[r]
             cells = self._cells(row)
             if self._compact:
                 number, start, kind, repair, strategies, client = cells
@@ -222,6 +255,9 @@ class RuptureTable(QTableWidget):
     def fit_height(self) -> None:
         """As tall as its rows (wrapped text included)."""
         self.resizeRowsToContents()
+        self._fit_height_to_rows()
+
+    def _fit_height_to_rows(self) -> None:
         rows = sum(self.rowHeight(r) for r in range(self.rowCount()))
         self.setFixedHeight(self.horizontalHeader().height() + rows + 2 * self.frameWidth())
 

@@ -165,6 +165,16 @@ class CommentsPanel(QWidget):
         self._say("")
         self._reload()
 
+    def let_go(self) -> None:
+        """Hold nothing of the session any more (the playback was left)."""
+        self._store, self._session_id = None, 0
+        self.span_button.setChecked(False)
+        self.text.clear()
+        self._say("")
+        self.comments = []
+        self.list.clear()
+        self.changed.emit()
+
     def _reload(self) -> None:
         assert self._store is not None
         self.comments = core.comments(self._store, self._session_id)

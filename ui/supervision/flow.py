@@ -1,9 +1,9 @@
 """The way through history and supervision: history, playback, trends and review in the window.
 
 The window hands this its page stack; this builds each page with its controller when it is
-first asked for (pyqtgraph loads then), and throws a playback or trends page away when it is
-left, so each session and client starts fresh. The review page is kept (building it was most
-of a short session's open) and lets go of its session when left.
+first asked for (pyqtgraph loads then). The review and playback pages are kept (building one
+was most of a short session's open) and let go of their session when left; a trends page is
+thrown away when left, so each client starts fresh.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class SupervisionFlow(QObject):
         stack.addWidget(self.history)
         self.page: QWidget | None = None
         self._review_page: Any = None  # built when first needed (pyqtgraph), then kept
+        self._playback_page: Any = None  # the same
 
     def show_history(self) -> None:
         self._drop_page()
@@ -46,16 +47,29 @@ class SupervisionFlow(QObject):
         self.history.table.setFocus()
 
     def play(self, session_id: int) -> None:
+        """A past session's playback, on the playback page kept for the history (built the
+        first time): it lets go of the session when left (see `_drop_page`)."""
         from attune_companion_ui.supervision.playback_page import PlaybackPage
 
         assert self._store is not None
+        self._drop_page()
+        page = self._playback_page
+        style, tint = self._plot_style(), self._settings.rupture_tint_minutes
         try:
-            page = PlaybackPage(self._store, session_id, self._plot_style(),
-                                tint_minutes=self._settings.rupture_tint_minutes)
+            if page is None:
+                page = PlaybackPage(self._store, session_id, style, tint_minutes=tint)
+            else:
+                page.show_session(session_id, style=style, tint_minutes=tint)
         except (AttuneError, ValueError) as exc:  # ValueError: a log that does not fold
             self.history.say(f"This session cannot be played back: {exc}", error=True)
             return
-        self._open(page)
+        page.fit_width(self._stack.width())  # laid out for the room it has, before shown
+        if self._playback_page is None:
+            self._playback_page = page
+            page.back.connect(self.show_history)
+            self._stack.addWidget(page)
+        self.page = page
+        self._stack.setCurrentWidget(page)
         page.setFocus()
 
     def trends(self, client_code: str) -> None:
@@ -90,7 +104,7 @@ class SupervisionFlow(QObject):
             self.history.say(str(exc), error=True)
 
     def set_plot_style(self, style: Any) -> None:
-        for page in {self.page, self._review_page} - {None}:
+        for page in {self.page, self._review_page, self._playback_page} - {None}:
             if hasattr(page, "set_plot_style"):
                 page.set_plot_style(style)
 
@@ -104,18 +118,14 @@ class SupervisionFlow(QObject):
         self._drop_page()
         self.page = page
         page.back.connect(self.show_history)  # type: ignore[attr-defined]
-        if hasattr(page, "fit_width"):
-            page.fit_width(self._stack.width())  # playback: laid out for the room it has
         self._stack.addWidget(page)
         self._stack.setCurrentWidget(page)
 
     def _drop_page(self) -> None:
         page, self.page = self.page, None
-        if page is not None and page is self._review_page:
-            page.let_go()  # kept for the next review; holds nothing of this session
+        if page is not None and page in (self._review_page, self._playback_page):
+            page.let_go()  # kept for the next session; holds nothing of this one
         elif page is not None:
-            if hasattr(page, "stop"):
-                page.stop()  # playback: the frame timer and any recording
             self._stack.removeWidget(page)
             page.deleteLater()
             # A page's widgets and drawing sit in reference cycles: swept once it is deleted,

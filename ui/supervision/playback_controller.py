@@ -145,9 +145,11 @@ class PlaybackController(QObject):
         self.seek(t_ms)
         return True
 
-    def stop(self) -> None:
-        """Stop the frame timer for good (before the page is thrown away), and let go of the
-        session's event times (the page lets go of its replay)."""
-        self._frames.stop()
-        self._playing = False
-        self._offsets = []
+    def load(self, replay: Replay) -> None:
+        """Play `replay` from its start at 1×, paused (another session on the kept page, or
+        an empty one when the page lets its session go: its event times go with it)."""
+        self.pause()
+        self.replay = replay
+        self._offsets = [e.offset_ms for e in replay.events]
+        self._cursor = 0
+        self.set_speed(SPEEDS[0])

@@ -13,8 +13,8 @@ Shift+Left/Right previous/next rupture; Ctrl+Left/Right previous/next note; [ an
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton,
     QScrollArea, QSizePolicy, QSlider, QSplitter, QVBoxLayout, QWidget,
@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from attune_companion.clock import Clock, format_duration
 from attune_companion.collector import collector_paused
 from attune_companion.replay import Replay
-from attune_companion.scheme import session_scheme
-from attune_companion.store import Store
+from attune_companion.scheme import Scheme, session_scheme
+from attune_companion.store import SessionRow, Store
 from attune_companion_ui.live.rupture_timer import RuptureTimer
 from attune_companion_ui.supervision.coding_panel import CodingPanel, LayerLanes
 from attune_companion_ui.plot.plot_items import MS_PER_MIN
@@ -35,21 +35,9 @@ from attune_companion_ui.supervision.comments_panel import CommentLayer, Comment
 from attune_companion_ui.supervision.flow_layout import flow_of
 from attune_companion_ui.supervision.media_sync import MediaSync
 from attune_companion_ui.supervision.playback_controller import SPEEDS, PlaybackController
+from attune_companion_ui.supervision.playback_layout import RIGHT_EM, PlaybackLayout
 from attune_companion_ui.supervision.playback_parts import EventListModel, column, plot_with_lanes, read_only_pad
 
-RIGHT_EM = 28
-"""The event and comment lists' least width (ems) beside the pad."""
-PLOT_MIN_EM = 36
-"""The plot's least width (ems) between the pad and the lists: with less room, the plot goes
-on top, across the whole width, and the pad and the lists share the space under it."""
-STACKED_SLACK_PX = 40
-"""Room for the splitter handle and the page margins beside the pad and the lists."""
-STACKED_PLOT_PX = 220
-"""The plot's least height; a page too short for it and the timer scrolls instead."""
-NARROW_PLOT_PX = 300
-NARROW_LISTS_PX = 420
-"""In a narrow strip the page scrolls: the plot, the pad and the lists keep these heights
-(the pad its whole height) instead of squeezing each other."""
 KEYS = {  # name: (key, what it does)
     "toggle": ("Space", "Play / pause"),
     "previous_event": ("Left", "Previous event"),
@@ -63,8 +51,11 @@ KEYS = {  # name: (key, what it does)
 }
 
 
-class PlaybackPage(QWidget):
-    """One session's playback; build a new page per session (its scheme may differ).
+class PlaybackPage(PlaybackLayout):
+    """A past session's playback. Built once and kept: `show_session(id)` plays another
+    session (building the page was most of a short session's open), `let_go()` when it is
+    left holds nothing of the session shown. The pad, the timer and the plot follow the
+    session's scheme: they are built again only when a session's scheme differs.
 
     `back()` when the clinician leaves. `controller` holds cursor, speed and playing.
     """
@@ -77,13 +68,13 @@ class PlaybackPage(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Session playback")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        row = store.session(session_id)
-        self.session = row
-        self.scheme = session_scheme(row.scheme_json, session_id)
-        with collector_paused():  # a long session's objects, none in a cycle
-            self.replay = Replay(store.events(session_id), self.scheme)
-        self.controller = PlaybackController(self.replay, clock, self)
+        self._store, self._style, self._tint_minutes = store, style, tint_minutes
+        row, scheme, replay = self._read(session_id)
+        self.session, self.scheme, self.replay = row, scheme, replay
+        self.controller = PlaybackController(replay, clock, self)
         self._row: int | None = -1
+        self.lanes: LayerLanes | None = None
+        self.coding: CodingPanel | None = None
 
         back = QPushButton("← History", self)
         back.setAccessibleName("Back to the session history")
@@ -91,7 +82,7 @@ class PlaybackPage(QWidget):
         title = QLabel("Playback", self)
         title.setObjectName("pageTitle")
         title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.session_line = QLabel(row.describe(), self)
+        self.session_line = QLabel(self)
         self.session_line.setObjectName("hint")
         self.session_line.setAccessibleName("Session played back")
         self.session_line.setWordWrap(True)
@@ -127,15 +118,13 @@ class PlaybackPage(QWidget):
         speeds = flow_of(*speed_buttons, spacing=4)
 
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
-        self.slider.setRange(0, max(1, self.replay.duration_ms))
         self.slider.setPageStep(60_000)
         self.slider.setSingleStep(1_000)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrows are event jumps here
         self.slider.setAccessibleName("Playback position: drag to scrub")
         self.slider.valueChanged.connect(self.controller.seek)
 
-        self.timer = RuptureTimer(self.scheme, tint_minutes, self)
-        self.pad = read_only_pad(self.scheme, self)
+        self._build_for_scheme(scheme)
         pad_title = QLabel("The pad at the cursor (a read-out)", self)
         pad_title.setObjectName("section")
         self.media = MediaSync(self)
@@ -144,49 +133,26 @@ class PlaybackPage(QWidget):
         self.left.setWidgetResizable(True)
         self.left.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.left.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.plot_area = plot_with_lanes(self.plot)
 
-        self.plot = SessionPlot(self.scheme, style, self)
-        self.plot.setAccessibleName("Session plot with the playback cursor")
-        self.plot.set_window(None)
-        self.plot.set_zoom(wheel=True)  # zooms unless the page scrolls (a narrow strip)
-        self.plot.show_state(self.replay.final, self.replay.duration_ms)
-        self.plot.clickedAt.connect(self.controller.seek)  # a click moves the cursor there
-        self.plot.hold_still()  # drawn once; a frame only moves the cursor line
-        self.cursor_line = pg.InfiniteLine(0, angle=90, movable=True,
-                                           bounds=(0, self.replay.duration_ms / MS_PER_MIN))
-        self.cursor_line.setZValue(50)
-        self.cursor_line.sigDragged.connect(
-            lambda line: self.controller.seek(round(line.value() * MS_PER_MIN)))
-        self.plot.add_overlay(self.cursor_line)
-        self.comment_layer = CommentLayer(self.plot, style)
-        self.lanes = LayerLanes(store, session_id, self.scheme, style, self.plot,
-                                self.replay.duration_ms, self)
-        self.plot_area = plot_with_lanes(self.plot, self.lanes)
-        self.set_plot_style(style)
-
-        self.event_model = EventListModel(self.replay, self.scheme, self)
+        self.event_model = EventListModel(replay, scheme, self)
         self.events = RowList(self, headings=False)  # reads only the rows on screen
         self.events.setModel(self.event_model)
         self.events.setAccessibleName("Events of the session")
         self.events.clicked.connect(self._go_to_row)
         self.events.activated.connect(self._go_to_row)
         self.comments = CommentsPanel(lambda: self.controller.cursor_ms, self)
-        self.comments.changed.connect(lambda: self.comment_layer.show(self.comments.comments))
+        self.comments.changed.connect(self._show_comments)
         self.comments.jumpRequested.connect(self.controller.seek)
         events_title = QLabel("Events · the current one is highlighted", self)
         events_title.setObjectName("section")
         self.right = QSplitter(Qt.Orientation.Vertical, self)
         self.right.addWidget(column(events_title, self.events, stretch=False))
         self.right.addWidget(self.comments)
-        self.coding = CodingPanel(store, session_id, self.scheme,
-                                  lambda: self.controller.cursor_ms, self)
-        self.coding.jumpRequested.connect(self.controller.seek)
-        self.coding.coded.connect(self.lanes.refresh)
-        coding_area = QScrollArea(self)
-        coding_area.setWidget(self.coding)
-        coding_area.setWidgetResizable(True)
-        coding_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.right.addWidget(coding_area)
+        self.coding_area = QScrollArea(self)
+        self.coding_area.setWidgetResizable(True)
+        self.coding_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.right.addWidget(self.coding_area)
         self.right.setSizes([300, 200, 400])
         self.right.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * RIGHT_EM)
         self.lower = QSplitter(Qt.Orientation.Horizontal, self)
@@ -194,7 +160,6 @@ class PlaybackPage(QWidget):
         for splitter in (self.lower, self.body):
             splitter.setChildrenCollapsible(False)
         self._mode: str | None = None
-        self._pad_width = self.pad.sizeHint().width()  # the full pad, before any compacting
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 10)
         layout.setSpacing(6)
@@ -222,11 +187,101 @@ class PlaybackPage(QWidget):
         self.controller.cursorMoved.connect(self.show_cursor)
         self.controller.playingChanged.connect(self._show_playing)
         self.controller.speedChanged.connect(self._show_speed)
-        self.comments.show_session(store, session_id)
-        self.media.show_session(store, session_id)
+        self._show(row, scheme, replay)
+
+    # -- the session shown -------------------------------------------------------------------
+
+    def show_session(self, session_id: int, *, style: PlotStyle | None = None,
+                     tint_minutes: int | None = None) -> None:
+        """Play session `session_id` back from its start on this page, in `style` and with
+        the timer's tint after `tint_minutes` when given (raises AttuneError, or ValueError
+        for a log that does not fold, before anything shown changes)."""
+        row, scheme, replay = self._read(session_id)
+        if tint_minutes is not None:
+            self._tint_minutes = tint_minutes
+        if style is not None and style != self._style:
+            self._style = style
+            self.set_plot_style(style)
+        if scheme.raw != self.scheme.raw:
+            self._build_for_scheme(scheme)
+        self._show(row, scheme, replay)
+
+    def _read(self, session_id: int) -> tuple[SessionRow, Scheme, Replay]:
+        row = self._store.session(session_id)
+        scheme = session_scheme(row.scheme_json, session_id)
+        with collector_paused():  # a long session's objects, none in a cycle
+            replay = Replay(self._store.events(session_id), scheme)
+        return row, scheme, replay
+
+    def _show(self, row: SessionRow, scheme: Scheme, replay: Replay) -> None:
+        self.session, self.scheme, self.replay = row, scheme, replay
+        self.controller.load(replay)
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, max(1, replay.duration_ms))
+        self.slider.blockSignals(False)
+        self.session_line.setText(row.describe())
+        self.status.hide()
+        self.timer.set_tint_minutes(self._tint_minutes)
+        self.plot.show_state(replay.final, replay.duration_ms)
+        self.plot.set_window(None)  # each session opens at its full extent, not as zoomed
+        self.cursor_line.setBounds((0, replay.duration_ms / MS_PER_MIN))
+        self.event_model.show(replay, scheme)
+        self._drop_session_parts()
+        self.lanes = LayerLanes(self._store, row.id, scheme, self._style, self.plot,
+                                replay.duration_ms, self)
+        self.plot_area.layout().addWidget(self.lanes)
+        self.coding = CodingPanel(self._store, row.id, scheme,
+                                  lambda: self.controller.cursor_ms, self)
+        self.coding.jumpRequested.connect(self.controller.seek)
+        self.coding.coded.connect(self.lanes.refresh)
+        self.coding_area.setWidget(self.coding)
+        self.comments.show_session(self._store, row.id)
+        self.media.show_session(self._store, row.id)
+        self._row = -1
         self._show_speed(self.controller.speed)
         self._show_playing(False)
         self.show_cursor(0)
+
+    def _build_for_scheme(self, scheme: Scheme) -> None:
+        """The parts drawn from the scheme: the rupture timer, the read-out pad and the plot
+        with its cursor and comment layer; those of another scheme are replaced."""
+        old = [getattr(self, name, None) for name in ("timer", "pad", "plot")]
+        self.timer = RuptureTimer(scheme, self._tint_minutes, self)
+        self.pad = read_only_pad(scheme, self)
+        self._pad_width = self.pad.sizeHint().width()  # the full pad, before any compacting
+        self.plot = SessionPlot(scheme, self._style, self)
+        self.plot.setAccessibleName("Session plot with the playback cursor")
+        self.plot.set_zoom(wheel=True)  # zooms unless the page scrolls (a narrow strip)
+        self.plot.clickedAt.connect(self.controller.seek)  # a click moves the cursor there
+        self.plot.hold_still()  # drawn once; a frame only moves the cursor line
+        self.cursor_line = pg.InfiniteLine(0, angle=90, movable=True)
+        self.cursor_line.setZValue(50)
+        self.cursor_line.sigDragged.connect(
+            lambda line: self.controller.seek(round(line.value() * MS_PER_MIN)))
+        self.plot.add_overlay(self.cursor_line)
+        self.comment_layer = CommentLayer(self.plot, self._style)
+        self.set_plot_style(self._style)
+        if old[0] is None:
+            return  # the first scheme: __init__ lays them out
+        self._drop_session_parts()  # their lanes follow the old plot
+        for was, now in zip(old, (self.timer, self.pad, self.plot)):
+            was.parentWidget().layout().replaceWidget(was, now)
+            was.deleteLater()
+        self._mode = None  # the new pad's width decides the layout again
+        self._fit_layout(self.width())
+
+    def _drop_session_parts(self) -> None:
+        """Throw away the coder lanes and the coding panel (both of one session)."""
+        if self.lanes is not None:
+            self.lanes.deleteLater()
+            self.lanes.setParent(None)
+        if self.coding is not None:
+            self.coding_area.takeWidget()
+            self.coding.deleteLater()
+        self.lanes = self.coding = None
+
+    def _show_comments(self) -> None:
+        self.comment_layer.show(self.comments.comments)
 
     def _button(self, name: str, text: str) -> QPushButton:
         key, what = KEYS[name]
@@ -238,91 +293,6 @@ class PlaybackPage(QWidget):
         button.clicked.connect(lambda: self.run(name))
         self.buttons[name] = button
         return button
-
-    # -- layout ------------------------------------------------------------------------------
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit_layout(self.width())
-
-    def _fit_layout(self, width: int) -> None:
-        """Wide: pad, plot and lists side by side, the plot at least PLOT_MIN_EM wide.
-        Stacked: the plot over the pad beside the lists. Narrow (a side screen): the plot,
-        the compact pad and the lists one under another. Where the room is too short for
-        them the page scrolls (and the wheel then scrolls it; Ctrl+wheel zooms the plot)."""
-        em = self.fontMetrics().horizontalAdvance("M")
-        scrollbar = self.left.verticalScrollBar().sizeHint().width()
-        beside = self._pad_width + scrollbar + RIGHT_EM * em + STACKED_SLACK_PX
-        if width >= beside + PLOT_MIN_EM * em:
-            mode = "wide"
-        elif width >= beside:
-            mode = "stacked"
-        else:
-            mode = "narrow"
-        if mode == self._mode:
-            return
-        self._mode = mode
-        narrow = mode == "narrow"
-        self.pad.set_compact(narrow)
-        # the pad never clips; the lists give way (narrow: the page's scrollbar, not its own)
-        left = self.pad.sizeHint().width() + (0 if narrow else scrollbar)
-        self.left.setMinimumWidth(left)
-        self.right.setMinimumWidth(0 if narrow else RIGHT_EM * em)
-        self.left.widget().layout().activate()  # the compacted pad's height, now
-        column_height = self.left.widget().sizeHint().height()
-        self.left.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if narrow
-                                             else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.left.setMinimumHeight(column_height if narrow  # the timer is never cut
-                                   else self.timer.sizeHint().height() + 12)
-        self.plot.setMinimumHeight(NARROW_PLOT_PX if narrow else STACKED_PLOT_PX)
-        self.right.setMinimumHeight(NARROW_LISTS_PX if narrow else 0)
-        if mode == "wide":
-            for widget in (self.left, self.plot_area, self.right):
-                self.body.addWidget(widget)
-            self.body.setOrientation(Qt.Orientation.Horizontal)
-            self.lower.hide()
-            right = self.right.minimumWidth()
-            self.body.setSizes([left, max(0, width - left - right), right])
-        else:
-            self.body.setOrientation(Qt.Orientation.Vertical)
-            self.body.addWidget(self.plot_area)
-            for widget in (self.left, self.right):
-                self.lower.addWidget(widget)
-            self.body.addWidget(self.lower)
-            self.lower.show()
-            if mode == "stacked":
-                half = max(STACKED_PLOT_PX, self.body_scroll.viewport().height() // 2)
-                self.body.setSizes([half, half])
-                self.lower.setOrientation(Qt.Orientation.Horizontal)
-                self.lower.setSizes([left, max(0, width - left)])
-            else:
-                self.lower.setOrientation(Qt.Orientation.Vertical)
-                self.body.setSizes([NARROW_PLOT_PX, column_height + NARROW_LISTS_PX])
-                self.lower.setSizes([column_height, NARROW_LISTS_PX])
-        QTimer.singleShot(0, self, self._scroll_to_current)  # once the new layout is in place
-
-    def fit_width(self, width: int) -> None:
-        """Lay the page out for `width` before it is shown, so a narrow window is never
-        widened by the wide layout first."""
-        self.ensurePolished()  # the style sheet's font sets the em
-        self._fit_layout(width)
-
-    def minimumSizeHint(self) -> QSize:
-        """The narrow layout's, whichever is shown: a window can narrow to a side strip in
-        one step, and the page then stacks itself for it."""
-        hint = super().minimumSizeHint()
-        layout = self.layout()
-        margins = layout.contentsMargins()
-        rows = [layout.itemAt(i).minimumSize().width() for i in range(layout.count() - 1)]
-        pad = (self.pad.minimumSizeHint().width()
-               + self.left.verticalScrollBar().sizeHint().width())
-        narrow = max(*rows, pad) + margins.left() + margins.right()
-        return QSize(min(hint.width(), narrow), hint.height())
-
-    def _scroll_to_current(self) -> None:
-        if self._row is not None and self._row >= 0:
-            self.events.scrollTo(self.event_model.index(self._row),
-                                 QAbstractItemView.ScrollHint.PositionAtCenter)
 
     # -- what the keys and buttons do ------------------------------------------------------
 
@@ -339,27 +309,28 @@ class PlaybackPage(QWidget):
         self.controller.pause()
         self.back.emit()
 
-    def stop(self) -> None:
-        """Stop playing for good and let go of the session (the page is being thrown away).
-
-        PySide keeps a dropped page's Python side alive after Qt has deleted it, until a later
-        page takes its place; so the page lets go of the session's events, states and drawing
-        itself. (Holding them, a reopened 100,000-event session was held twice.)"""
-        self.controller.stop()
+    def let_go(self) -> None:
+        """Stop playing and let go of the session shown (the page was left): it stays built
+        for the next session but holds nothing of this one (its events, states, drawing,
+        comments and coder layers)."""
+        self.controller.pause()
         if self.media.available:
             self.media.follow(self.controller.cursor_ms, False, 1)
         empty = Replay([], self.scheme)
-        self.replay = self.controller.replay = empty
-        held, self.event_model = self.event_model, EventListModel(empty, self.scheme, self)
-        self.events.setModel(self.event_model)
-        held.deleteLater()
+        self.replay = empty
+        self.controller.load(empty)
+        self.event_model.show(empty, self.scheme)
         self.plot.show_state(empty.final, 0)
         self.pad.show_state(empty.final)
         self.timer.show_state(empty.final, 0)
+        self.comments.let_go()
+        self._drop_session_parts()
 
     def set_plot_style(self, style: PlotStyle) -> None:
+        self._style = style
         self.plot.set_style(style)
-        self.lanes.set_style(style)
+        if self.lanes is not None:
+            self.lanes.set_style(style)
         self.comment_layer.set_style(style)
         self.cursor_line.setPen(pg.mkPen(style.now_line, width=2.5))
         self.cursor_line.setHoverPen(pg.mkPen(style.foreground, width=4))

@@ -34,6 +34,12 @@ class EventListModel(QAbstractListModel):
         super().__init__(parent)
         self._events, self._scheme, self._final = replay.events, scheme, replay.final
 
+    def show(self, replay: Replay, scheme: Scheme) -> None:
+        """List another session's events (or none: an empty replay)."""
+        self.beginResetModel()
+        self._events, self._scheme, self._final = replay.events, scheme, replay.final
+        self.endResetModel()
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._events)
 
@@ -96,12 +102,12 @@ def column(*widgets: QWidget, stretch: bool = True) -> QWidget:
     return column
 
 
-def plot_with_lanes(plot: QWidget, lanes: QWidget) -> QWidget:
-    """The session plot with the coder layers' lanes under it; the plot takes spare room."""
+def plot_with_lanes(plot: QWidget) -> QWidget:
+    """The session plot, with room under it for the coder layers' lanes (added to its
+    layout per session); the plot takes spare room."""
     area = QWidget()
     layout = QVBoxLayout(area)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(2)
     layout.addWidget(plot, 1)
-    layout.addWidget(lanes)
     return area
