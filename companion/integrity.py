@@ -261,8 +261,7 @@ def schema_problems(conn: sqlite3.Connection, version: int) -> list[str]:
 def expected_schema(version: int) -> dict[tuple[str, str], str]:
     """The schema objects the first `version` migration steps create, as (type, name) →
     SQL with whitespace folded: what a database of that version holds and nothing more."""
-    from sqlite_utils import Database
-
+    from attune_companion.lean_sqlite_utils import database_class
     from attune_companion.schema import STEPS, migrations
 
     if version == 0:
@@ -270,7 +269,7 @@ def expected_schema(version: int) -> dict[tuple[str, str], str]:
     conn = sqlite3.connect(":memory:")
     try:
         stop = STEPS[version].__name__ if version < len(STEPS) else None
-        migrations().apply(Database(conn, execute_plugins=False), stop_before=stop)
+        migrations().apply(database_class()(conn, execute_plugins=False), stop_before=stop)
         return _schema(conn)
     finally:
         conn.close()

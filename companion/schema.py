@@ -226,9 +226,9 @@ SCHEMA_VERSION = len(STEPS)
 
 def migrations() -> Migrations:
     """The steps as a sqlite-utils migration set, which records what each database has had."""
-    from sqlite_utils.migrations import Migrations
+    from attune_companion.lean_sqlite_utils import migrations_class
 
-    migration_set = Migrations("attune")
+    migration_set = migrations_class()("attune")
     for step in STEPS:
         migration_set()(step)
     return migration_set

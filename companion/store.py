@@ -37,6 +37,7 @@ from attune_companion.errors import DamagedRecord, DatabaseLocked, NotFound, Sto
 from attune_companion.events import Event, Kind
 from attune_companion.integrity import damaged_record, resigned, row_checksum
 from attune_companion.integrity import verify as verify_database
+from attune_companion.lean_sqlite_utils import database_class
 from attune_companion.lockfile import LockFile, LockHeld
 from attune_companion.naming import record_name
 from attune_companion.paths import ensure_private_dir, file_kind_problem, lock_path, set_mode
@@ -70,9 +71,7 @@ class Store:
         writes, it first makes sure the file is still the one at the path (`recover`)."""
         self.recover()
         if self._db is None or self._db.conn is not self.conn:
-            from sqlite_utils import Database
-
-            self._db = Database(self.conn, execute_plugins=False)
+            self._db = database_class()(self.conn, execute_plugins=False)
         return self._db
 
     # -- opening ---------------------------------------------------------------------------
