@@ -171,8 +171,9 @@ def test_a_live_session_has_the_processor_to_itself_figures_wait_for_the_history
     qtbot.waitUntil(lambda: len(batches) == 1, timeout=10_000)
     qtbot.mouseClick(window.start_page.start_button, LEFT)  # while a batch is under way
     assert window.controller.live and page.rebuild is None, "the start did not wait for it"
-    gate.set()
-    qtbot.waitUntil(worker.isFinished, timeout=10_000)
+    # The page deletes the worker once it has finished: wait for its signal, not its state.
+    with qtbot.waitSignal(worker.finished, timeout=10_000):
+        gate.set()
     assert len(batches) == 1, "no batch after the session started"
     assert len(history(store, recompute=False)) == 7
     pending = sum(r.pending for r in history(store, recompute=False))
