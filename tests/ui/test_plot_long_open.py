@@ -1,0 +1,74 @@
+"""A long finished session opened in the plot (review, playback): drawn with no more than
+the screen can show, and painted from what is kept when nothing changed.
+
+At 10,000 events a review must open in 0.2 s (issue 14); painting was most of it. These
+tests count what is drawn (points handed to Qt, paint calls), never the clock.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from attune_companion.events import Kind
+from attune_companion.fold import fold
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store, now_utc
+from attune_companion_ui.plot.session_plot import SessionPlot
+
+STATES = ("ventral", "sympathetic", "dorsal")
+
+
+def long_state(taps: int = 9000):
+    """An ended session of `taps` lane taps about 3 s apart, a rupture and a pause now and then."""
+    store = Store.memory()
+    scheme = default_scheme()
+    row = store.create_session("LONG-1", number=1, modality=None, started_utc=now_utc(),
+                               time_zone="UTC", scheme_json=scheme.to_json())
+    rng = random.Random(7)
+    t = 0
+    with store.db.atomic():
+        for i in range(taps):
+            t += rng.randint(1000, 5000)
+            if i % 40 == 10:
+                store.append(row.id, Kind.RUPTURE, t, "", value="withdrawal")
+            elif i % 40 == 20:
+                store.append(row.id, Kind.REPAIR, t, "")
+            elif i % 200 == 30:
+                store.append(row.id, Kind.PAUSE, t, "")
+            elif i % 200 == 35:
+                store.append(row.id, Kind.RESUME, t, "")
+            else:
+                kind = Kind.CLIENT if rng.random() < 0.6 else Kind.SELF
+                store.append(row.id, kind, t, "", value=rng.choice(STATES))
+        store.append(row.id, Kind.END, t + 1000, "")
+    return fold(store.events(row.id))
+
+
+@pytest.fixture(scope="module")
+def state():
+    return long_state()
+
+
+@pytest.fixture
+def opened(qtbot, state) -> SessionPlot:
+    """A whole-session plot of `state`, shown at 1280 px and painted, as the review opens it."""
+    plot = SessionPlot(default_scheme())
+    qtbot.addWidget(plot)
+    plot.resize(1280, 500)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.set_window(None)
+    plot.show_state(state, state.ended_ms)
+    plot.hold_still()
+    plot.repaint()
+    return plot
+
+
+@pytest.mark.parametrize("lane", ["client", "self"])
+def test_a_long_lane_is_drawn_with_at_most_two_points_per_pixel_column(opened, lane):
+    columns = opened._plot.getViewBox().width()
+    drawn, _ = opened._lanes[lane].settled.curve.getData()
+    assert len(opened.lane_xy(lane)[0]) > 2 * columns  # more steps than pixels
+    assert 0 < len(drawn) <= 2 * columns
