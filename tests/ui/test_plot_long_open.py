@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from PySide6.QtCore import QRect
 
 from attune_companion.events import Kind
 from attune_companion.fold import fold
@@ -72,3 +73,31 @@ def test_a_long_lane_is_drawn_with_at_most_two_points_per_pixel_column(opened, l
     drawn, _ = opened._lanes[lane].settled.curve.getData()
     assert len(opened.lane_xy(lane)[0]) > 2 * columns  # more steps than pixels
     assert 0 < len(drawn) <= 2 * columns
+
+
+class RecordingPainter:
+    """Stands in for a QPainter: keeps what `ClosedSpans.paint` asks to be filled."""
+
+    def __init__(self, transform) -> None:
+        self._transform = transform
+        self.filled: list = []
+
+    def transform(self):
+        return self._transform
+
+    def drawRects(self, rects) -> None:  # noqa: N802 (Qt's name)
+        self.filled.extend(rects)
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+def test_closed_ruptures_are_filled_in_whole_pixels(opened):
+    """Qt fills pixel-aligned rects several times faster than fractional ones, with the same
+    pixels when nothing is antialiased: the ruptures of a long session were most of its paint."""
+    spans = opened._ruptures._closed
+    painter = RecordingPainter(spans.deviceTransform(opened._view.viewportTransform()))
+    spans.paint(painter)
+    assert len(painter.filled) > 100
+    for rect in painter.filled:
+        assert isinstance(rect, QRect), rect
