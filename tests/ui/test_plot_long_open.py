@@ -101,3 +101,32 @@ def test_closed_ruptures_are_filled_in_whole_pixels(opened):
     assert len(painter.filled) > 100
     for rect in painter.filled:
         assert isinstance(rect, QRect), rect
+
+
+def test_showing_a_state_hands_each_marker_row_its_markers_once(qtbot, state, monkeypatch):
+    plot = SessionPlot(default_scheme())
+    qtbot.addWidget(plot)
+    plot.resize(1280, 500)
+    plot.set_window(None)
+    handed: list[str] = []
+    for key, item in plot._marker_items.items():
+        monkeypatch.setattr(item, "setData", lambda *a, key=key, **k: handed.append(key))
+    plot.show_state(state, state.ended_ms)  # from an empty plot to 8 hours: the view moves
+    assert sorted(handed) == sorted(plot._marker_items)
+    handed.clear()
+    plot.show_state(state, state.ended_ms)  # the same view: nothing moves
+    assert sorted(handed) == sorted(plot._marker_items)
+
+
+def test_showing_a_state_maps_levels_without_a_call_per_interval(qtbot, state, monkeypatch):
+    plot = SessionPlot(default_scheme())
+    qtbot.addWidget(plot)
+    calls: list[str] = []
+    monkeypatch.setattr(SessionPlot, "_level", lambda self, s: calls.append(s) or 0.0)
+    plot.show_state(state, state.ended_ms)
+    assert calls == []
+    levels = {s.id: s.level for s in default_scheme().states}
+    x, y = plot.lane_xy("client")
+    intervals = state.lanes["client"]
+    assert list(y[:-1]) == [levels[i.state] for i in intervals]
+    assert list(x[:-1]) == [i.start_ms / 60_000 for i in intervals]

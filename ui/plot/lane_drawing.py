@@ -13,6 +13,8 @@ reaches to now. So it is three items:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QPen
@@ -60,7 +62,7 @@ class LaneDrawing:
         for item in (self.settled, self.recent, self.tail):
             item.setPen(pen)
 
-    def load(self, xs: list[float], ys: list[float]) -> None:
+    def load(self, xs: Sequence[float], ys: Sequence[float]) -> None:
         """Draw exactly these steps (minutes, levels), all settled."""
         self.points.load(xs, ys)
         self.settle()

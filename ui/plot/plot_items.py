@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -32,7 +33,7 @@ class Points:
         self.y = np.empty(64)
         self.n = 0
 
-    def load(self, xs: list[float], ys: list[float]) -> None:
+    def load(self, xs: Sequence[float], ys: Sequence[float]) -> None:
         capacity = max(64, 2 * len(xs) + 2)
         self.x, self.y = np.empty(capacity), np.empty(capacity)
         self.x[: len(xs)], self.y[: len(ys)] = xs, ys
