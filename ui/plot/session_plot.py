@@ -325,9 +325,9 @@ class SessionPlot(PlotFrame):
         return x.copy(), y.copy()
 
     def hold_still(self) -> None:
-        """The session drawn will not change (playback): keep the lanes and markers as cached
-        pixmaps and repaint only where an overlay moved, so a moving cursor over 10,000
-        events costs a few ms instead of a full repaint."""
+        """The session drawn changes only by `show_state` (review, playback): keep the lanes
+        and markers as cached pixmaps and repaint only where an overlay moved, so a moving
+        cursor over 10,000 events costs a few ms, and a repaint of the review copies pixels."""
         self._view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         for lane in self._lanes.values():
             lane.hold_still()
