@@ -19,10 +19,12 @@ from attune_companion.store import Store, now_utc
 from attune_companion_ui.plot.session_plot import SessionPlot
 
 STATES = ("ventral", "sympathetic", "dorsal")
+NOTES = ("glimmer", "trigger", "note")
 
 
 def long_state(taps: int = 9000):
-    """An ended session of `taps` lane taps about 3 s apart, a rupture and a pause now and then."""
+    """An ended session of `taps` taps about 3 s apart: lane states, and now and then a
+    rupture with an attempt and a repair, a note, a pause."""
     store = Store.memory()
     scheme = default_scheme()
     row = store.create_session("LONG-1", number=1, modality=None, started_utc=now_utc(),
@@ -34,8 +36,12 @@ def long_state(taps: int = 9000):
             t += rng.randint(1000, 5000)
             if i % 40 == 10:
                 store.append(row.id, Kind.RUPTURE, t, "", value="withdrawal")
+            elif i % 40 == 15:
+                store.append(row.id, Kind.REPAIR_ATTEMPT, t, "")
             elif i % 40 == 20:
                 store.append(row.id, Kind.REPAIR, t, "")
+            elif i % 30 == 7:
+                store.append(row.id, Kind.NOTE, t, "", value=rng.choice(NOTES))
             elif i % 200 == 30:
                 store.append(row.id, Kind.PAUSE, t, "")
             elif i % 200 == 35:
@@ -110,11 +116,14 @@ def test_showing_a_state_hands_each_marker_row_its_markers_once(qtbot, state, mo
     plot.set_window(None)
     handed: list[str] = []
     for key, item in plot._marker_items.items():
-        monkeypatch.setattr(item, "setData", lambda *a, key=key, **k: handed.append(key))
+        monkeypatch.setattr(item.scatter, "setData", lambda *a, key=key, **k: handed.append(key))
     plot.show_state(state, state.ended_ms)  # from an empty plot to 8 hours: the view moves
     assert sorted(handed) == sorted(plot._marker_items)
     handed.clear()
     plot.show_state(state, state.ended_ms)  # the same view: nothing moves
+    assert sorted(handed) == sorted(plot._marker_items)
+    handed.clear()
+    plot._plot.setXRange(10, 100, padding=0)  # a zoom: once more each
     assert sorted(handed) == sorted(plot._marker_items)
 
 

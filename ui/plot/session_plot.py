@@ -91,6 +91,9 @@ class SessionPlot(PlotFrame):
             item.setZValue(z)
             plot.addItem(item)
             item.scatter.setCacheMode(CACHED)
+            # `_flush` hands each row only its markers in view: pyqtgraph's own clipping
+            # would set every row's data again at each range change (5 ms an open)
+            item.setClipToView(False)
         self._markers_shown: dict[str, tuple[int, int]] = {}  # the slice of each row drawn
         box.sigXRangeChanged.connect(self._on_x_range)
         self._on_x_range(box, box.viewRange()[0])
