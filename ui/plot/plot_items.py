@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.LegendItem import ItemSample
 from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
 from attune_companion_ui.plot.moving_items import CACHED, SpanItem
@@ -32,7 +33,7 @@ class Points:
         self.y = np.empty(64)
         self.n = 0
 
-    def load(self, xs: list[float], ys: list[float]) -> None:
+    def load(self, xs: Sequence[float], ys: Sequence[float]) -> None:
         capacity = max(64, 2 * len(xs) + 2)
         self.x, self.y = np.empty(capacity), np.empty(capacity)
         self.x[: len(xs)], self.y[: len(ys)] = xs, ys
@@ -117,17 +118,22 @@ class ClosedSpans(pg.GraphicsObject):
         to_device = p.transform()
         top, bottom = sorted((to_device.map(QPointF(0, view.top())).y(),
                               to_device.map(QPointF(0, view.bottom())).y()))
+        top, height = round(top), round(bottom) - round(top)
         scale, shift = to_device.m11(), to_device.dx()
+        # In whole device pixels: Qt fills pixel-aligned rects several times faster than
+        # fractional ones (this was 12 ms of an open at 10,000 events) and draws the
+        # same pixels, as nothing here is antialiased. Edges are pixel-wide fills.
         lefts, rights, edges = [], [], []
         for start, end in zip(self.starts[first:last], self.ends[first:last]):
-            a, b = start * scale + shift, max(end * scale + shift, start * scale + shift + 1)
-            edges += [QLineF(a, top, a, bottom), QLineF(b, top, b, bottom)]
+            a = round(start * scale + shift)
+            b = max(round(end * scale + shift), a + 1)
+            edges += [QRect(a, top, 1, height), QRect(b, top, 1, height)]
             if lefts and a <= rights[-1]:  # touches the one before on screen: one rect
                 rights[-1] = max(rights[-1], b)
             else:
                 lefts.append(a)
                 rights.append(b)
-        rects = [QRectF(a, top, b - a, bottom - top) for a, b in zip(lefts, rights)]
+        rects = [QRect(a, top, b - a, height) for a, b in zip(lefts, rights)]
         p.save()
         p.resetTransform()
         p.setBrushOrigin(0, 0)
@@ -135,8 +141,8 @@ class ClosedSpans(pg.GraphicsObject):
         p.setBrush(self._brush)
         p.drawRects(rects)
         if self._pen.style() != Qt.PenStyle.NoPen:
-            p.setPen(self._pen)
-            p.drawLines(edges)
+            p.setBrush(self._pen.color())
+            p.drawRects(edges)
         p.restore()
 
 

@@ -91,6 +91,9 @@ class SessionPlot(PlotFrame):
             item.setZValue(z)
             plot.addItem(item)
             item.scatter.setCacheMode(CACHED)
+            # `_flush` hands each row only its markers in view: pyqtgraph's own clipping
+            # would set every row's data again at each range change (5 ms an open)
+            item.setClipToView(False)
         self._markers_shown: dict[str, tuple[int, int]] = {}  # the slice of each row drawn
         box.sigXRangeChanged.connect(self._on_x_range)
         self._on_x_range(box, box.viewRange()[0])
@@ -159,10 +162,14 @@ class SessionPlot(PlotFrame):
         self._state = state
         self._drawn_ms = state.last_ms
         self._now_ms = max(now_ms, state.last_ms)
+        level = self._levels.get
         for lane in LANES:
             intervals = state.lanes[lane]
-            self._lanes[lane].load([i.start_ms / MS_PER_MIN for i in intervals],
-                                   [self._level(i.state) for i in intervals])
+            n = len(intervals)
+            # one pass in C per array: a method call per interval was most of this at 100,000
+            self._lanes[lane].load(
+                np.fromiter((i.start_ms for i in intervals), float, n) / MS_PER_MIN,
+                np.fromiter((level(i.state, np.nan) for i in intervals), float, n))
         times: dict[str, list[int]] = {kind: [] for kind in self._rows}
         for ep in state.episodes:
             times["repair_attempt"].extend(ep.attempts)
@@ -171,11 +178,15 @@ class SessionPlot(PlotFrame):
         for note in state.notes:
             times.setdefault(f"note:{note.kind}", []).append(note.offset_ms)
         for kind, points in self._markers.items():
-            points.load([t / MS_PER_MIN for t in times[kind]], [self._rows[kind]] * len(times[kind]))
+            points.load(np.array(times[kind], float) / MS_PER_MIN,
+                        np.full(len(times[kind]), self._rows[kind]))
         self._ruptures.load([(ep.start_ms, ep.end_ms) for ep in state.episodes], self._tail_ms())
         self._pauses.load([(p.start_ms, p.end_ms) for p in state.pauses], self._tail_ms())
-        self._flush(set(self._markers))
+        # Every row is handed its markers once: by the range change moving to this state's
+        # view, if there is one, else here (each was set twice, a few ms at 10,000 events).
+        self._markers_shown.clear()
         self._draw_now()
+        self._flush(set(self._markers), again=False)
 
     def on_change(self, event: Event, state: SessionState) -> None:
         """Draw one event just applied to `state` in timeline order, in O(1) amortised.
@@ -317,9 +328,9 @@ class SessionPlot(PlotFrame):
         return x.copy(), y.copy()
 
     def hold_still(self) -> None:
-        """The session drawn will not change (playback): keep the lanes and markers as cached
-        pixmaps and repaint only where an overlay moved, so a moving cursor over 10,000
-        events costs a few ms instead of a full repaint."""
+        """The session drawn changes only by `show_state` (review, playback): keep the lanes
+        and markers as cached pixmaps and repaint only where an overlay moved, so a moving
+        cursor over 10,000 events costs a few ms, and a repaint of the review copies pixels."""
         self._view.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         for lane in self._lanes.values():
             lane.hold_still()

@@ -1,0 +1,141 @@
+"""A long finished session opened in the plot (review, playback): drawn with no more than
+the screen can show, and painted from what is kept when nothing changed.
+
+At 10,000 events a review must open in 0.2 s (issue 14); painting was most of it. These
+tests count what is drawn (points handed to Qt, paint calls), never the clock.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from PySide6.QtCore import QRect
+
+from attune_companion.events import Kind
+from attune_companion.fold import fold
+from attune_companion.scheme import default_scheme
+from attune_companion.store import Store, now_utc
+from attune_companion_ui.plot.session_plot import SessionPlot
+
+STATES = ("ventral", "sympathetic", "dorsal")
+NOTES = ("glimmer", "trigger", "note")
+
+
+def long_state(taps: int = 9000):
+    """An ended session of `taps` taps about 3 s apart: lane states, and now and then a
+    rupture with an attempt and a repair, a note, a pause."""
+    store = Store.memory()
+    scheme = default_scheme()
+    row = store.create_session("LONG-1", number=1, modality=None, started_utc=now_utc(),
+                               time_zone="UTC", scheme_json=scheme.to_json())
+    rng = random.Random(7)
+    t = 0
+    with store.db.atomic():
+        for i in range(taps):
+            t += rng.randint(1000, 5000)
+            if i % 40 == 10:
+                store.append(row.id, Kind.RUPTURE, t, "", value="withdrawal")
+            elif i % 40 == 15:
+                store.append(row.id, Kind.REPAIR_ATTEMPT, t, "")
+            elif i % 40 == 20:
+                store.append(row.id, Kind.REPAIR, t, "")
+            elif i % 30 == 7:
+                store.append(row.id, Kind.NOTE, t, "", value=rng.choice(NOTES))
+            elif i % 200 == 30:
+                store.append(row.id, Kind.PAUSE, t, "")
+            elif i % 200 == 35:
+                store.append(row.id, Kind.RESUME, t, "")
+            else:
+                kind = Kind.CLIENT if rng.random() < 0.6 else Kind.SELF
+                store.append(row.id, kind, t, "", value=rng.choice(STATES))
+        store.append(row.id, Kind.END, t + 1000, "")
+    return fold(store.events(row.id))
+
+
+@pytest.fixture(scope="module")
+def state():
+    return long_state()
+
+
+@pytest.fixture
+def opened(qtbot, state) -> SessionPlot:
+    """A whole-session plot of `state`, shown at 1280 px and painted, as the review opens it."""
+    plot = SessionPlot(default_scheme())
+    qtbot.addWidget(plot)
+    plot.resize(1280, 500)
+    plot.show()
+    qtbot.waitExposed(plot)
+    plot.set_window(None)
+    plot.show_state(state, state.ended_ms)
+    plot.hold_still()
+    plot.repaint()
+    return plot
+
+
+@pytest.mark.parametrize("lane", ["client", "self"])
+def test_a_long_lane_is_drawn_with_at_most_two_points_per_pixel_column(opened, lane):
+    columns = opened._plot.getViewBox().width()
+    drawn, _ = opened._lanes[lane].settled.curve.getData()
+    assert len(opened.lane_xy(lane)[0]) > 2 * columns  # more steps than pixels
+    assert 0 < len(drawn) <= 2 * columns
+
+
+class RecordingPainter:
+    """Stands in for a QPainter: keeps what `ClosedSpans.paint` asks to be filled."""
+
+    def __init__(self, transform) -> None:
+        self._transform = transform
+        self.filled: list = []
+
+    def transform(self):
+        return self._transform
+
+    def drawRects(self, rects) -> None:  # noqa: N802 (Qt's name)
+        self.filled.extend(rects)
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+def test_closed_ruptures_are_filled_in_whole_pixels(opened):
+    """Qt fills pixel-aligned rects several times faster than fractional ones, with the same
+    pixels when nothing is antialiased: the ruptures of a long session were most of its paint."""
+    spans = opened._ruptures._closed
+    painter = RecordingPainter(spans.deviceTransform(opened._view.viewportTransform()))
+    spans.paint(painter)
+    assert len(painter.filled) > 100
+    for rect in painter.filled:
+        assert isinstance(rect, QRect), rect
+
+
+def test_showing_a_state_hands_each_marker_row_its_markers_once(qtbot, state, monkeypatch):
+    plot = SessionPlot(default_scheme())
+    qtbot.addWidget(plot)
+    plot.resize(1280, 500)
+    plot.set_window(None)
+    handed: list[str] = []
+    for key, item in plot._marker_items.items():
+        monkeypatch.setattr(item.scatter, "setData", lambda *a, key=key, **k: handed.append(key))
+    plot.show_state(state, state.ended_ms)  # from an empty plot to 8 hours: the view moves
+    assert sorted(handed) == sorted(plot._marker_items)
+    handed.clear()
+    plot.show_state(state, state.ended_ms)  # the same view: nothing moves
+    assert sorted(handed) == sorted(plot._marker_items)
+    handed.clear()
+    plot._plot.setXRange(10, 100, padding=0)  # a zoom: once more each
+    assert sorted(handed) == sorted(plot._marker_items)
+
+
+def test_showing_a_state_maps_levels_without_a_call_per_interval(qtbot, state, monkeypatch):
+    plot = SessionPlot(default_scheme())
+    qtbot.addWidget(plot)
+    calls: list[str] = []
+    monkeypatch.setattr(SessionPlot, "_level", lambda self, s: calls.append(s) or 0.0)
+    plot.show_state(state, state.ended_ms)
+    assert calls == []
+    levels = {s.id: s.level for s in default_scheme().states}
+    x, y = plot.lane_xy("client")
+    intervals = state.lanes["client"]
+    assert list(y[:-1]) == [levels[i.state] for i in intervals]
+    assert list(x[:-1]) == [i.start_ms / 60_000 for i in intervals]
