@@ -14,7 +14,7 @@ import pyqtgraph as pg
 from pyqtgraph.graphicsItems.LegendItem import ItemSample
 from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
 
 from attune_companion_ui.plot.moving_items import CACHED, SpanItem
 
@@ -123,7 +123,9 @@ class ClosedSpans(pg.GraphicsObject):
         # In whole device pixels: Qt fills pixel-aligned rects several times faster than
         # fractional ones (this was 12 ms of an open at 10,000 events) and draws the
         # same pixels, as nothing here is antialiased. Edges are pixel-wide fills.
-        lefts, rights, edges = [], [], []
+        lefts: list[int] = []
+        rights: list[int] = []
+        edges: list[QRect] = []
         for start, end in zip(self.starts[first:last], self.ends[first:last]):
             a = round(start * scale + shift)
             b = max(round(end * scale + shift), a + 1)
@@ -133,17 +135,41 @@ class ClosedSpans(pg.GraphicsObject):
             else:
                 lefts.append(a)
                 rights.append(b)
-        rects = [QRect(a, top, b - a, height) for a, b in zip(lefts, rights)]
         p.save()
         p.resetTransform()
-        p.setBrushOrigin(0, 0)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(self._brush)
-        p.drawRects(rects)
-        if self._pen.style() != Qt.PenStyle.NoPen:
-            p.setBrush(self._pen.color())
-            p.drawRects(edges)
+        if self._brush.style() == Qt.BrushStyle.SolidPattern:
+            self._paint_as_one_row(p, lefts, rights, edges, top, height)
+        else:
+            p.setBrushOrigin(0, 0)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(self._brush)
+            p.drawRects([QRect(a, top, b - a, height) for a, b in zip(lefts, rights)])
+            if self._pen.style() != Qt.PenStyle.NoPen:
+                p.setBrush(self._pen.color())
+                p.drawRects(edges)
         p.restore()
+
+    def _paint_as_one_row(self, p: QPainter, lefts: list[int], rights: list[int],
+                          edges: list[QRect], top: int, height: int) -> None:
+        """A solid fill is the same in every row: draw one row of pixels, then that row
+        stretched to the height in one image blend. Qt fills a translucent rect row by row,
+        so many narrow full-height rects cost a call per rect per row (35-50 ms an open at
+        10,000 events); the blend of whole rows is well under a millisecond. The row is
+        composed as the rects were (fill, then edges over it), so the pixels are the same."""
+        x0 = min(lefts[0], edges[0].left())
+        width = max(rights[-1], edges[-1].right() + 1) - x0
+        row = QImage(width, 1, QImage.Format.Format_ARGB32_Premultiplied)
+        row.fill(0)
+        painter = QPainter(row)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._brush)
+        painter.drawRects([QRect(a - x0, 0, b - a, 1) for a, b in zip(lefts, rights)])
+        if self._pen.style() != Qt.PenStyle.NoPen:
+            painter.setBrush(self._pen.color())
+            painter.drawRects([QRect(e.left() - x0, 0, 1, 1) for e in edges])
+        painter.end()
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        p.drawImage(QRect(x0, top, width, height), row)
 
 
 class Spans:
