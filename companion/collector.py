@@ -1,5 +1,4 @@
-"""Pausing the garbage collector while a session is read and folded; giving memory back once
-a session's pages have let it go.
+"""Pausing the garbage collector while a session is read and folded.
 
 Reading a long session makes hundreds of thousands of small objects (events, intervals,
 episodes, summary rows) that cannot form cycles. Each few hundred of them set off a
@@ -9,9 +8,7 @@ was a third of a 100,000-event review open, for nothing to collect.
 
 from __future__ import annotations
 
-import ctypes
 import gc
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,19 +24,3 @@ def collector_paused() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
-
-
-def give_memory_back() -> None:
-    """Sweep what a page let go of, and hand the freed memory back to the system.
-
-    A long session's review or playback frees tens of MB when it is left, but glibc keeps
-    freed heap for reuse: each reopen of a 100,000-event session left the process about 1 MB
-    larger, for six reopens, beside the clinician's video call. `malloc_trim` returns it
-    (glibc only; elsewhere the allocator's own rules apply and this only sweeps).
-    """
-    gc.collect()
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL(None).malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc (e.g. musl): nothing to trim
-            pass

@@ -24,37 +24,3 @@ def test_the_collector_is_paused_in_the_block_and_as_it_was_after() -> None:
         assert not gc.isenabled()  # paused by someone else (start-up): left paused
     finally:
         gc.enable()
-
-
-def test_memory_given_back_is_swept_then_trimmed_on_linux(monkeypatch) -> None:
-    """glibc keeps freed heap for reuse: a 100,000-event review left grew the process by
-    about 1 MB a reopen. Giving memory back sweeps first, then asks glibc to return it."""
-    from attune_companion import collector
-
-    done: list[str] = []
-
-    class Libc:
-        def malloc_trim(self, pad: int) -> int:
-            done.append(f"trim {pad}")
-            return 1
-
-    monkeypatch.setattr(collector.gc, "collect", lambda: done.append("sweep") or 0)
-    monkeypatch.setattr(collector.ctypes, "CDLL", lambda name: Libc())
-    monkeypatch.setattr(collector.sys, "platform", "linux")
-    collector.give_memory_back()
-    assert done == ["sweep", "trim 0"]
-    done.clear()
-    monkeypatch.setattr(collector.sys, "platform", "darwin")
-    collector.give_memory_back()
-    assert done == ["sweep"]
-
-
-def test_without_glibc_memory_is_only_swept(monkeypatch) -> None:
-    from attune_companion import collector
-
-    def no_trim(name: object) -> object:
-        raise OSError("no such library")
-
-    monkeypatch.setattr(collector.ctypes, "CDLL", no_trim)
-    monkeypatch.setattr(collector.sys, "platform", "linux")
-    collector.give_memory_back()  # no error

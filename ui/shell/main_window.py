@@ -16,7 +16,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from attune_companion.clock import Clock
-from attune_companion.collector import give_memory_back
 from attune_companion.errors import AttuneError
 from attune_companion.fold import SessionState
 from attune_companion.recorder import Recorder
@@ -135,7 +134,6 @@ class MainWindow(QMainWindow):
             # The review left lets its session go (it held a long one's events, states and
             # drawing beside any playback opened next); the page stays for the next review.
             self.review_page.let_go()
-            QTimer.singleShot(0, give_memory_back)
 
     def _start(self, code: str, number: int | None, modality: str | None) -> None:
         if self.controller is None:

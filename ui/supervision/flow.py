@@ -8,13 +8,13 @@ thrown away when left, so each client starts fresh.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from attune_companion.collector import give_memory_back
 from attune_companion.errors import AttuneError
 from attune_companion.store import Store
 from attune_companion_ui.supervision.history_controller import HistoryController, TrendsController
@@ -128,9 +128,7 @@ class SupervisionFlow(QObject):
         elif page is not None:
             self._stack.removeWidget(page)
             page.deleteLater()
-        if page is not None:
-            # A page's widgets and drawing sit in reference cycles: swept once it is left
-            # (and deleted), not whenever a full collection comes (rare once start-up is
-            # frozen), and the memory handed back, so the process stays the same size
-            # however many sessions a supervisor opens.
-            QTimer.singleShot(0, give_memory_back)
+            # A page's widgets and drawing sit in reference cycles: swept once it is deleted,
+            # not whenever a full collection comes (rare once start-up is frozen), so memory
+            # stays flat however many sessions a supervisor opens.
+            QTimer.singleShot(0, gc.collect)
