@@ -44,7 +44,6 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from x_probe import CommitWatch, XSession, cpu_seconds  # noqa: E402

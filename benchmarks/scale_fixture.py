@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from attune_companion.integrity import row_checksum  # noqa: E402
 from attune_companion.scheme import default_scheme  # noqa: E402
