@@ -39,7 +39,7 @@ EPISODE_KINDS = frozenset({Kind.RUPTURE, Kind.REPAIR_ATTEMPT, Kind.REPAIR})
 EDITABLE_FIELDS = ("offset_ms", "value", "tags", "text", "kind", "removed")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Event:
     """One row of the log.
 
@@ -47,6 +47,10 @@ class Event:
     and self taps), the rupture type (rupture, may be None) or the note kind (note). `tags` are
     rupture markers or repair strategies. `target` names the tap an UNDO or EDIT refers to, and
     `changes` holds an EDIT's new values (any of EDITABLE_FIELDS).
+
+    Treat an event as read-only: a correction is a new EDIT row, and `apply_changes` makes a
+    new event. It is not a frozen dataclass only because making one costs four times as much
+    (2.1 µs against 0.5 µs: a fifth of opening a 10,000-event review went into it).
     """
 
     id: int
@@ -78,16 +82,21 @@ def effective_taps(events: list[Event]) -> list[Event]:
     Undone and removed taps disappear; edited taps carry their newest values (the original
     row stays in the log). Undo/edit rows themselves are not part of the result.
     """
+    corrections = [e for e in events if e.kind in _CORRECTION_KINDS]
+    if not corrections:  # most sessions: the log is the taps (a pass in C, not in Python)
+        return sorted(events, key=_TIMELINE_ORDER)
     undone: set[int] = set()
     edits: dict[int, dict[str, Any]] = {}
-    for e in events:
-        if e.kind is Kind.UNDO and e.target is not None:
+    for e in corrections:
+        if e.target is None:
+            continue
+        if e.kind is Kind.UNDO:
             undone.add(e.target)
-        elif e.kind is Kind.EDIT and e.target is not None:
+        else:
             edits.setdefault(e.target, {}).update(e.changes)
     out = []
     for e in events:
-        if e.kind in (Kind.UNDO, Kind.EDIT) or e.id in undone:
+        if e.kind in _CORRECTION_KINDS or e.id in undone:
             continue
         change = edits.get(e.id)
         if change:
@@ -97,6 +106,9 @@ def effective_taps(events: list[Event]) -> list[Event]:
         out.append(e)
     out.sort(key=_TIMELINE_ORDER)
     return out
+
+
+_CORRECTION_KINDS = frozenset({Kind.UNDO, Kind.EDIT})
 
 
 def apply_changes(event: Event, changes: dict[str, Any]) -> Event:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from attune_companion.events import Event, Kind, effective_taps
+from attune_companion.events import TAP_KINDS, Event, Kind, effective_taps
 
 LANES = ("client", "self")
 LANE_OF = {Kind.CLIENT: "client", Kind.SELF: "self"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Interval:
     """One state held on one lane from `start_ms` until `end_ms` (None: still held)."""
 
@@ -26,13 +26,13 @@ class Interval:
     event_id: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class Pause:
     start_ms: int
     end_ms: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Episode:
     """A rupture from its first tap to its repair (or to the session's end, unrepaired)."""
 
@@ -54,7 +54,7 @@ class Episode:
         return self.end_ms is None
 
 
-@dataclass
+@dataclass(slots=True)
 class NoteMark:
     offset_ms: int
     kind: str
@@ -141,17 +141,18 @@ class SessionState:
 
     def apply(self, e: Event) -> None:
         """Add one effective tap (or pause/resume/end) at or after the last one, in O(1)."""
-        if e.offset_ms < self.last_ms:
-            raise InconsistentLog(f"event {e.id} at {e.offset_ms} ms is before {self.last_ms} ms")
-        if self.ended:
+        t = e.offset_ms
+        if t < self.last_ms:
+            raise InconsistentLog(f"event {e.id} at {t} ms is before {self.last_ms} ms")
+        if self.ended_ms is not None:
             raise InconsistentLog(f"event {e.id} comes after the end of the session")
-        self.last_ms = e.offset_ms
+        self.last_ms = t
         kind = e.kind
-        if kind in (Kind.CLIENT, Kind.SELF):
+        if kind in LANE_OF:
             lane = self.lanes[LANE_OF[kind]]
             if lane:
-                lane[-1].end_ms = e.offset_ms
-            lane.append(Interval(str(e.value), e.offset_ms, None, e.id))
+                lane[-1].end_ms = t
+            lane.append(Interval(str(e.value), t, None, e.id))
         elif kind is Kind.RUPTURE:
             ep = self.open_episode
             if ep is None:
@@ -188,7 +189,7 @@ class SessionState:
             self.pauses[-1].end_ms = e.offset_ms
         elif kind is Kind.END:
             self._close(e.offset_ms)
-        if e.is_tap:
+        if kind in TAP_KINDS:
             self.taps += 1
 
     def _close(self, t: int) -> None:

@@ -62,6 +62,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import asdict, dataclass
+from operator import itemgetter
 from typing import Any
 
 from attune_companion.fold import LANES, Episode, Interval, SessionState
@@ -204,7 +205,7 @@ def _sweep(
     for p in state.pauses:
         points.append((p.start_ms, _PAUSE, "paused"))
         points.append((end if p.end_ms is None else p.end_ms, _PAUSE, None))
-    points.sort(key=lambda p: p[0])  # stable: same-time changes keep their recorded order
+    points.sort(key=_AT)  # stable: same-time changes keep their recorded order
     points.append((end, _END, None))
 
     held: list[str | None] = [None, None]
@@ -245,6 +246,9 @@ def _sweep(
         lanes[lane] = _lane_summary(state.lanes[lane], scheme, times[li], best[li], active)
     share = self_ventral / base if base else None
     return lanes, CoRegulation(base, self_ventral, share)
+
+
+_AT = itemgetter(0)
 
 
 def _longer(best: tuple[int, int | None], length: int, start: int | None) -> tuple[int, int | None]:
