@@ -22,7 +22,7 @@ from attune_companion import corrections
 from attune_companion.collector import collector_paused
 from attune_companion.agreement import Agreement, agreement_or_note
 from attune_companion.errors import AttuneError, UnsafeOutput
-from attune_companion.events import Event, effective_taps
+from attune_companion.events import TAP_KINDS, Event, effective_taps
 from attune_companion.fold import SessionState, fold_taps
 from attune_companion.scheme import Scheme, session_scheme
 from attune_companion.store import SessionRow, Store
@@ -46,6 +46,8 @@ class Reviewed:
     ratings: dict[str, int] = field(default_factory=dict)
     agreement: Agreement | None = None
     agreement_note: str = ""
+    only_taps: list[Event] = field(init=False, repr=False, compare=False)
+    """The effective taps that the clinician tapped (no pauses, no end): the list's rows."""
 
     @property
     def end_ms(self) -> int:
@@ -56,17 +58,17 @@ class Reviewed:
         """The effective tap with this id (None: not a tap of this session now). Looked for
         when a tap is picked, not indexed up front (an index of a long session's taps and
         their times held 10 MB at 100,000 for every review open)."""
-        return next((t for t in self._only_taps if t.id == event_id), None)
+        return next((t for t in self.only_taps if t.id == event_id), None)
 
     def nearest_tap(self, ms: int) -> Event | None:
         """The tap nearest session time `ms` (None: the session has no taps), in O(log n)."""
-        only = self._only_taps
+        only = self.only_taps
         i = bisect_left(only, ms, key=_OFFSET)
         near = [j for j in (i - 1, i) if 0 <= j < len(only)]
         return only[min(near, key=lambda j: abs(only[j].offset_ms - ms))] if near else None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_only_taps", [t for t in self.taps if t.is_tap])
+        object.__setattr__(self, "only_taps", [t for t in self.taps if t.kind in TAP_KINDS])
 
 
 _OFFSET = attrgetter("offset_ms")

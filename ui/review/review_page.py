@@ -257,7 +257,7 @@ class ReviewPage(QWidget):
         self.edited_badge.setText(f"Edited · {n} tap{'' if n == 1 else 's'} corrected "
                                   "(originals kept in the log)" if n else "")
         self.edited_badge.setVisible(bool(n))
-        self.events.show_taps(session.taps, session.edited, scheme, session.state)
+        self.events.show_taps(session.only_taps, session.edited, scheme, session.state)
         assert self.plot is not None
         self.plot.show_state(session.state, session.end_ms)
 

@@ -80,7 +80,7 @@ class TapListModel(QAbstractTableModel):
     def set_taps(self, taps: list[Event], edited: set[int], scheme: Scheme,
                  state: SessionState) -> None:
         self.beginResetModel()
-        self.taps = [t for t in taps if t.is_tap]
+        self.taps = taps
         self._edited, self._scheme, self._state = edited, scheme, state
         self._texts = {}
         self.endResetModel()
@@ -147,7 +147,8 @@ class EventList(RowList):
 
     def show_taps(self, taps: list[Event], edited: set[int], scheme: Scheme,
                   state: SessionState) -> None:
-        """Fill the list; the selection is kept on the same tap when it is still there."""
+        """Fill the list with `taps` (taps only: no pauses, no end); the selection is kept on
+        the same tap when it is still there."""
         keep = self.selected_id()
         selection = self.selectionModel()
         selection.blockSignals(True)
