@@ -189,6 +189,23 @@ def test_the_pad_is_read_only_in_playback(page, qtbot, mem_store):
     assert not page.pad.note_field.isVisible()
 
 
+def test_the_read_out_pad_has_no_empty_notes_heading_in_either_width(page):
+    """Notes are never lit at the cursor, so the read-out drops their section; the heading
+    came back, over nothing, whenever the pad left its compact form."""
+    from PySide6.QtWidgets import QLabel
+
+    def headings() -> list[str]:
+        return [label.text() for label in page.pad.findChildren(QLabel)
+                if label.isVisibleTo(page.pad)]
+
+    for compact in (True, False):
+        page.pad.set_compact(compact)
+        assert "Notes" not in headings()
+        assert not any(b.isVisibleTo(page.pad) for name, b in page.pad.buttons.items()
+                       if name.startswith("note:"))
+    assert "Rupture and repair" in headings()  # the other heading still steps back in
+
+
 def test_a_narrow_window_puts_the_plot_on_top(page):
     page.resize(720, 800)
     assert page.body.orientation() == Qt.Orientation.Vertical

@@ -209,7 +209,8 @@ class TapPad(QWidget):
         layout.addLayout(ladder)
 
         layout.addSpacing(4)
-        self._headings = [_section("Rupture and repair"), _section("Notes")]
+        self._notes_heading = _section("Notes")
+        self._headings = [_section("Rupture and repair"), self._notes_heading]
         layout.addWidget(self._headings[0])
         layout.addWidget(self._button("rupture", scheme.rupture_label, "rupture",
                                       scheme.rupture_colour, scheme.rupture_label))
@@ -228,7 +229,7 @@ class TapPad(QWidget):
         layout.addLayout(repair_row)
 
         layout.addSpacing(4)
-        layout.addWidget(self._headings[1])
+        layout.addWidget(self._notes_heading)
         chips = QHBoxLayout()
         chips.setSpacing(6)
         for n in scheme.notes:
@@ -309,6 +310,17 @@ class TapPad(QWidget):
         """Check the back-date button for `seconds` (none for 0)."""
         for value, button in self.backdate_buttons.items():
             button.setChecked(value == seconds)
+
+    def hide_notes(self) -> None:
+        """Drop the notes section (its heading, chips and field) for good: a read-out pad
+        lights states, and notes are never lit. Its heading stays hidden in either form."""
+        if self._notes_heading in self._headings:
+            self._headings.remove(self._notes_heading)
+        self._notes_heading.hide()
+        self.note_field.hide()
+        for name, button in self.buttons.items():
+            if name.startswith("note:"):
+                button.hide()
 
     def set_compact(self, compact: bool) -> None:
         """In a narrow strip the self lane shows its short labels, and the headings the

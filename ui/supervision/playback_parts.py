@@ -77,13 +77,10 @@ def read_only_pad(scheme: Scheme, owner: QWidget) -> TapPad:
     for button in pad.buttons.values():
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.setToolTip("")
-    pad.note_field.hide()
+    pad.hide_notes()  # notes are never lit; the event list shows them
     for label in pad.findChildren(QLabel):
-        if label.text() in ("Back-date", "Notes"):
+        if label.text() == "Back-date":
             label.hide()
-    for name, button in pad.buttons.items():
-        if name.startswith("note:"):
-            button.hide()  # notes are never lit; the event list shows them
     return pad
 
 
