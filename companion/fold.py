@@ -156,39 +156,39 @@ class SessionState:
         elif kind is Kind.RUPTURE:
             ep = self.open_episode
             if ep is None:
-                ep = Episode(number=len(self.episodes) + 1, start_ms=e.offset_ms)
+                ep = Episode(number=len(self.episodes) + 1, start_ms=t)
                 self.episodes.append(ep)
             if e.value and ep.rupture_type is None:
                 ep.rupture_type = e.value
             ep.markers.extend(m for m in e.tags if m not in ep.markers)
             ep.event_ids.append(e.id)
-            ep.last_tap_ms = e.offset_ms
+            ep.last_tap_ms = t
         elif kind in (Kind.REPAIR_ATTEMPT, Kind.REPAIR):
             ep = self.open_episode
             if ep is None:
-                raise InconsistentLog(f"{kind.value} {e.id} at {e.offset_ms} ms: no rupture open")
+                raise InconsistentLog(f"{kind.value} {e.id} at {t} ms: no rupture open")
             ep.event_ids.append(e.id)
-            ep.last_tap_ms = e.offset_ms
+            ep.last_tap_ms = t
             if kind is Kind.REPAIR_ATTEMPT:
-                ep.attempts.append(e.offset_ms)
+                ep.attempts.append(t)
                 ep.attempt_strategies.extend(dict.fromkeys(e.tags))
             else:
-                ep.repair_ms = ep.end_ms = e.offset_ms
+                ep.repair_ms = ep.end_ms = t
                 ep.strategies.extend(dict.fromkeys(e.tags))
         elif kind is Kind.NOTE:
-            self.notes.append(NoteMark(e.offset_ms, str(e.value), e.text, e.id))
+            self.notes.append(NoteMark(t, str(e.value), e.text, e.id))
         elif kind is Kind.PAUSE:
             if self.paused:
                 raise InconsistentLog(f"pause {e.id}: already paused")
-            self._paused_before.append(self.paused_ms_until(e.offset_ms))
-            self._pause_starts.append(e.offset_ms)
-            self.pauses.append(Pause(e.offset_ms))
+            self._paused_before.append(self.paused_ms_until(t))
+            self._pause_starts.append(t)
+            self.pauses.append(Pause(t))
         elif kind is Kind.RESUME:
             if not self.paused:
                 raise InconsistentLog(f"resume {e.id}: not paused")
-            self.pauses[-1].end_ms = e.offset_ms
+            self.pauses[-1].end_ms = t
         elif kind is Kind.END:
-            self._close(e.offset_ms)
+            self._close(t)
         if kind in TAP_KINDS:
             self.taps += 1
 

@@ -22,7 +22,7 @@ from attune_companion import corrections
 from attune_companion.collector import collector_paused
 from attune_companion.agreement import Agreement, agreement_or_note
 from attune_companion.errors import AttuneError, UnsafeOutput
-from attune_companion.events import TAP_KINDS, Event, effective_taps
+from attune_companion.events import Event, effective_taps
 from attune_companion.fold import SessionState, fold_taps
 from attune_companion.scheme import Scheme, session_scheme
 from attune_companion.store import SessionRow, Store
@@ -68,7 +68,7 @@ class Reviewed:
         return only[min(near, key=lambda j: abs(only[j].offset_ms - ms))] if near else None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "only_taps", [t for t in self.taps if t.kind in TAP_KINDS])
+        object.__setattr__(self, "only_taps", [t for t in self.taps if t.is_tap])
 
 
 _OFFSET = attrgetter("offset_ms")
