@@ -16,7 +16,6 @@ A read-only database is served the same way, just without saving what was recomp
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -39,10 +38,12 @@ DIGEST_VERSION = 1
 """Raise when the figures below change meaning: every cached digest is then recomputed."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class HistoryRow:
     """One session in the history list. Figures are None when the log could not be read
-    (`problem` then says why) or are still being worked out (`pending`)."""
+    (`problem` then says why) or are still being worked out (`pending`). Treat a row as
+    read-only (`with_figures` makes a new one): not frozen, since a frozen dataclass is built
+    a field at a time through `object.__setattr__`, four times slower across thousands."""
 
     session_id: int
     started: datetime
@@ -100,37 +101,44 @@ def history(
         where.append("s.started_utc < ?")
         params.append((until + timedelta(days=2)).isoformat())
     out = []
-    for r in _listing(store, where, params, "DESC", recompute):
-        day = r["started"].date()
+    for sid, code, number, status, imported, started, figures in _listing(
+        store, where, params, "DESC", recompute
+    )[0]:
+        day = started.date()
         if (since is not None and day < since) or (until is not None and day > until):
             continue
         # Positional, in HistoryRow's order: thousands of rows at every opening of the page.
-        out.append(HistoryRow(r["id"], r["started"], r["code"], r["number"], r["status"],
-                              r["imported"], *_row_figures(r["figures"])))
+        if figures is None:
+            out.append(HistoryRow(sid, started, code, number, status, imported, *_PENDING))
+        else:
+            out.append(HistoryRow(sid, started, code, number, status, imported,
+                                  *figures[:5], bool(figures[5]), figures[6]))
     return out
 
 
 def with_figures(row: HistoryRow, figures: dict[str, Any] | None) -> HistoryRow:
     """`row` with a session's digest (None: not worked out yet, so `pending`)."""
-    return replace(row, **dict(zip(_FIGURE_FIELDS, _row_figures(figures))))
+    values = _PENDING if figures is None else (
+        *map(figures.get, _FIGURES[:5]), bool(figures.get("edited")), figures.get("problem"),
+        False)
+    return replace(row, **dict(zip(_ROW_FIELDS, values)))
 
 
-_FIGURE_FIELDS = ("duration_ms", "active_ms", "ruptures", "repaired", "unrepaired", "edited",
-                  "problem", "pending")
-
-
-def _row_figures(figures: dict[str, Any] | None) -> tuple[Any, ...]:
-    """A digest's values for HistoryRow's `_FIGURE_FIELDS`, in that order."""
-    f = figures or {}
-    return (f.get("total_ms"), f.get("active_ms"), f.get("ruptures"), f.get("repaired"),
-            f.get("unrepaired"), bool(f.get("edited")), f.get("problem"), figures is None)
+_FIGURES = ("total_ms", "active_ms", "ruptures", "repaired", "unrepaired", "edited", "problem",
+            "median_repair_ms", "ventral_client", "ventral_self", "coregulation")
+"""A digest's figures: the keys of its dict and the columns of `session_digests`, in this
+order, the first seven being HistoryRow's (`_ROW_FIELDS`)."""
+_ROW_FIELDS = ("duration_ms", "active_ms", "ruptures", "repaired", "unrepaired", "edited",
+               "problem", "pending")
+_PENDING = (None, None, None, None, None, False, None, True)
+"""HistoryRow's figure fields for a session whose figures are still to come."""
 
 
 def trends(store: Store, client: str) -> list[TrendPoint]:
     """A client's ended sessions, oldest first, with the figures the trend plots show."""
     rows = _listing(
         store, ["s.client_key = ?", "s.status = 'ended'"], [clients.match_key(client)], "ASC"
-    )
+    )[0]
     ratings: dict[int, dict[str, int]] = {}
     if rows:
         found = store.db.execute(
@@ -141,13 +149,13 @@ def trends(store: Store, client: str) -> list[TrendPoint]:
         for sid, name, value in found:
             ratings.setdefault(sid, {})[name] = value
     out = []
-    for r in rows:
-        f, given = r["figures"], ratings.get(r["id"], {})
+    for sid, _code, number, _status, _imported, started, figures in rows:
+        f, given = dict(zip(_FIGURES, figures or ())), ratings.get(sid, {})
         out.append(
             TrendPoint(
-                session_id=r["id"],
-                started=r["started"],
-                number=r["number"],
+                session_id=sid,
+                started=started,
+                number=number,
                 ruptures=f.get("ruptures"),
                 median_repair_ms=f.get("median_repair_ms"),
                 ventral_share_client=f.get("ventral_client"),
@@ -163,48 +171,48 @@ def trends(store: Store, client: str) -> list[TrendPoint]:
 # -- the cache ----------------------------------------------------------------------------------
 
 
+_LISTING = (
+    "SELECT s.id, c.code, s.number, s.started_utc, s.time_zone, s.status,"
+    " EXISTS (SELECT 1 FROM imports i WHERE i.session_id = s.id),"
+    " COALESCE((SELECT MAX(e.id) FROM events e WHERE e.session_id = s.id), 0),"
+    " d.last_event_id, d.version, " + ", ".join(f"d.{name}" for name in _FIGURES)
+    + " FROM sessions s JOIN clients c ON c.key = s.client_key"
+    " LEFT JOIN session_digests d ON d.session_id = s.id"
+)
+
+Listed = tuple[int, str, int | None, str, bool, datetime, tuple[Any, ...] | None]
+"""A listed session: id, client code, number, status, imported, local start, and its figures
+in `_FIGURES` order (None while stale and not recomputed)."""
+
+
 def _listing(store: Store, where: list[str], params: list[Any], order: str,
-             recompute: bool = True) -> list[dict[str, Any]]:
-    """Session rows with their figures, in start order `order`: fresh ones, recomputed now
-    where stale; or, with `recompute` False, None where stale."""
-    sql = (
-        "SELECT s.id, c.code, s.number, s.started_utc, s.time_zone, s.status,"
-        " i.bundle_id IS NOT NULL,"
-        " COALESCE((SELECT MAX(e.id) FROM events e WHERE e.session_id = s.id), 0),"
-        " d.last_event_id, d.figures"
-        " FROM sessions s JOIN clients c ON c.key = s.client_key"
-        " LEFT JOIN imports i ON i.session_id = s.id"
-        " LEFT JOIN session_digests d ON d.session_id = s.id"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + f" ORDER BY s.started_utc {order}, s.id {order}"
-    )
-    rows = []
+             recompute: bool = True) -> tuple[list[Listed], dict[int, int]]:
+    """Sessions in start order `order` with their figures: fresh ones, recomputed now where
+    stale; or, with `recompute` False, None where stale. And the stale ones: session id →
+    its newest event id."""
+    sql = (_LISTING + (" WHERE " + " AND ".join(where) if where else "")
+           + f" ORDER BY s.started_utc {order}, s.id {order}")
+    rows: list[Listed] = []
     stale: dict[int, int] = {}
-    for sid, code, number, started, zone, status, imported, last_id, cached_id, figures in (
+    for sid, code, number, started, zone, status, imported, last_id, cached_id, version, *fig in (
         store.read_rows(sql, params, "sessions")
     ):
-        cached = _cached(figures) if cached_id == last_id else None
-        if cached is None or cached.get("v") != DIGEST_VERSION:
+        figures: tuple[Any, ...] | None = tuple(fig)
+        if cached_id != last_id or version != DIGEST_VERSION:
             stale[sid] = last_id
-            cached = None
-        rows.append({
-            "id": sid, "code": code, "number": number, "status": status,
-            "imported": bool(imported), "started": _local(started, zone), "figures": cached,
-            "last_id": last_id,
-        })
+            figures = None
+        rows.append((sid, code, number, status, bool(imported), _local(started, zone), figures))
     if stale and recompute:
         fresh = recompute_digests(store, stale)
-        for r in rows:
-            if r["id"] in fresh:
-                r["figures"] = fresh[r["id"]]
-    return rows
+        rows = [r if r[0] not in fresh else (*r[:6], tuple(map(fresh[r[0]].get, _FIGURES)))
+                for r in rows]
+    return rows, stale
 
 
 def stale_sessions(store: Store) -> dict[int, int]:
     """Sessions whose cached figures are missing, stale or of an older DIGEST_VERSION, newest
     first: session id → its newest event id."""
-    return {r["id"]: r["last_id"] for r in _listing(store, [], [], "DESC", recompute=False)
-            if r["figures"] is None}
+    return _listing(store, [], [], "DESC", recompute=False)[1]
 
 
 def digest_connection(path: Path) -> Store:
@@ -230,21 +238,6 @@ def refresh_digest(store: Store, session_id: int) -> None:
         pass
 
 
-def _cached(figures: str | None) -> dict[str, Any] | None:
-    """A digest's stored figures; None when there are none or they do not parse (a damaged
-    cache is recomputed, like a stale one)."""
-    if not figures:
-        return None
-    try:  # the decoder itself: json.loads's checks cost a third of a listing's parsing
-        cached, end = _DECODER.raw_decode(figures)
-    except ValueError:
-        return None
-    return cached if isinstance(cached, dict) and end == len(figures) else None
-
-
-_DECODER = json.JSONDecoder()
-
-
 def recompute_digests(store: Store, stale: dict[int, int]) -> dict[int, dict[str, Any]]:
     """Recompute the digests of `stale` (session id → newest event id), save them, and
     return them (saved or not: a read-only or busy database still gets its figures)."""
@@ -252,9 +245,10 @@ def recompute_digests(store: Store, stale: dict[int, int]) -> dict[int, dict[str
     try:
         with store.db.atomic():
             store.db.conn.executemany(
-                "INSERT OR REPLACE INTO session_digests (session_id, last_event_id, figures)"
-                " VALUES (?, ?, ?)",
-                [(sid, stale[sid], json.dumps(fresh[sid])) for sid in stale],
+                "INSERT OR REPLACE INTO session_digests (session_id, last_event_id, version, "
+                + ", ".join(_FIGURES) + ") VALUES (" + ", ".join("?" * (3 + len(_FIGURES))) + ")",
+                [(sid, stale[sid], DIGEST_VERSION, *map(fresh[sid].get, _FIGURES))
+                 for sid in stale],
             )
     except sqlite3.OperationalError:
         pass  # read-only (or busy): the figures are right, just not saved for next time
@@ -264,15 +258,15 @@ def recompute_digests(store: Store, stale: dict[int, int]) -> dict[int, dict[str
 def _digest(store: Store, session_id: int) -> dict[str, Any]:
     """The figures the history and trends show for one session, from its log."""
     log = store.events(session_id)
+    edited = any(e.kind is Kind.EDIT for e in log)
     try:
         scheme = _scheme(store.session(session_id).scheme_json)
         s = summarise(fold(log), scheme)
     except (InconsistentLog, SchemeError) as exc:
-        problem = f"The {record_name(session_id)} cannot be read: {exc}"
-        return {"v": DIGEST_VERSION, "problem": problem}
+        return {"problem": f"The {record_name(session_id)} cannot be read: {exc}",
+                "edited": edited}
     lanes = s.lanes
     return {
-        "v": DIGEST_VERSION,
         "total_ms": s.duration.total_ms,
         "active_ms": s.duration.active_ms,
         "ruptures": s.ruptures.count,
@@ -282,7 +276,7 @@ def _digest(store: Store, session_id: int) -> dict[str, Any]:
         "ventral_client": _share(lanes["client"].states, s.ventral),
         "ventral_self": _share(lanes["self"].states, s.ventral),
         "coregulation": s.coregulation.share,
-        "edited": any(e.kind is Kind.EDIT for e in log),
+        "edited": edited,
     }
 
 

@@ -217,9 +217,42 @@ def m006_layer_checksums(db: Database) -> None:
     )
 
 
+def m007_listing(db: Database) -> None:
+    """The history lists five years of sessions in a blink: its figures as columns (decoding
+    a JSON text per session was a fifth of a listing), an index that holds every column the
+    listing reads in its order (the session rows themselves each fill a page with their
+    scheme), and the imports found by session. The digests are a cache, so the old table
+    goes whole and its figures are worked out again in the background, as after any upgrade
+    that raises attune_companion.history.DIGEST_VERSION."""
+    db.executescript(
+        """
+        DROP TABLE session_digests;
+        CREATE TABLE session_digests (
+            session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+            last_event_id INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            total_ms INTEGER,
+            active_ms INTEGER,
+            ruptures INTEGER,
+            repaired INTEGER,
+            unrepaired INTEGER,
+            edited INTEGER NOT NULL,
+            problem TEXT,
+            median_repair_ms INTEGER,
+            ventral_client REAL,
+            ventral_self REAL,
+            coregulation REAL
+        );
+        CREATE INDEX sessions_listing
+            ON sessions(started_utc, id, client_key, number, time_zone, status);
+        CREATE INDEX imports_session ON imports(session_id);
+        """
+    )
+
+
 STEPS: tuple[Callable[[Database], None], ...] = (
     m001_initial, m002_supervision, m003_checksums, m004_coder_layers, m005_research_views,
-    m006_layer_checksums,
+    m006_layer_checksums, m007_listing,
 )
 SCHEMA_VERSION = len(STEPS)
 

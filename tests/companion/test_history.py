@@ -3,7 +3,7 @@ trusted once the log has moved on."""
 
 from __future__ import annotations
 
-import json
+import sqlite3
 from datetime import UTC, date, datetime
 
 import pytest
@@ -17,6 +17,7 @@ from attune_companion.history import (
 )
 from attune_companion.recorder import Recorder
 from attune_companion.scheme import default_scheme
+from attune_companion.schema import SCHEMA_VERSION
 from attune_companion.store import Store
 from attune_companion.summary import summarise
 
@@ -88,8 +89,8 @@ def test_a_correction_makes_the_cached_figures_stale_and_they_are_recomputed(sto
 def test_the_cache_is_used_while_fresh_and_ignored_when_old(store, monkeypatch):
     sid = record(store, "K-07", datetime(2026, 3, 1, 9, tzinfo=UTC))
     history(store)
-    digest = store.db.execute("SELECT last_event_id, figures FROM session_digests").fetchone()
-    assert digest[0] == store.events(sid)[-1].id
+    newest = store.db.execute("SELECT last_event_id FROM session_digests").fetchone()[0]
+    assert newest == store.events(sid)[-1].id
 
     def no_folding(*_args, **_kwargs):
         raise AssertionError("a fresh digest must not be recomputed")
@@ -98,12 +99,9 @@ def test_the_cache_is_used_while_fresh_and_ignored_when_old(store, monkeypatch):
     assert history(store)[0].ruptures == 1
     monkeypatch.undo()
 
-    bogus = json.dumps({**json.loads(digest[1]), "ruptures": 99})
-    store.db.execute("UPDATE session_digests SET last_event_id = ?, figures = ?",
-                     [digest[0] - 1, bogus])
+    store.db.execute("UPDATE session_digests SET last_event_id = ?, ruptures = 99", [newest - 1])
     assert history(store)[0].ruptures == 1, "a digest of an older log is recomputed"
-    store.db.execute("UPDATE session_digests SET figures = ?",
-                     [json.dumps({**json.loads(bogus), "v": 0})])
+    store.db.execute("UPDATE session_digests SET version = 0, ruptures = 99")
     assert history(store)[0].ruptures == 1, "a digest of an older version is recomputed"
     store.db.execute("DELETE FROM session_digests")
     assert history(store)[0].ruptures == 1, "the cache holds nothing that cannot be rebuilt"
@@ -193,3 +191,37 @@ def test_uncached_sessions_list_as_pending_and_a_second_connection_fills_them(tm
 def _newest(store: Store, session_id: int) -> int:
     return store.db.execute("SELECT MAX(id) FROM events WHERE session_id = ?",
                             [session_id]).fetchone()[0]
+
+
+def test_the_listing_reads_an_index_not_the_session_rows(store):
+    """Each session row holds its scheme (a page of its own): a listing that read them would
+    read every page of five years of sessions each time the history opens."""
+    from attune_companion.history import _LISTING
+
+    plan = " ".join(r[3] for r in store.db.execute(
+        "EXPLAIN QUERY PLAN " + _LISTING + " ORDER BY s.started_utc DESC, s.id DESC"))
+    assert "COVERING INDEX sessions_listing" in plan and "TEMP B-TREE" not in plan
+
+
+def test_an_older_database_gets_its_figures_again_after_the_upgrade(tmp_path):
+    """Version 6 kept each digest as a JSON text; the upgrade drops that cache and the figures
+    are worked out afresh, the same as before."""
+    path = tmp_path / "v6.db"
+    with Store.open(path) as store:
+        sid = record(store, "K-07", datetime(2026, 3, 1, 9, tzinfo=UTC))
+        before = history(store)
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        "DROP INDEX sessions_listing; DROP INDEX imports_session; DROP TABLE session_digests;"
+        "CREATE TABLE session_digests (session_id INTEGER PRIMARY KEY REFERENCES sessions(id),"
+        " last_event_id INTEGER NOT NULL, figures TEXT NOT NULL);"
+        f"INSERT INTO session_digests VALUES ({sid}, 1, '{{\"v\": 1, \"ruptures\": 7}}');"
+        "DELETE FROM _sqlite_migrations WHERE name = 'm007_listing';"
+        "PRAGMA user_version = 6;"
+    )
+    conn.close()
+    with Store.open(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert stale_sessions(store) == {sid: store.events(sid)[-1].id}
+        assert history(store) == before
+        assert stale_sessions(store) == {}

@@ -225,7 +225,7 @@ def test_a_damaged_comment_is_a_typed_error_and_the_cli_never_quotes_it(
 def test_a_damaged_history_digest_is_recomputed_not_a_crash(db: Path) -> None:
     session_id = record(db)
     conn = sqlite3.connect(db)
-    conn.execute("UPDATE session_digests SET figures = '{not json' WHERE session_id = ?",
+    conn.execute("UPDATE session_digests SET version = 'x{', ruptures = 'x{' WHERE session_id = ?",
                  [session_id])
     conn.commit()
     conn.close()
