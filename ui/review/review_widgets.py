@@ -201,10 +201,10 @@ class RuptureTable(QTableWidget):
         """Show one row per rupture: the first ones now, the rest in the turns that follow."""
         self._rows, self._minimums, self._built = rows, None, 0
         self.setRowCount(0)
+        self._fit_columns()  # from the cells' words, so each row is measured once, at its width
         self._build(FIRST_ROWS)
-        self._fit_columns()
         self.setVisible(bool(rows))
-        self.fit_height()
+        self._fit_height_to_rows()
 
     def clear_rows(self) -> None:
         """Hold no rows (the review was left), staying as shown: hiding it would have the next
