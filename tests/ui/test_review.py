@@ -261,3 +261,40 @@ def test_closing_the_window_right_after_typing_keeps_the_answer(
     QTest.keyClicks(answer, "Ask about the weekend")
     window.close()  # before the typing pause would have saved it
     assert store.reflections(session_id) == {"bring_next": "Ask about the weekend"}
+
+
+def ruptured(store: Store, scheme: Scheme, clock: FakeClock, ruptures: int) -> int:
+    """An ended session of `ruptures` withdrawals, each repaired 20 s on."""
+    rec = Recorder.start(store, scheme, clock, "QZ-42")
+    rec.client("ventral")
+    for _ in range(ruptures):
+        clock.advance(40)
+        rec.rupture("withdrawal", ["minimal_response"])
+        clock.advance(20)
+        rec.repair(["clarify"])
+    clock.advance(40)
+    rec.end()
+    return rec.session.id
+
+
+def test_a_review_is_laid_out_before_it_is_first_painted(qtbot, store, scheme, clock):
+    """Left to the event loop, a review's layout came after its first paint (the figures
+    where the last session's left them, the timeline 260 px and then 480 tall) and the page
+    was painted again: a fifth of opening a long session. The reflection tabs are as tall as
+    what they hold, not stretched down the page beside a long rupture table."""
+    page = ReviewPage(ReviewController(store), DARK)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    long, short = ruptured(store, scheme, clock, 30), ruptured(store, scheme, clock, 2)
+    page.show_session(long)
+    qtbot.wait(50)
+    page.show_session(short)
+    shown = [w.geometry() for w in (page.plot, page.tabs, page.strategies, page.notes)]
+    qtbot.wait(50)
+    assert [w.geometry() for w in (page.plot, page.tabs, page.strategies, page.notes)] == shown
+    page.show_session(long)
+    qtbot.wait(50)
+    assert page.rupture_table.height() > page.tabs.height()
+    assert page.tabs.height() <= page.tabs.sizeHint().height()

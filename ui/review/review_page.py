@@ -44,7 +44,9 @@ from attune_companion_ui.review.tap_list import EventList
 
 WIDE_PX = 920
 """From this width the figures and the reflection sit side by side."""
-PLOT_HEIGHT = 260
+PLOT_HEIGHT = 480
+"""The timeline's height, fixed: the page scrolls, and a height left to the layout settled in
+steps (260 px, then 480) that each repainted the page as a review opened."""
 CLICK_PX = 8
 """How near (in pixels of the timeline) a click must fall to a tap to pick it."""
 EVENT_LIST_HEIGHT = 300
@@ -188,7 +190,7 @@ class ReviewPage(QWidget):
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.columns.setSpacing(18)
         self.columns.addWidget(figures, 3)
-        self.columns.addWidget(self.tabs, 2)
+        self.columns.addWidget(self.tabs, 2, Qt.AlignmentFlag.AlignTop)  # as tall as its tab
         body = QWidget(self)
         inner = self._inner = QVBoxLayout(body)
         inner.setSpacing(6)
@@ -225,6 +227,15 @@ class ReviewPage(QWidget):
         self.reflection.flush()  # a half-typed answer of the previous session is kept
         self.back_button.setText(back_text)
         self.controller.open(session_id)
+        self._lay_out_now()
+
+    def _lay_out_now(self) -> None:
+        """Lay the page out before its first paint. Left to the event loop, the layout of
+        the new session's figures came after that paint, and the page was painted again."""
+        layout = self.scroll.widget().layout()
+        assert layout is not None
+        layout.activate()
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def _opened(self, session: Reviewed) -> None:
         scheme = session.scheme
@@ -272,7 +283,7 @@ class ReviewPage(QWidget):
             self.plot.deleteLater()
         self.plot = SessionPlot(scheme, self._style, self)
         self.plot.setAccessibleName("Timeline of the whole session")
-        self.plot.setMinimumHeight(PLOT_HEIGHT)
+        self.plot.setFixedHeight(PLOT_HEIGHT)
         self.plot.set_window(None)
         self.plot.set_zoom(wheel=False)  # the page scrolls: the wheel is the page's
         self.plot.hold_still()  # redrawn only by show_state: a repaint blits the cache
