@@ -279,22 +279,23 @@ def ruptured(store: Store, scheme: Scheme, clock: FakeClock, ruptures: int) -> i
 
 def test_a_review_is_laid_out_before_it_is_first_painted(qtbot, store, scheme, clock):
     """Left to the event loop, a review's layout came after its first paint (the figures
-    where the last session's left them, the timeline 260 px and then 480 tall) and the page
-    was painted again: a fifth of opening a long session. The reflection tabs are as tall as
-    what they hold, not stretched down the page beside a long rupture table."""
+    where the last session's left them, the timeline 260 px and then 480 tall, the new
+    answers, not shown yet, given no room) and the page was painted again: a fifth of
+    opening a long session. The reflection tabs are as tall as what they hold, not stretched
+    down the page beside a long rupture table."""
     page = ReviewPage(ReviewController(store), DARK)
     qtbot.addWidget(page)
     page.resize(1280, 800)
     page.show()
     qtbot.waitExposed(page)
     long, short = ruptured(store, scheme, clock, 30), ruptured(store, scheme, clock, 2)
-    page.show_session(long)
-    qtbot.wait(50)
-    page.show_session(short)
-    shown = [w.geometry() for w in (page.plot, page.tabs, page.strategies, page.notes)]
-    qtbot.wait(50)
-    assert [w.geometry() for w in (page.plot, page.tabs, page.strategies, page.notes)] == shown
-    page.show_session(long)
-    qtbot.wait(50)
+    for session in (long, short, long):
+        page.show_session(session)
+        shown = [w.geometry() for w in (page.plot, page.tabs, page.strategies, page.notes)]
+        edits = [edit.geometry() for edit in page.reflection.answers.values()]
+        assert all(a.bottom() < b.top() for a, b in zip(edits, edits[1:])), "answers overlap"
+        assert page.reflection.geometry().bottom() < page.tabs.height()
+        qtbot.wait(50)
+        assert [w.geometry() for w in (page.plot, page.tabs, page.strategies, page.notes)] == shown
     assert page.rupture_table.height() > page.tabs.height()
     assert page.tabs.height() <= page.tabs.sizeHint().height()

@@ -144,6 +144,7 @@ class ReflectionPanel(QWidget):
         while self._prompts.count():
             item = self._prompts.takeAt(0)
             if item.widget() is not None:
+                item.widget().hide()  # gone now, not drawn over the new ones until deleted
                 item.widget().deleteLater()
         self.answers = {}
         self._saved = {prompt.id: answers.get(prompt.id, "") for prompt in prompts}
@@ -157,8 +158,13 @@ class ReflectionPanel(QWidget):
             edit.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             edit.textChanged.connect(lambda p=prompt.id: self._typed(p))
             edit.focusLost.connect(self.flush)
-            self._prompts.addWidget(_label(prompt.text, edit))
+            label = _label(prompt.text, edit)
+            self._prompts.addWidget(label)
             self._prompts.addWidget(edit)
+            # Shown now, not when the event loop comes round to it (as a layout would): the
+            # page is laid out as it opens, and a hidden answer takes no room in that layout.
+            label.show()
+            edit.show()
             self.answers[prompt.id] = edit
         for name, spin in self.ratings.items():
             spin.blockSignals(True)

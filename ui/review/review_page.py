@@ -190,7 +190,10 @@ class ReviewPage(QWidget):
         self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.columns.setSpacing(18)
         self.columns.addWidget(figures, 3)
-        self.columns.addWidget(self.tabs, 2, Qt.AlignmentFlag.AlignTop)  # as tall as its tab
+        tabs_column = QVBoxLayout()  # the tabs as tall as they need, not the page
+        tabs_column.addWidget(self.tabs)
+        tabs_column.addStretch(1)
+        self.columns.addLayout(tabs_column, 2)
         body = QWidget(self)
         inner = self._inner = QVBoxLayout(body)
         inner.setSpacing(6)
@@ -289,6 +292,7 @@ class ReviewPage(QWidget):
         self.plot.hold_still()  # redrawn only by show_state: a repaint blits the cache
         self.plot.clickedAt.connect(self._pick_near)
         self.plot_holder.addWidget(self.plot)
+        self.plot.show()  # now, so the page is laid out with it as it opens (`_lay_out_now`)
 
     def _pick_near(self, ms: int) -> None:
         """A click on the timeline picks the tap nearest it in time to correct, when one is
