@@ -108,20 +108,27 @@ def history(
         if (since is not None and day < since) or (until is not None and day > until):
             continue
         # Positional, in HistoryRow's order: thousands of rows at every opening of the page.
-        if figures is None:
-            out.append(HistoryRow(sid, started, code, number, status, imported, *_PENDING))
-        else:
-            out.append(HistoryRow(sid, started, code, number, status, imported,
-                                  *figures[:5], bool(figures[5]), figures[6]))
+        out.append(HistoryRow(sid, started, code, number, status, imported,
+                              *_row_fields(figures)))
     return out
 
 
 def with_figures(row: HistoryRow, figures: dict[str, Any] | None) -> HistoryRow:
     """`row` with a session's digest (None: not worked out yet, so `pending`)."""
-    values = _PENDING if figures is None else (
-        *map(figures.get, _FIGURES[:5]), bool(figures.get("edited")), figures.get("problem"),
-        False)
-    return replace(row, **dict(zip(_ROW_FIELDS, values)))
+    fields = _row_fields(None if figures is None else _columns(figures))
+    return replace(row, **dict(zip(_ROW_FIELDS, fields)))
+
+
+def _columns(digest: dict[str, Any]) -> tuple[Any, ...]:
+    """A digest's figures in `_FIGURES` order, as `session_digests` holds them."""
+    return tuple(map(digest.get, _FIGURES))
+
+
+def _row_fields(figures: tuple[Any, ...] | None) -> tuple[Any, ...]:
+    """HistoryRow's `_ROW_FIELDS` from figures in `_FIGURES` order (None: still to come)."""
+    if figures is None:
+        return _PENDING
+    return (*figures[:5], bool(figures[5]), figures[6], False)
 
 
 _FIGURES = ("total_ms", "active_ms", "ruptures", "repaired", "unrepaired", "edited", "problem",
@@ -197,14 +204,14 @@ def _listing(store: Store, where: list[str], params: list[Any], order: str,
     for sid, code, number, started, zone, status, imported, last_id, cached_id, version, *fig in (
         store.read_rows(sql, params, "sessions")
     ):
-        figures: tuple[Any, ...] | None = tuple(fig)
-        if cached_id != last_id or version != DIGEST_VERSION:
+        fresh = cached_id == last_id and version == DIGEST_VERSION
+        if not fresh:
             stale[sid] = last_id
-            figures = None
-        rows.append((sid, code, number, status, bool(imported), _local(started, zone), figures))
+        rows.append((sid, code, number, status, bool(imported), _local(started, zone),
+                     tuple(fig) if fresh else None))
     if stale and recompute:
-        fresh = recompute_digests(store, stale)
-        rows = [r if r[0] not in fresh else (*r[:6], tuple(map(fresh[r[0]].get, _FIGURES)))
+        worked_out = recompute_digests(store, stale)
+        rows = [r if r[0] not in worked_out else (*r[:6], _columns(worked_out[r[0]]))
                 for r in rows]
     return rows, stale
 
@@ -247,8 +254,7 @@ def recompute_digests(store: Store, stale: dict[int, int]) -> dict[int, dict[str
             store.db.conn.executemany(
                 "INSERT OR REPLACE INTO session_digests (session_id, last_event_id, version, "
                 + ", ".join(_FIGURES) + ") VALUES (" + ", ".join("?" * (3 + len(_FIGURES))) + ")",
-                [(sid, stale[sid], DIGEST_VERSION, *map(fresh[sid].get, _FIGURES))
-                 for sid in stale],
+                [(sid, stale[sid], DIGEST_VERSION, *_columns(fresh[sid])) for sid in stale],
             )
     except sqlite3.OperationalError:
         pass  # read-only (or busy): the figures are right, just not saved for next time
