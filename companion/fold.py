@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from attune_companion.collector import collector_paused
 from attune_companion.events import TAP_KINDS, Event, Kind, effective_taps
 
 LANES = ("client", "self")
@@ -207,13 +208,15 @@ class SessionState:
 
 def fold(events: list[Event]) -> SessionState:
     """Session state from a session's raw log (undos and edits applied)."""
-    return fold_taps(effective_taps(events))
+    with collector_paused():  # the sort's keys and the intervals: none in a cycle
+        return fold_taps(effective_taps(events))
 
 
 def fold_taps(taps: list[Event]) -> SessionState:
     """Session state from events already made effective (`effective_taps`), for a caller that
     needs both (working them out twice was a tenth of a long session's review open)."""
     state = SessionState()
-    for e in taps:
-        state.apply(e)
+    with collector_paused():
+        for e in taps:
+            state.apply(e)
     return state
