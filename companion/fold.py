@@ -214,9 +214,9 @@ def fold(events: list[Event]) -> SessionState:
 
 def fold_taps(taps: list[Event]) -> SessionState:
     """Session state from events already made effective (`effective_taps`), for a caller that
-    needs both (working them out twice was a tenth of a long session's review open)."""
+    needs both (working them out twice was a tenth of a long session's review open). Unlike
+    `fold`, it leaves pausing the collector to that caller, around both."""
     state = SessionState()
-    with collector_paused():
-        for e in taps:
-            state.apply(e)
+    for e in taps:
+        state.apply(e)
     return state

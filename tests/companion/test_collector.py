@@ -9,6 +9,7 @@ import pytest
 from attune_companion.collector import collector_paused
 from attune_companion.events import Event, Kind
 from attune_companion.fold import fold
+from tests.gc_sweeps import collections_started
 
 
 def test_the_collector_is_paused_in_the_block_and_as_it_was_after() -> None:
@@ -35,18 +36,8 @@ def test_folding_a_long_log_sets_off_no_collection() -> None:
     states = ("ventral", "sympathetic", "dorsal")
     log = [Event(i, (Kind.CLIENT, Kind.SELF)[i % 2], i * 100, value=states[i % 3])
            for i in range(1, 20_001)]
-    collections: list[int] = []
-
-    def counted(phase: str, info: dict) -> None:
-        if phase == "start":
-            collections.append(info["generation"])
-
-    gc.collect()
-    gc.callbacks.append(counted)
-    try:
+    with collections_started() as collections:
         state = fold(log)
-    finally:
-        gc.callbacks.remove(counted)
     assert len(state.lanes["client"]) == 10_000
     # At most the one young sweep that comes as the collector resumes (it was 29)
     assert len(collections) <= 1 and 2 not in collections, f"collections: {collections}"

@@ -25,6 +25,7 @@ from attune_companion_ui.review.review_page import ReviewPage
 from attune_companion_ui.review.review_widgets import RuptureTable
 from attune_companion_ui.supervision import playback_page
 from attune_companion_ui.supervision.playback_page import PlaybackPage
+from tests.gc_sweeps import collections_started
 
 TAPS = 3000
 ON_SCREEN = 100
@@ -321,18 +322,8 @@ def test_opening_a_review_sets_off_no_sweeps_of_the_heap(mem_store):
     in a cycle: read with the collector running, they set off collection after collection
     (a third of a 100,000-event open in a running window), for nothing to collect."""
     session_id = long_session(mem_store, 20_000)
-    collections: list[int] = []
-
-    def counted(phase: str, info: dict) -> None:
-        if phase == "start":
-            collections.append(info["generation"])
-
-    gc.collect()
-    gc.callbacks.append(counted)
-    try:
+    with collections_started() as collections:
         ReviewController(mem_store).open(session_id)
-    finally:
-        gc.callbacks.remove(counted)
     assert len(collections) <= 2, f"{len(collections)} collections"
 
 
