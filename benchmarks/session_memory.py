@@ -32,6 +32,7 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from attune_companion.clock import FakeClock  # noqa: E402
+from attune_companion.collector import collector_paused  # noqa: E402
 from attune_companion.fold import fold  # noqa: E402
 from attune_companion.scheme import default_scheme  # noqa: E402
 from attune_companion.store import Store  # noqa: E402
@@ -86,8 +87,10 @@ def main() -> None:
         rss_after = rss_mb()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-        def from_database() -> str:
-            return format_text(summarise(fold(store.events(session_id)), scheme), scheme)
+        def from_database() -> str:  # as `attune-cli summary` does it
+            with collector_paused():
+                summary = summarise(fold(store.events(session_id)), scheme)
+            return format_text(summary, scheme)
 
         summary_db_ms = median_ms(from_database)
         summary_state_ms = median_ms(lambda: format_text(summarise(state, scheme), scheme))

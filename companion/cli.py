@@ -21,6 +21,7 @@ from attune_companion.bundle import import_bundle, write_bundle
 from attune_companion.cli_args import file_output_arg, session_id_arg
 from attune_companion.cli_research import add_research_commands
 from attune_companion.cloud_folders import cloud_warning
+from attune_companion.collector import collector_paused
 from attune_companion.demo import make_demo_session
 from attune_companion.errors import AttuneError, CorruptDatabase, NewerDatabase, TapHeld
 from attune_companion.export import session_metadata
@@ -211,7 +212,8 @@ def _cmd_summary(args: argparse.Namespace, db: Path) -> int:
     with Store.open(db, readonly=True) as store:
         row = store.session(args.id)
         scheme = session_scheme(row.scheme_json, row.id)
-        summary = summarise(fold(store.events(row.id)), scheme)
+        with collector_paused():  # one pause over a long session's objects, none in a cycle
+            summary = summarise(fold(store.events(row.id)), scheme)
     if args.json:
         doc = {"session": session_metadata(row, scheme), "summary": summary.to_dict()}
         print(json.dumps(doc, indent=2, ensure_ascii=False))

@@ -65,6 +65,7 @@ from dataclasses import asdict, dataclass
 from operator import itemgetter
 from typing import Any
 
+from attune_companion.collector import collector_paused
 from attune_companion.fold import LANES, Episode, Interval, SessionState
 from attune_companion.scheme import Scheme
 
@@ -174,6 +175,13 @@ def ventral_state(scheme: Scheme) -> str:
 
 def summarise(state: SessionState, scheme: Scheme, now_ms: int | None = None) -> Summary:
     """The summary of a session as folded, up to its end (or `now_ms` while it is live)."""
+    # The sweep's change points (one tuple per tap) set off collections that scan the running
+    # window's whole heap, now and then a full one; nothing made here is in a cycle.
+    with collector_paused():
+        return _summarise(state, scheme, now_ms)
+
+
+def _summarise(state: SessionState, scheme: Scheme, now_ms: int | None) -> Summary:
     if state.ended_ms is not None:
         end = state.ended_ms
     else:
