@@ -18,7 +18,8 @@ from Xlib import X, XK
 from Xlib import display as xdisplay
 from Xlib.ext import damage, xtest
 
-SCREEN = "1280x1024x24"
+SCREEN = "2400x1024x24"
+"""Wide enough for Attune and a floor window side by side, neither covering the other."""
 IN_MODIFY = 0x2
 POLL_S = 0.002
 """Longest a wait sleeps before looking again (the stamping error of a Damage event)."""
@@ -40,9 +41,8 @@ class XSession:
         self.display_name = f":{self.number}"
         self._server: subprocess.Popen[bytes] | None = None
         self.d: xdisplay.Display | None = None
-        self._window = None
-        self._damage = None
-        self.damaged: list[float] = []  # when each Damage event was read (perf_counter)
+        self._damages: dict[int, object] = {}
+        self.damaged: dict[int, list[float]] = {}  # per window: when each Damage was read
 
     def __enter__(self) -> XSession:
         self._server = subprocess.Popen(
@@ -88,8 +88,9 @@ class XSession:
                 except Exception:  # noqa: BLE001 - a window that went away meanwhile
                     continue
                 if shown and owner is not None and owner.value[0] == pid and name == title:
-                    self._window = window
-                    self._damage = window.damage_create(damage.DamageReportRawRectangles)
+                    self._damages[window.id] = window.damage_create(
+                        damage.DamageReportRawRectangles)
+                    self.damaged[window.id] = []
                     self.d.sync()
                     return window
             time.sleep(0.2)
@@ -102,9 +103,16 @@ class XSession:
         self.d.sync()
         self.drain()
 
-    def forget(self) -> None:
+    def place(self, window: object, left: int) -> None:
+        """Move `window` to `left` pixels from the screen's left edge, at the top."""
+        assert self.d is not None
+        window.configure(x=left, y=0)  # type: ignore[attr-defined]
+        self.d.sync()
+
+    def forget(self, window: object) -> None:
         """The window is gone (and its Damage object with it): stop watching it."""
-        self._window = self._damage = None
+        self._damages.pop(window.id, None)  # type: ignore[attr-defined]
+        self.damaged.pop(window.id, None)  # type: ignore[attr-defined]
         self.drain()
 
     # -- keys and damage ---------------------------------------------------------------------
@@ -126,8 +134,11 @@ class XSession:
         for _ in range(self.d.pending_events()):
             event = self.d.next_event()
             if event.type == self._damage_code:
-                self.damaged.append(time.perf_counter())
-        del self.damaged[:-64]
+                drawable = getattr(event.drawable, "id", event.drawable)
+                times = self.damaged.get(drawable)
+                if times is not None:
+                    times.append(time.perf_counter())
+                    del times[:-64]
 
     def fileno(self) -> int:
         assert self.d is not None
@@ -169,10 +180,11 @@ class CommitWatch:
             self._conn = None
             return -1
 
-    def wait_next(self, x: XSession, timeout: float) -> tuple[float, float]:
-        """Wait for the next row and the window's first damage after it: returns when the row
+    def wait_next(self, x: XSession, window: object, timeout: float) -> tuple[float, float]:
+        """Wait for the next row and `window`'s first damage after it: returns when the row
         was seen committed and when that damage was read (perf_counter)."""
         assert self._conn is not None
+        damaged = x.damaged[window.id]  # type: ignore[attr-defined]
         deadline = time.perf_counter() + timeout
         committed = None
         while time.perf_counter() < deadline:
@@ -186,7 +198,7 @@ class CommitWatch:
                     self.rows, committed = rows, time.perf_counter()
             x.drain()
             if committed is not None:
-                after = [t for t in x.damaged if t >= committed]
+                after = [t for t in damaged if t >= committed]
                 if after:
                     return committed, after[0]
             select.select([self._fd, x.fileno()], [], [], POLL_S)
