@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import linecache
 import sqlite3
 import sys
 from pathlib import Path
@@ -95,10 +96,12 @@ def _cannot_start(exc: Exception) -> None:
 
 
 def _after_first_frame() -> None:
-    """Load the plot library, so the first session opens fast; then take what start-up made
-    out of the garbage collector's sight, so its sweeps during a session scan only what the
-    session makes, and resume it (`attune_companion_ui.shell.launch` pauses it while the app loads)."""
+    """Load the plot library, so the first session opens fast; let go of the module sources
+    PySide6 read as each module was imported (13 MB); then take what start-up made out of
+    the garbage collector's sight, so its sweeps during a session scan only what the session
+    makes, and resume it (`attune_companion_ui.shell.launch` pauses it while the app loads)."""
     importlib.import_module("attune_companion_ui.live.live_page")
+    linecache.clearcache()
     gc.freeze()
     gc.enable()
 
