@@ -260,8 +260,10 @@ def run_pair(x: XSession, n: int, args: argparse.Namespace,
     try:
         measure(x, [floor, app], args)
     finally:
-        close_window(x, floor)
-        close_window(x, app)
+        try:
+            close_window(x, floor)
+        finally:  # Attune's process ends even when the floor's reported a failure
+            close_window(x, app)
     return floor.figures(), app.figures()
 
 

@@ -208,7 +208,7 @@ class SessionState:
 
 def fold(events: list[Event]) -> SessionState:
     """Session state from a session's raw log (undos and edits applied)."""
-    with collector_paused():  # the sort's keys and the intervals: none in a cycle
+    with collector_paused():  # the intervals, one per lane tap: none in a cycle
         return fold_taps(effective_taps(events))
 
 
