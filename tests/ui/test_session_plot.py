@@ -20,6 +20,7 @@ from PySide6.QtTest import QTest
 
 from attune_companion.clock import FakeClock
 from attune_companion.errors import TapRefused
+from attune_companion.fold import SessionState
 from attune_companion.recorder import Change, Recorder
 from attune_companion.scheme import Scheme, default_scheme, parse_scheme
 from attune_companion.store import Store
@@ -365,3 +366,19 @@ def test_a_marker_row_hands_its_item_only_the_markers_in_view(qtbot):
     assert 0 < len(given) <= 110  # ten minutes of them, and a little beyond either edge
     assert given[-1] == pytest.approx(s.rec.now_ms() / 60_000)
     assert len(s.plot.marker_xy("note:glimmer")[0]) == 3001
+
+
+def test_a_plot_redrawn_empty_holds_no_points_of_the_session_before(qtbot):
+    """A page that lets go of its session redraws its plot empty. Given no points, pyqtgraph
+    only hides an item and keeps what it last drew: a long session's markers and lanes stayed
+    in memory behind the page after it had let the session go."""
+    s = Session(qtbot)
+    record_a_session(s)
+    s.plot.show_state(s.rec.state, s.rec.now_ms())
+    markers = list(s.plot._marker_items.values())
+    lanes = [lane.settled for lane in s.plot._lanes.values()]
+    assert any(len(item.scatter.data) for item in markers)  # those in view
+    assert all(len(item.curve.xData) for item in lanes)
+    s.plot.show_state(SessionState(), 0)
+    assert [len(item.scatter.data) for item in markers] == [0] * len(markers)
+    assert [item.curve.xData for item in lanes] == [None] * len(lanes)

@@ -20,7 +20,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QPen
 
 from attune_companion_ui.plot.moving_items import CACHED, PathItem
-from attune_companion_ui.plot.plot_items import Points
+from attune_companion_ui.plot.plot_items import Points, show_points
 
 RECENT_MAX = 32
 """At most this many steps are kept in the recent item before they are settled."""
@@ -78,7 +78,7 @@ class LaneDrawing:
     def settle(self) -> None:
         """Move every step into the settled item (a repaint of the lane's whole area)."""
         self._settled_n = self.points.n
-        self.settled.setData(*self.points.view())
+        show_points(self.settled, *self.points.view())
         self._draw_recent()
 
     def follow(self, now_min: float, reach: float) -> None:

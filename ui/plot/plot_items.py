@@ -23,6 +23,15 @@ PATTERN_ROWS = 8
 """Qt's hatch brushes repeat every 8 pixels down."""
 
 
+def show_points(item: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
+    """`item.setData(x, y)`, letting go of the points drawn before when there are none now:
+    given none, pyqtgraph only hides the item and keeps them (a long session's markers and
+    lanes stayed behind a page that had let the session go)."""
+    if not len(x):
+        item.clear()
+    item.setData(x, y)
+
+
 class Points:
     """x/y float arrays with spare capacity, so appending is O(1) amortised.
 

@@ -32,7 +32,7 @@ from attune_companion_ui.plot.lane_drawing import LaneDrawing
 from attune_companion_ui.plot.markers import marker_looks, marker_rows
 from attune_companion_ui.plot.moving_items import CACHED, PathItem
 from attune_companion_ui.plot.plot_frame import PlotFrame
-from attune_companion_ui.plot.plot_items import MS_PER_MIN, Points, Spans, Swatch
+from attune_companion_ui.plot.plot_items import MS_PER_MIN, Points, Spans, Swatch, show_points
 from attune_companion_ui.plot.plot_style import DARK, PlotStyle
 
 LANE_LABELS = {"client": "Client (perceived)", "self": "Self"}
@@ -300,7 +300,7 @@ class SessionPlot(PlotFrame):
                      int(np.searchsorted(x, right + margin, side="right")))
             if again or shown != self._markers_shown.get(key):
                 self._markers_shown[key] = shown
-                self._marker_items[key].setData(x[shown[0]:shown[1]], y[shown[0]:shown[1]])
+                show_points(self._marker_items[key], x[shown[0]:shown[1]], y[shown[0]:shown[1]])
 
     def _on_x_range(self, _box: object, x_range: tuple[float, float]) -> None:
         self._flush(set(self._markers), again=False)

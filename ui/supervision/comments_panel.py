@@ -25,7 +25,7 @@ from attune_companion.errors import AttuneError
 from attune_companion.store import Store
 from attune_companion.clock import format_duration
 from attune_companion.text_rules import AUTHOR, COMMENT
-from attune_companion_ui.plot.plot_items import MS_PER_MIN
+from attune_companion_ui.plot.plot_items import MS_PER_MIN, show_points
 from attune_companion_ui.plot.plot_style import PlotStyle
 from attune_companion_ui.widgets.text_limit import TextLimit
 
@@ -73,7 +73,7 @@ class CommentLayer:
                 tips.append(describe(c))
                 bars += [c.start_ms / MS_PER_MIN, c.end_ms / MS_PER_MIN]
         self._flags.setData(x=xs, y=[self.band_y] * len(xs), data=tips)
-        self._bars.setData(np.array(bars, dtype=float), np.full(len(bars), self.band_y))
+        show_points(self._bars, np.array(bars, dtype=float), np.full(len(bars), self.band_y))
 
     def flag_x(self) -> list[float]:
         """Where flags are drawn (minutes), for tests."""
