@@ -132,6 +132,7 @@ class PlotFrame(QWidget):
         self._axis_title = ""
         self._retitle_axis()
         plot.showGrid(x=True, y=False, alpha=style.grid_alpha)
+        self._axis.grid_on(QColor(style.background))
         self._legend.restyle(style.foreground, style.font_size - 1)
         self._fit_to_size(self.width(), self.height())
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 
 STEPS = (
     (0.25, 1 / 12), (0.5, 0.25), (1, 0.5), (2, 1), (5, 1), (10, 5), (15, 5), (30, 10),
@@ -90,6 +90,35 @@ class TimeAxis(pg.AxisItem):
         super().__init__(orientation)
         self.plan = TickPlan(1, 0.5, "min")
         self.edge_px = edge_px
+        self._backdrop: QColor | None = None
+
+    def grid_on(self, backdrop: QColor) -> None:
+        """Draw the grid under the data, on `backdrop` (the plot's background): each faint
+        line in the opaque colour it makes there. Qt's raster engine blends a translucent
+        line a pixel at a time, 30 times slower (20 grid lines took 3.3 ms of every open
+        and every step of a following view), and over the data it veiled the lanes."""
+        self._backdrop = QColor(backdrop)
+        view = self.linkedView()  # under it, so that everything in it draws over the grid
+        self.setZValue((view.zValue() if view is not None else 0) - 1)
+        self.picture = None
+        self.update()
+
+    def generateDrawSpecs(self, p: QPainter) -> tuple | None:  # noqa: N802 (pyqtgraph's name)
+        specs = super().generateDrawSpecs(p)
+        if specs is None or self._backdrop is None:
+            return specs
+        axis, ticks, texts = specs
+        return axis, [(self._opaque(pen), a, b) for pen, a, b in ticks], texts
+
+    def _opaque(self, pen: QPen) -> QPen:
+        colour, under = pen.color(), self._backdrop
+        assert under is not None
+        a = colour.alphaF()
+        out = QPen(pen)
+        out.setColor(QColor.fromRgbF(*(a * c + (1 - a) * u for c, u in zip(
+            (colour.redF(), colour.greenF(), colour.blueF()),
+            (under.redF(), under.greenF(), under.blueF())))))
+        return out
 
     def boundingRect(self) -> QRectF:
         return super().boundingRect().adjusted(-self.edge_px, 0, self.edge_px, 0)
