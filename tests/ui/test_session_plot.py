@@ -381,6 +381,26 @@ def test_a_short_strip_gives_the_legend_room_to_the_data(qtbot):
     qtbot.waitUntil(plot._legend.isVisible)
 
 
+def test_a_plot_shrunk_to_a_strip_lays_out_within_its_canvas(qtbot):
+    """Shrunk from a roomy window to a short strip (a side screen), the plot was laid out for
+    the legend it was about to hide: taller than its canvas, so the time axis fell below it
+    and axes painted at the old size stayed drawn over the data."""
+    s = Session(qtbot)
+    record_a_session(s)
+    s.plot.resize(900, 420)
+    s.plot.show()
+    qtbot.waitExposed(s.plot)
+    assert s.plot._legend.isVisible()
+    s.plot.resize(348, 154)
+    qtbot.wait(20)
+    assert not s.plot._legend.isVisible()
+    canvas = s.plot._view
+    laid_out = canvas.centralWidget.geometry()
+    assert laid_out.height() <= canvas.height() and laid_out.width() <= canvas.width()
+    axis = s.plot._axis.geometry()
+    assert axis.bottom() <= canvas.height()  # the time axis is in sight
+
+
 def test_a_marker_row_hands_its_item_only_the_markers_in_view(qtbot):
     """A tap on a note kind costs the same at the 3,000th glimmer as at the first: the row's
     item is given the markers in view (bisected), not every marker of the session."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QVBoxLayout, QWidget
 
@@ -152,6 +152,10 @@ class PlotFrame(QWidget):
         self._legend.setMinimumHeight(-1 if roomy else 0)  # -1: back to what its rows need
         self._legend.setMaximumHeight(10_000 if roomy else 0)
         self._axis.showLabel(height >= AXIS_LABEL_MIN_HEIGHT)
+        # The canvas has already sized its layout, which Qt never makes smaller than the
+        # legend then asked for: sized again now, it fits the canvas (shrunk to a strip, it
+        # stayed as tall and wide as the legend's rows, the time axis out of sight).
+        self._view.centralWidget.setGeometry(QRectF(self._view.rect()))
 
     def _retitle_axis(self, *_: object) -> None:
         """Name the time axis's unit (minutes, hours:minutes …) for the labels it now shows."""
