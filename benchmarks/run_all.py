@@ -6,7 +6,8 @@ this collects those figures, keeps each script's own table in the file below the
 marks every target met or missed. `--quick` runs smaller sizes (a smoke run: its figures are
 not the ones the targets are about) and writes `out/benchmarks-quick.md` (untracked) instead,
 so a smoke run never replaces the figures of record. Each script's own time is printed as it
-finishes, and the whole run's at the end.
+finishes, and the whole run's at the end, with the pace the machine kept around each script
+(`machine_pace.py`): a figure from a slow stretch can be told from one the code made.
 
     .venv/bin/python benchmarks/run_all.py [--quick]
 """
@@ -28,6 +29,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from machine_pace import describe, pace_ms  # noqa: E402
 QUICK_OUT = ROOT / "out" / "benchmarks-quick.md"
 
 
@@ -241,15 +245,19 @@ def main() -> None:
     started = time.monotonic()
     load_before = load_average()
 
-    rows, sections = [], []
+    rows, sections, paces = [], [], []
     for script, full, quick, figures in SCRIPTS:
         if not (HERE / script).exists():
             rows += [(f.label, f.limit, f.unit, None, "not run (script missing)") for f in figures]
             continue
         print(f"running {script} …", flush=True)
+        before = pace_ms()
         results, text, took = run(script, quick if args.quick else full)
-        print(f"  {script}: {took:.0f} s", flush=True)
-        sections.append(f"### {script} ({took:.0f} s)\n\n{text}\n")
+        after = pace_ms()
+        paces += [before, after]
+        pace = f"machine pace {before:.1f} ms before it, {after:.1f} ms after"
+        print(f"  {script}: {took:.0f} s; {pace}", flush=True)
+        sections.append(f"### {script} ({took:.0f} s; {pace})\n\n{text}\n")
         for f in figures:
             rows.append((f.label, f.limit, f.unit, results.get(f.key), None))
 
@@ -259,7 +267,11 @@ def main() -> None:
     took = time.monotonic() - started
     lines += [f"Written by `.venv/bin/python benchmarks/run_all.py{' --quick' if args.quick else ''}`"
               f" in {took / 60:.1f} minutes; load average {load_before} before the run and"
-              f" {load_average()} after it.", "", "| machine | |", "|---|---|"]
+              f" {load_average()} after it.", "",
+              f"Machine pace over the run: {describe(paces)}. That is how long one fixed piece"
+              " of pure Python took, timed just before and just after each script"
+              " (`machine_pace.py`); lower is faster. Each script's heading gives its own.", "",
+              "| machine | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in machine()]
     table = ["| figure | target | measured | met? |", "|---|---:|---:|:---:|"]
     for label, limit, unit, value, problem in rows:
