@@ -8,7 +8,8 @@ whose available area is `area`:
   an ellipsis (unless the widget says it elides on purpose: property "elides", the whole
   text in its tooltip);
 - a widget sticking out of its parent (content a scroll area scrolls to is fine, but not
-  sideways where it never scrolls sideways);
+  sideways where it never scrolls sideways), and a plot laid out larger than its canvas
+  (its time axis out of sight);
 - the window past the screen's edge.
 
 As a script (`python tests/ui/layout_walk.py OUT.json`, with the offscreen platform's
@@ -24,6 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pyqtgraph as pg
 from PySide6.QtCore import QRect, QSettings, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtGui import Qt as GuiQt
@@ -63,7 +65,8 @@ def problems(window: QWidget, area: QRect) -> list[str]:
         if (widget.isWindow() or not widget.isVisible() or widget.window() is not window
                 or _collapsed(widget, window)):
             continue
-        found += [f"{_name(widget)}: {what}" for what in _placement(widget) + _text(widget)]
+        found += [f"{_name(widget)}: {what}"
+                  for what in _placement(widget) + _canvas(widget) + _text(widget)]
     return found
 
 
@@ -91,6 +94,18 @@ def _placement(widget: QWidget) -> list[str]:
     if not room.contains(widget.geometry()):
         return [f"{_rect(widget.geometry())} sticks out of its parent {_name(parent)} "
                 f"({parent.width()}x{parent.height()})"]
+    return []
+
+
+def _canvas(widget: QWidget) -> list[str]:
+    """A plot whose layout is larger than the canvas showing it: its edges are cut off."""
+    central = widget.centralWidget if isinstance(widget, pg.GraphicsView) else None
+    if central is None:
+        return []
+    laid = central.geometry()
+    if laid.width() > widget.width() + SLACK or laid.height() > widget.height() + SLACK:
+        return [f"its plot is laid out {laid.width():.0f}x{laid.height():.0f} on a "
+                f"{widget.width()}x{widget.height()} canvas"]
     return []
 
 

@@ -18,8 +18,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QResizeEvent, QTextOption
 from PySide6.QtWidgets import (
     QComboBox, QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
@@ -125,6 +125,36 @@ class CountAxis(pg.AxisItem):
         return [(major, 0.0)]
 
 
+class TrendCanvas(pg.GraphicsLayoutWidget):
+    """One trend's canvas, its plot at row 0. The plot's title wraps to the canvas's width:
+    pyqtgraph keeps a title on one line and lays the plot out at least as wide, so on a narrow
+    side screen a long title held the chart wider than its canvas, the newest sessions cut
+    off at the right."""
+
+    TITLE_MARGIN_PX = 24
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.fit_title()
+
+    def fit_title(self) -> None:
+        plot = self.ci.getItem(0, 0) if hasattr(self, "ci") else None  # None: still building
+        if plot is None or not plot.titleLabel.isVisible():
+            return
+        label, text = plot.titleLabel, plot.titleLabel.item
+        text.document().setDefaultTextOption(QTextOption(Qt.AlignmentFlag.AlignHCenter))
+        text.setTextWidth(-1)  # one line, if the canvas has room for it
+        room = self.width() - self.TITLE_MARGIN_PX - plot.getAxis("left").width()  # its column
+        if text.boundingRect().width() > room > 0:
+            text.setTextWidth(room)
+        height = math.ceil(text.boundingRect().height())
+        label.updateMin()
+        label.setMaximumHeight(height)
+        plot.layout.setRowFixedHeight(0, height)
+        # The canvas sized its layout before the title wrapped, no smaller than it then was.
+        self.centralWidget.setGeometry(QRectF(self.rect()))
+
+
 class TrendsPage(QWidget):
     """Trends of one client; `back()` when left. Pick another client in the combo."""
 
@@ -138,7 +168,7 @@ class TrendsPage(QWidget):
         self._style = style
         self._shown = False
         self.points: list[TrendPoint] = []
-        self.plots: dict[str, pg.GraphicsLayoutWidget] = {}
+        self.plots: dict[str, TrendCanvas] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
 
         back = QPushButton("← History", self)
@@ -203,9 +233,9 @@ class TrendsPage(QWidget):
 
     def _figure(self, title: str, unit: str, series: tuple[Series, ...],
                 values: list[list[float | None]], top: float | None, counts: bool,
-                labels: list[str]) -> pg.GraphicsLayoutWidget:
+                labels: list[str]) -> TrendCanvas:
         style, colours = self._style, PALETTES.get(self._style.name, PALETTES["dark"])
-        widget = pg.GraphicsLayoutWidget()
+        widget = TrendCanvas()
         widget.setBackground(style.background)
         widget.setAccessibleName(title)
         widget.setMinimumHeight(220 if len(series) == 1 else 250)
@@ -214,6 +244,7 @@ class TrendsPage(QWidget):
             axes["left"] = CountAxis("left")
         item = widget.addPlot(row=0, col=0, axisItems=axes)
         item.setTitle(title, color=style.foreground, size=f"{style.font_size}pt")
+        item.getAxis("left").geometryChanged.connect(widget.fit_title)  # its labels, drawn
         item.setMenuEnabled(False)
         item.hideButtons()
         item.setMouseEnabled(x=False, y=False)
