@@ -19,7 +19,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from attune_companion.history import history, refresh_digest, trends  # noqa: E4
 from attune_companion.replay import Replay, rupture_timer  # noqa: E402
 from attune_companion.scheme import default_scheme  # noqa: E402
 from attune_companion.store import Store  # noqa: E402
+from timed import median_ms  # noqa: E402
 
 CLIENTS, SESSIONS_PER_CLIENT, EVENTS_PER_SESSION = 50, 20, 200
 STATES = ("ventral", "sympathetic", "dorsal")
@@ -90,16 +90,6 @@ def build(store: Store, rng: random.Random) -> list[str]:
     return codes
 
 
-def timed(fn: Callable[[], object], repeat: int = 1) -> float:
-    """Median wall time of `fn` in ms."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
-
-
 def percentile(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(p / 100 * len(values)))]
@@ -126,14 +116,14 @@ def bench_history(rng: random.Random, figures: dict[str, float]) -> list[tuple[s
                      f"{statistics.median(ends):.2f} ms"))
         store.close()
         store = Store.open(path)  # a fresh start of the app: nothing in memory
-        first = timed(lambda: history(store))
-        first_trends = timed(lambda: trends(store, codes[0]))
+        first = median_ms(lambda: history(store), 1)
+        first_trends = median_ms(lambda: trends(store, codes[0]), 1)
         figures["history_first_ms"] = first
         figures["history_trends_first_ms"] = first + first_trends
         rows.append(("history() first listing after start (digests written at end)",
                      f"{first:.1f} ms"))
         rows.append(("trends(client) first after start", f"{first_trends:.1f} ms"))
-        warm = timed(lambda: history(store), 10)
+        warm = median_ms(lambda: history(store), 10)
         figures["history_warm_ms"] = warm
         rows.append(("history() again (median of 10)", f"{warm:.1f} ms"))
         last = store.db.execute("SELECT MAX(id) FROM events").fetchone()[0]
@@ -142,13 +132,13 @@ def bench_history(rng: random.Random, figures: dict[str, float]) -> list[tuple[s
             "INSERT INTO events (session_id, kind, offset_ms, wall_utc, target, changes)"
             " VALUES (?, 'edit', 0, '', ?, ?)", [sid, last - 5, json.dumps({"removed": True})])
         rows.append(("history() after one session changed behind its back",
-                     f"{timed(lambda: history(store)):.1f} ms"))
+                     f"{median_ms(lambda: history(store), 1):.1f} ms"))
         rows.append(("history(client=…) (median of 10)",
-                     f"{timed(lambda: history(store, client=codes[3]), 10):.1f} ms"))
+                     f"{median_ms(lambda: history(store, client=codes[3]), 10):.1f} ms"))
         rows.append(("trends(client) (median of 10)",
-                     f"{timed(lambda: trends(store, codes[0]), 10):.1f} ms"))
+                     f"{median_ms(lambda: trends(store, codes[0]), 10):.1f} ms"))
         store.db.execute("DELETE FROM session_digests")
-        cold = timed(lambda: history(store))
+        cold = median_ms(lambda: history(store), 1)
         figures["history_cold_ms"] = cold
         rows.append(("history() cold rebuild, every digest missing (once, after an upgrade)",
                      f"{cold:.0f} ms"))

@@ -10,7 +10,8 @@ be read against the pace the machine kept around them.
 from __future__ import annotations
 
 import statistics
-import time
+
+from timed import median_ms
 
 WORK_STEPS = 200_000
 """The fixed piece: this many additions and remainders (about 15 ms here)."""
@@ -25,12 +26,7 @@ def fixed_work() -> int:
 
 def pace_ms(times: int = 3) -> float:
     """The median of `times` timings of `fixed_work`, in ms (lower: the machine is faster)."""
-    took = []
-    for _ in range(times):
-        began = time.perf_counter()
-        fixed_work()
-        took.append((time.perf_counter() - began) * 1000)
-    return statistics.median(took)
+    return median_ms(fixed_work, times)
 
 
 def describe(paces: list[float]) -> str:

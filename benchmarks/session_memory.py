@@ -18,11 +18,9 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -40,17 +38,9 @@ from attune_companion.summary import summarise  # noqa: E402
 from attune_companion.summary_text import format_text  # noqa: E402
 from qt_timing import rss_mb  # noqa: E402
 from tap_latency import tap_plan  # noqa: E402
+from timed import median_ms  # noqa: E402
 from attune_companion_ui.shell.main_window import MainWindow  # noqa: E402
 from attune_companion_ui.shell.settings import Settings  # noqa: E402
-
-
-def median_ms(action: Callable[[], object], repeat: int = 20) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -92,8 +82,8 @@ def main() -> None:
                 summary = summarise(fold(store.events(session_id)), scheme)
             return format_text(summary, scheme)
 
-        summary_db_ms = median_ms(from_database)
-        summary_state_ms = median_ms(lambda: format_text(summarise(state, scheme), scheme))
+        summary_db_ms = median_ms(from_database, 20)
+        summary_state_ms = median_ms(lambda: format_text(summarise(state, scheme), scheme), 20)
         window.close()
         store.close()
 
