@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QVBoxLayout, QWidget
 
 from attune_companion_ui.plot.following import follow_range
-from attune_companion_ui.plot.plot_items import MS_PER_MIN, Legend
+from attune_companion_ui.plot.plot_items import MS_PER_MIN, Legend, fit_layout
 from attune_companion_ui.plot.plot_style import PlotStyle
 from attune_companion_ui.plot.time_axis import TimeAxis
 
@@ -152,10 +152,7 @@ class PlotFrame(QWidget):
         self._legend.setMinimumHeight(-1 if roomy else 0)  # -1: back to what its rows need
         self._legend.setMaximumHeight(10_000 if roomy else 0)
         self._axis.showLabel(height >= AXIS_LABEL_MIN_HEIGHT)
-        # The canvas has already sized its layout, which Qt never makes smaller than the
-        # legend then asked for: sized again now, it fits the canvas (shrunk to a strip, it
-        # stayed as tall and wide as the legend's rows, the time axis out of sight).
-        self._view.centralWidget.setGeometry(QRectF(self._view.rect()))
+        fit_layout(self._view)  # the canvas sized it before the legend changed
 
     def _retitle_axis(self, *_: object) -> None:
         """Name the time axis's unit (minutes, hours:minutes …) for the labels it now shows."""

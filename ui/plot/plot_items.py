@@ -32,6 +32,14 @@ def show_points(item: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
     item.setData(x, y)
 
 
+def fit_layout(view: pg.GraphicsView) -> None:
+    """Size a canvas's layout to the canvas again, after something in it changed its least
+    size (a legend hidden, a title wrapped). pyqtgraph sizes the layout only as the canvas is
+    resized, and Qt never makes a layout smaller than its least size at that moment: the
+    layout stayed larger than its canvas, a time axis or the newest sessions out of sight."""
+    view.centralWidget.setGeometry(QRectF(view.rect()))
+
+
 class Points:
     """x/y float arrays with spare capacity, so appending is O(1) amortised.
 

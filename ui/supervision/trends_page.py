@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics, QResizeEvent, QTextOption
 from PySide6.QtWidgets import (
     QComboBox, QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from attune_companion.history import TrendPoint
 from attune_companion.naming import session_name
-from attune_companion_ui.plot.plot_items import Legend
+from attune_companion_ui.plot.plot_items import Legend, fit_layout
 from attune_companion_ui.plot.plot_style import PlotStyle
 from attune_companion_ui.supervision.flow_layout import flow_of, labelled
 from attune_companion_ui.supervision.history_controller import TrendsController
@@ -151,8 +151,7 @@ class TrendCanvas(pg.GraphicsLayoutWidget):
         label.updateMin()
         label.setMaximumHeight(height)
         plot.layout.setRowFixedHeight(0, height)
-        # The canvas sized its layout before the title wrapped, no smaller than it then was.
-        self.centralWidget.setGeometry(QRectF(self.rect()))
+        fit_layout(self)  # the canvas sized it before the title wrapped
 
 
 class TrendsPage(QWidget):
