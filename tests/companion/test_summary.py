@@ -5,10 +5,13 @@ recording; every expected figure is worked out by hand in the comments and writt
 """
 
 import json
+import tracemalloc
 
 import pytest
 
 from attune_companion.clock import FakeClock, format_duration
+from attune_companion.events import Event, Kind
+from attune_companion.fold import fold
 from attune_companion.recorder import Recorder
 from attune_companion.scheme import parse_scheme
 from attune_companion.summary import summarise, ventral_state
@@ -530,3 +533,27 @@ def test_a_strategy_repeated_on_one_tap_counts_once(recorder, scheme):
     recorder.repair_attempt(["clarify", "clarify"])
 
     assert summarise(recorder.state, scheme).ruptures.strategies == {"clarify": 1}
+
+
+def test_summarising_a_long_session_makes_no_object_per_tap(scheme):
+    """A long session's review summarises it while its events and fold are held: a tuple
+    made per tap there (6 MB at 100,000 events) set a memory high-water that the app then
+    kept through every later open. Its working memory per tap is references only (8 bytes
+    each: the points, the sort's keys and its merge space); any object made per tap would
+    add at least 28 bytes more (an int)."""
+    log: list[Event] = []
+    for i in range(20_000):
+        t = 1000 * i
+        if i % 500 == 100:
+            log += [Event(len(log) + 1, Kind.PAUSE, t), Event(len(log) + 2, Kind.RESUME, t + 400)]
+        log.append(Event(len(log) + 1, (Kind.CLIENT, Kind.SELF)[i % 2], t + 500,
+                         value=("ventral", "sympathetic", "dorsal")[i % 3]))
+    state = fold(log)
+    tracemalloc.start()
+    try:
+        summary = summarise(state, scheme)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert summary.lanes["client"].transitions == 9_999
+    assert peak / 20_000 < 32, f"{peak / 20_000:.0f} bytes a tap at the peak"
