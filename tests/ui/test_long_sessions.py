@@ -370,3 +370,29 @@ def test_the_historys_review_opens_on_the_page_already_built(store, make_window,
     flow.review(second)
     assert flow.page is page and page.plot is plot
     assert window.stack.currentWidget() is page and page.events.model().rowCount() == 200
+
+
+def test_memory_goes_back_to_the_system_once_a_page_let_go_of_its_session(
+        store, make_window, qtbot, monkeypatch):
+    """Beside a video call, what a long session's review or playback held must go back to
+    the system when the clinician leaves it, not stay in the heap (attune_companion.heap):
+    handed back each time a page has let go, with nothing of the session still held."""
+    session_id = long_session(store, 300)
+    window = make_window(store)
+    flow = window.supervision
+    still_held: list[object] = []
+
+    def hand_back() -> bool:
+        review, playback = window.review_page, flow._playback_page
+        still_held.append((review and review.shown, playback and playback.replay.events))
+        return True
+
+    for module in ("attune_companion_ui.shell.main_window", "attune_companion_ui.supervision.flow"):
+        monkeypatch.setattr(f"{module}.hand_back_free_memory", hand_back)
+    window.show_review(session_id)
+    window.show_start()  # the review left
+    assert still_held == [(None, None)]
+    flow.show_history()
+    flow.play(session_id)
+    flow.show_history()  # the playback left
+    assert still_held == [(None, None), (None, [])]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 from attune_companion.clock import Clock
 from attune_companion.errors import AttuneError
 from attune_companion.fold import SessionState
+from attune_companion.heap import hand_back_free_memory
 from attune_companion.recorder import Recorder
 from attune_companion.replay import next_second_ms
 from attune_companion.scheme import Scheme
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
             # The review left lets its session go (it held a long one's events, states and
             # drawing beside any playback opened next); the page stays for the next review.
             self.review_page.let_go()
+        hand_back_free_memory()  # what the pages left held (see attune_companion.heap)
 
     def _start(self, code: str, number: int | None, modality: str | None) -> None:
         if self.controller is None:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from attune_companion.errors import AttuneError
+from attune_companion.heap import hand_back_free_memory
 from attune_companion.store import Store
 from attune_companion_ui.supervision.history_controller import HistoryController, TrendsController
 from attune_companion_ui.supervision.history_page import HistoryPage
@@ -125,6 +126,7 @@ class SupervisionFlow(QObject):
         page, self.page = self.page, None
         if page is not None and page in (self._review_page, self._playback_page):
             page.let_go()  # kept for the next session; holds nothing of this one
+            hand_back_free_memory()  # what it held (see attune_companion.heap)
         elif page is not None:
             self._stack.removeWidget(page)
             page.deleteLater()
