@@ -131,11 +131,14 @@ class MainWindow(QMainWindow):
         self.start_page.reset()
         self.stack.setCurrentWidget(self.start_page)
         self.start_page.code.setFocus()
-        if self.review_page is not None:
+        review = self.review_page
+        if review is not None:
             # The review left lets its session go (it held a long one's events, states and
             # drawing beside any playback opened next); the page stays for the next review.
-            self.review_page.let_go()
-        hand_back_free_memory()  # what the pages left held (see attune_companion.heap)
+            held = review.shown is not None
+            review.let_go()
+            if held:  # not at start-up, nor back from the history (the flow handed back)
+                hand_back_free_memory()  # what it held (see attune_companion.heap)
 
     def _start(self, code: str, number: int | None, modality: str | None) -> None:
         if self.controller is None:
